@@ -1,0 +1,592 @@
+"""Procedure diagrams: load them safely, check them against our conventions, build specs.
+
+`inspect_definition` reads one uploaded .bpmn file (see engine/bpmn_xml.py for
+the hardened parsing and schema validation), applies Liên Thông's rules
+(docs/diagram-conventions.md) and returns a plain description of it, or
+raises one DefinitionError listing every problem found. `check_references`
+checks a set of files being deployed against each other and against what is
+already deployed; `build_specs` turns checked files into SpiffWorkflow specs.
+All functions are pure: storing versions is the caller's job.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from lxml import etree
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
+from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
+
+from engine.bpmn_xml import (
+    MAX_BPMN_BYTES,
+    NSMAP,
+    DefinitionError,
+    Problem,
+    bpmn_tag,
+    in_skipped_process,
+    lane_of,
+    lanes_by_node,
+    local_name,
+    owner_id,
+    read_bpmn,
+    read_properties,
+)
+
+__all__ = [
+    "FIELD_TYPES",
+    "MAX_BPMN_BYTES",
+    "DefinitionError",
+    "DefinitionInfo",
+    "FieldSpec",
+    "Problem",
+    "UserTaskInfo",
+    "build_specs",
+    "check_references",
+    "inspect_definition",
+    "read_bpmn",
+]
+
+FIELD_TYPES = ("string", "text", "integer", "number", "boolean", "date", "datetime", "choice")
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One input a user task asks for, declared as a `field:<name>` property."""
+
+    name: str
+    type: str
+    required: bool
+    label: str
+    choices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class UserTaskInfo:
+    """A user task: who works it (department code) and in how much working time (sla).
+
+    `process_id` is the id SpiffWorkflow names the task's workflow spec by: the
+    bpmn:process, or the embedded subprocess the task sits in. `lane` is the
+    lane name, as in task_spec.lane.
+    """
+
+    id: str
+    name: str
+    process_id: str
+    lane: str | None
+    department: str | None
+    sla: str | None
+    fields: tuple[FieldSpec, ...]
+
+
+@dataclass(frozen=True)
+class DefinitionInfo:
+    """What one checked .bpmn file defines, uses and offers to other files."""
+
+    key: str
+    name: str
+    process_ids: tuple[str, ...]
+    called_elements: tuple[str, ...]
+    messages_thrown: tuple[str, ...]
+    messages_caught: tuple[str, ...]
+    start_messages: tuple[str, ...]
+    # A plain dict (asdict/JSON round-trip as is), typed read-only, left out of the hash.
+    properties: Mapping[str, str] = field(hash=False)
+    user_tasks: tuple[UserTaskInfo, ...]
+
+
+_THROW_EVENTS = {"intermediateThrowEvent", "endEvent"}
+_CONDITIONAL_GATEWAYS = {"exclusiveGateway", "inclusiveGateway"}
+# What SpiffWorkflow makes a spec of: a user task's workflow.spec.name is the nearest one.
+_CONTAINERS = tuple(
+    bpmn_tag(t) for t in ("process", "subProcess", "transaction", "adHocSubProcess")
+)
+_FIELD_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_CUTOFF = re.compile(r"([01]?\d|2[0-3]):[0-5]\d")
+# A bare ISO duration as a timer expression evaluates as a Python name and fails at run time.
+_BARE_ISO = re.compile(r"R?\d*/?P[0-9WDTHMSY.,]*", re.IGNORECASE)
+_DASHES = re.compile(r"\s*[-\u2010-\u2015\u2212]\s*")
+
+
+class _Departments:
+    """Department spellings -> codes: exact, then ignoring case, then ignoring diacritics."""
+
+    _AMBIGUOUS = ""
+
+    def __init__(self, departments: Mapping[str, str]) -> None:
+        self._tiers: list[dict[str, str]] = [{}, {}, {}]
+        for spelling, code in departments.items():
+            for tier, key in zip(self._tiers, self._keys(spelling), strict=True):
+                if tier.get(key, code) != code:
+                    tier[key] = self._AMBIGUOUS
+                else:
+                    tier[key] = code
+
+    @staticmethod
+    def _keys(text: str) -> tuple[str, str, str]:
+        exact = " ".join(unicodedata.normalize("NFC", text).split())
+        bare = "".join(
+            c for c in unicodedata.normalize("NFD", exact) if not unicodedata.combining(c)
+        )
+        loose = _DASHES.sub("-", bare.casefold().replace("đ", "d"))
+        return exact, exact.casefold(), loose
+
+    def code(self, spelling: str) -> str | None:
+        for tier, key in zip(self._tiers, self._keys(spelling), strict=True):
+            if key in tier:
+                return tier[key] or None
+        return None
+
+
+class _Inspector:
+    """One pass over one parsed file, collecting every problem before raising."""
+
+    def __init__(
+        self,
+        tree: etree._ElementTree,
+        departments: Mapping[str, str],
+        sla_parser: Callable[[str], object],
+    ) -> None:
+        self.tree = tree
+        self.root = tree.getroot()
+        self.departments = _Departments(departments)
+        self.sla_parser = sla_parser
+        self.problems: list[Problem] = []
+        self._props: dict[str, dict[str, str]] = {}
+        self._reported_lanes: set[str] = set()
+        self.lanes = lanes_by_node(self.root)
+
+    def problem(self, element_id: str | None, message: str) -> None:
+        self.problems.append(Problem(element_id, message))
+
+    # --- reading -----------------------------------------------------------
+
+    def props(self, element: etree._Element) -> dict[str, str]:
+        """The element's spiffworkflow properties (problems reported once per element)."""
+        path = self.tree.getpath(element)
+        if path not in self._props:
+            self._props[path], errors = read_properties(element)
+            for error in errors:
+                self.problem(owner_id(element), error)
+        return self._props[path]
+
+    def duration(self, element_id: str | None, what: str, text: str) -> None:
+        try:
+            self.sla_parser(text)
+        except ValueError as exc:
+            self.problem(element_id, f"{what} '{text}' is not a working-time duration: {exc}")
+
+    def expression(self, element_id: str | None, what: str, text: str) -> None:
+        """Syntax check only; evaluation belongs to the engine's sandbox."""
+        try:
+            compile(text.strip(), "<diagram>", "eval")
+        except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
+            reason = exc.msg if isinstance(exc, SyntaxError) else type(exc).__name__
+            self.problem(element_id, f"{what} is not a valid expression: {reason}")
+
+    # --- the checks --------------------------------------------------------
+
+    def run(self, source: str) -> DefinitionInfo:
+        processes = self.root.findall(bpmn_tag("process"))
+        executable = [p for p in processes if p.get("isExecutable", "true") == "true"]
+        process_ids = tuple(str(p.get("id")) for p in executable)
+        if not executable:
+            self.problem(None, 'the file has no executable process (isExecutable="true")')
+            raise DefinitionError(source, self.problems)
+        not_executable = {str(p.get("id")) for p in processes} - set(process_ids)
+
+        messages = self.messages()
+        called: list[str] = []
+        for process in executable:
+            for call in process.iter(bpmn_tag("callActivity")):
+                target = call.get("calledElement")
+                if not target:
+                    self.problem(owner_id(call), "call activity has no calledElement")
+                elif target in not_executable:
+                    self.problem(
+                        call.get("id"), f"calls process '{target}', which is not executable"
+                    )
+                else:
+                    called.append(target)
+        calls = {
+            str(p.get("id")): {c.get("calledElement") for c in p.iter(bpmn_tag("callActivity"))}
+            for p in executable
+        }
+
+        def called_by_another(pid: str) -> bool:
+            return any(pid in targets for caller, targets in calls.items() if caller != pid)
+
+        # Main: not called from inside the file; the first one if several (or a cycle).
+        key = next((pid for pid in process_ids if not called_by_another(pid)), process_ids[0])
+        main = executable[process_ids.index(key)]
+
+        thrown, caught = self.message_uses(executable, messages)
+        start_messages = _unique(
+            messages[ref]
+            for event in main.findall(bpmn_tag("startEvent"))
+            for definition in event.findall(bpmn_tag("messageEventDefinition"))
+            if (ref := definition.get("messageRef")) in messages and messages[ref]
+        )
+        for process in executable:
+            self.process_properties(process)
+            self.timers(process)
+            self.gateways(process)
+            self.scripts(process)
+        user_tasks = tuple(
+            info for process in executable for info in self.user_tasks(process)
+        )
+        if not self.problems:
+            self.spiff_check(source, process_ids)
+        if self.problems:
+            raise DefinitionError(source, self.problems)
+        return DefinitionInfo(
+            key=key,
+            name=str(main.get("name") or key),
+            process_ids=process_ids,
+            called_elements=_unique(c for c in called if c not in process_ids),
+            messages_thrown=thrown,
+            messages_caught=caught,
+            start_messages=start_messages,
+            properties=dict(self.props(main)),
+            user_tasks=user_tasks,
+        )
+
+    def messages(self) -> dict[str, str]:
+        result: dict[str, str] = {}
+        for message in self.root.findall(bpmn_tag("message")):
+            name = (message.get("name") or "").strip()
+            if not name:
+                self.problem(message.get("id"), "message has no name (the name is what is sent)")
+            result[str(message.get("id"))] = name
+        return result
+
+    def message_uses(
+        self, executable: list[etree._Element], messages: dict[str, str]
+    ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        thrown: list[str] = []
+        caught: list[str] = []
+        checked: set[str] = set()
+        for process in executable:
+            for definition in process.iter(bpmn_tag("messageEventDefinition")):
+                event = definition.getparent()
+                uses = thrown if local_name(event) in _THROW_EVENTS else caught
+                self.message_ref(event, definition.get("messageRef"), messages, uses)
+                checked.add(self.tree.getpath(definition))
+            for task in process.iter(bpmn_tag("sendTask"), bpmn_tag("receiveTask")):
+                uses = thrown if local_name(task) == "sendTask" else caught
+                self.message_ref(task, task.get("messageRef"), messages, uses)
+                checked.add(self.tree.getpath(task))
+        # messageRef anywhere else (message flows, correlation properties) must resolve too.
+        for element in self.root.iterfind(".//*[@messageRef]"):
+            if self.tree.getpath(element) in checked or in_skipped_process(element):
+                continue
+            ref = element.get("messageRef")
+            if ref not in messages:
+                self.problem(
+                    owner_id(element), f"messageRef '{ref}' is not a message in this file"
+                )
+        return _unique(thrown), _unique(caught)
+
+    def message_ref(
+        self,
+        owner: etree._Element,
+        ref: str | None,
+        messages: dict[str, str],
+        uses: list[str],
+    ) -> None:
+        if not ref:
+            self.problem(owner.get("id"), f"{local_name(owner)} has no messageRef")
+        elif ref not in messages:
+            self.problem(owner.get("id"), f"messageRef '{ref}' is not a message in this file")
+        elif messages[ref]:
+            uses.append(messages[ref])
+
+    def process_properties(self, process: etree._Element) -> None:
+        pid = process.get("id")
+        props = self.props(process)
+        if "time_limit" in props:
+            self.duration(pid, "time_limit", props["time_limit"])
+        if "cutoff" in props and not _CUTOFF.fullmatch(props["cutoff"].strip()):
+            self.problem(pid, f"cutoff '{props['cutoff']}' is not a time of day such as 15:00")
+        if "department" in props and self.departments.code(props["department"]) is None:
+            self.problem(pid, f"department '{props['department']}' is not a known department")
+        for holder in process.iterfind(".//bpmn:extensionElements/..", namespaces=NSMAP):
+            if holder is process or local_name(holder) == "lane":
+                continue
+            props = self.props(holder)
+            if "sla" in props:
+                self.duration(holder.get("id"), "sla", props["sla"])
+            if local_name(holder) != "userTask" and any(n.startswith("field:") for n in props):
+                self.problem(holder.get("id"), "field declarations are only read on user tasks")
+
+    def timers(self, process: etree._Element) -> None:
+        for definition in process.iter(bpmn_tag("timerEventDefinition")):
+            event_id = owner_id(definition.getparent())
+            texts = [
+                (e.text or "").strip()
+                for local in ("timeDate", "timeDuration", "timeCycle")
+                for e in definition.findall(bpmn_tag(local))
+            ]
+            texts = [t for t in texts if t]
+            if not texts:
+                self.problem(
+                    event_id, "timer has no timeDate, timeDuration or timeCycle expression"
+                )
+            for text in texts:
+                if _BARE_ISO.fullmatch(text):
+                    self.problem(
+                        event_id,
+                        f"timer expression {text} is evaluated as Python: quote it, as \"{text}\"",
+                    )
+                else:
+                    self.expression(event_id, "timer expression", text)
+
+    def gateways(self, process: etree._Element) -> None:
+        for flow in process.iter(bpmn_tag("sequenceFlow")):
+            condition = flow.find(bpmn_tag("conditionExpression"))
+            if condition is not None and (condition.text or "").strip():
+                self.expression(flow.get("id"), "condition", condition.text or "")
+        for gateway in process.iter(*(bpmn_tag(g) for g in _CONDITIONAL_GATEWAYS)):
+            gid = gateway.get("id")
+            container = gateway.getparent()
+            flows = container.findall(bpmn_tag("sequenceFlow"))
+            outgoing = [f for f in flows if f.get("sourceRef") == gid]
+            default = gateway.get("default")
+            if default and default not in {f.get("id") for f in outgoing}:
+                self.problem(gid, f"default flow '{default}' does not leave this gateway")
+            if len(outgoing) < 2:
+                continue
+            for flow in outgoing:
+                condition = flow.find(bpmn_tag("conditionExpression"))
+                text = (condition.text or "").strip() if condition is not None else ""
+                if flow.get("id") != default and not text:
+                    self.problem(
+                        flow.get("id"),
+                        f"flow leaving gateway '{gid}' has no condition and is not its default",
+                    )
+
+    def scripts(self, process: etree._Element) -> None:
+        for task in process.iter(bpmn_tag("scriptTask")):
+            script = task.find(bpmn_tag("script"))
+            text = (script.text or "") if script is not None else ""
+            try:
+                compile(text, "<script>", "exec")
+            except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
+                reason = exc.msg if isinstance(exc, SyntaxError) else type(exc).__name__
+                self.problem(task.get("id"), f"script is not valid Python: {reason}")
+
+    def user_tasks(self, process: etree._Element) -> list[UserTaskInfo]:
+        result = []
+        for task in process.iter(bpmn_tag("userTask")):
+            tid = str(task.get("id"))
+            props = self.props(task)
+            lane = lane_of(task, process, self.lanes)
+            department = None
+            if lane is None:
+                self.problem(tid, "user task is not inside a lane (lanes are departments)")
+            if "department" in props:
+                department = self.departments.code(props["department"])
+                if department is None:
+                    self.problem(
+                        tid, f"department '{props['department']}' is not a known department"
+                    )
+            elif lane is not None:
+                department = self.lane_department(lane)
+            result.append(
+                UserTaskInfo(
+                    id=tid,
+                    name=str(task.get("name") or tid),
+                    process_id=str(next(task.iterancestors(*_CONTAINERS)).get("id")),
+                    lane=lane.get("name") if lane is not None else None,
+                    department=department,
+                    sla=props.get("sla"),
+                    fields=self.fields(tid, props),
+                )
+            )
+        return result
+
+    def lane_department(self, lane: etree._Element) -> str | None:
+        lane_id = str(lane.get("id"))
+        name = lane.get("name") or ""
+        spelling = self.props(lane).get("department") or name
+        code = self.departments.code(spelling) if spelling.strip() else None
+        if code is None and lane_id not in self._reported_lanes:
+            self._reported_lanes.add(lane_id)
+            if not spelling.strip():
+                self.problem(lane_id, "lane has no name and no department property")
+            elif spelling == name:
+                self.problem(lane_id, f"lane '{_flat(name)}' is not a known department")
+            else:
+                self.problem(
+                    lane_id,
+                    f"department '{spelling}' of lane '{_flat(name)}' is not a known department",
+                )
+        return code
+
+    def fields(self, task_id: str, props: Mapping[str, str]) -> tuple[FieldSpec, ...]:
+        result = []
+        for prop_name, value in props.items():
+            if not prop_name.startswith("field:"):
+                continue
+            name = prop_name[len("field:"):].strip()
+            try:
+                result.append(_parse_field(name, value))
+            except ValueError as exc:
+                self.problem(task_id, f"field '{name}': {exc}")
+        return tuple(result)
+
+    def spiff_check(self, source: str, process_ids: Sequence[str]) -> None:
+        """Last safety net: the file must load in SpiffWorkflow's own parser.
+
+        Our rules come first because they name every problem; the library
+        stops at its first one, and raises arbitrary exceptions on odd input,
+        which are turned into a problem rather than a traceback.
+        """
+        try:
+            parser = SpiffBpmnParser(validator=None)
+            parser.add_bpmn_xml(self.tree, filename=source)
+            for pid in process_ids:
+                parser.get_spec(pid)
+        except ValidationException as exc:
+            self.problem(exc.id or None, _spiff_message(exc))
+        except Exception as exc:  # any failure here means "refuse the file", not a 500
+            self.problem(None, f"SpiffWorkflow cannot load this diagram: {type(exc).__name__}")
+
+
+def _parse_field(name: str, spec: str) -> FieldSpec:
+    """Read `type=date; required; label=Ngày sinh; choices=a|b|c` (ValueError if bad)."""
+    if not _FIELD_NAME.fullmatch(name):
+        raise ValueError("a field name uses letters, digits and _ and does not start with a digit")
+    settings: dict[str, str | None] = {}
+    for part in spec.split(";"):
+        key, sep, value = part.partition("=")
+        key = key.strip().lower()
+        if not key:
+            if sep:
+                raise ValueError(f"'{part.strip()}' has no setting name")
+            continue
+        if key in settings:
+            raise ValueError(f"'{key}' is given twice")
+        settings[key] = value.strip() if sep else None
+    unknown = set(settings) - {"type", "required", "label", "choices"}
+    if unknown:
+        raise ValueError(
+            f"unknown setting '{sorted(unknown)[0]}' (use type, required, label, choices)"
+        )
+    kind = settings.get("type") or "string"
+    if kind not in FIELD_TYPES:
+        raise ValueError(f"unknown type '{kind}' (use {', '.join(FIELD_TYPES)})")
+    required_text = settings.get("required", "false" if "required" not in settings else None)
+    if required_text is None:
+        required = True
+    elif required_text.lower() in ("true", "false"):
+        required = required_text.lower() == "true"
+    else:
+        raise ValueError(f"required is a flag; write 'required' (got 'required={required_text}')")
+    label = settings.get("label")
+    if "label" in settings and not label:
+        raise ValueError("label is empty")
+    choices: tuple[str, ...] = ()
+    if "choices" in settings:
+        if kind != "choice":
+            raise ValueError("choices are only for type=choice")
+        choices = tuple(c.strip() for c in (settings["choices"] or "").split("|"))
+        if not all(choices):
+            raise ValueError("choices has an empty item (separate choices with |)")
+        if len(set(choices)) != len(choices):
+            raise ValueError("choices has a duplicate item")
+    elif kind == "choice":
+        raise ValueError("type=choice needs choices=a|b|c")
+    return FieldSpec(name=name, type=kind, required=required, label=label or name, choices=choices)
+
+
+def _unique(items: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(items))
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _spiff_message(exc: ValidationException, doing: str = "load this diagram") -> str:
+    message = str(exc.args[0]) if exc.args else type(exc).__name__
+    return f"SpiffWorkflow cannot {doing}: {_flat(message)[:300]}"
+
+
+def inspect_definition(
+    data: bytes,
+    *,
+    source: str,
+    departments: Mapping[str, str],
+    sla_parser: Callable[[str], object],
+) -> DefinitionInfo:
+    """Read and check one diagram; DefinitionError lists every problem found.
+
+    `departments` maps accepted spellings to department codes; `sla_parser`
+    raises ValueError for a duration that is not working time.
+    """
+    tree = read_bpmn(data, source)
+    return _Inspector(tree, departments, sla_parser).run(source)
+
+
+def check_references(
+    infos: Sequence[DefinitionInfo], known: Sequence[DefinitionInfo] = ()
+) -> None:
+    """Check files being deployed (`infos`) against each other and what is deployed (`known`).
+
+    Every called process must exist and every thrown message must be caught
+    by some procedure; otherwise DefinitionError("deploy", problems).
+    """
+    problems: list[Problem] = []
+    owners: dict[str, str] = {}
+    for info in infos:
+        for pid in info.process_ids:
+            if pid in owners and owners[pid] != info.key:
+                problems.append(
+                    Problem(pid, f"process id is defined by both '{owners[pid]}' and '{info.key}'")
+                )
+            owners.setdefault(pid, info.key)
+    everything = [*infos, *known]
+    process_ids = {pid for info in everything for pid in info.process_ids}
+    caught = {name for info in everything for name in info.messages_caught}
+    for info in infos:
+        for target in info.called_elements:
+            if target not in process_ids:
+                problems.append(
+                    Problem(info.key, f"calls process '{target}', which is not deployed")
+                )
+        for name in info.messages_thrown:
+            if name not in caught:
+                problems.append(
+                    Problem(info.key, f"throws message '{name}', which no procedure catches")
+                )
+    if problems:
+        raise DefinitionError("deploy", problems)
+
+
+def build_specs(
+    main: bytes, others: Sequence[bytes], process_id: str
+) -> tuple[BpmnProcessSpec, dict[str, BpmnProcessSpec]]:
+    """SpiffWorkflow specs for `process_id` of `main`, with the processes it calls from `others`.
+
+    Files go through read_bpmn again (cheap, and the bytes may come from
+    storage); the schema check there makes the parser's own validator redundant.
+    """
+    parser = SpiffBpmnParser(validator=None)
+    for index, data in enumerate([main, *others]):
+        source = "main" if index == 0 else f"others[{index - 1}]"
+        tree = read_bpmn(data, source)
+        try:
+            parser.add_bpmn_xml(tree, filename=source)
+        except ValidationException as exc:
+            raise DefinitionError(source, [Problem(exc.id or None, _spiff_message(exc))]) from None
+    try:
+        spec = parser.get_spec(process_id)
+        subprocesses = parser.get_subprocess_specs(process_id)
+    except ValidationException as exc:
+        problem = Problem(exc.id or None, _spiff_message(exc, f"build process '{process_id}'"))
+        raise DefinitionError(process_id, [problem]) from None
+    return spec, subprocesses

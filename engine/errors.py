@@ -1,0 +1,33 @@
+"""Errors the engine raises for callers to show: each names the problem in one line."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+
+class EngineError(Exception):
+    """Base of the errors a user can cause; the message is meant for them."""
+
+
+class NotFound(EngineError):
+    """A dossier, task, procedure or version that does not exist."""
+
+
+class Conflict(EngineError):
+    """Someone else changed the same dossier or task first; nothing was saved."""
+
+
+class InvalidAction(EngineError):
+    """The action does not fit the current state (a task already completed, not claimed...)."""
+
+
+class InvalidData(EngineError):
+    """Submitted data does not match the task's fields; `fields` maps field -> problem."""
+
+    def __init__(self, fields: Mapping[str, str]) -> None:
+        self.fields = dict(fields)
+        super().__init__("; ".join(f"{name}: {problem}" for name, problem in self.fields.items()))
+
+
+class ScriptFailed(EngineError):
+    """A diagram script or expression failed or was refused by the sandbox."""

@@ -1,0 +1,150 @@
+"""Read-only views of dossiers and tasks for the CLI and the web."""
+
+from __future__ import annotations
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from engine.definitions import FieldSpec
+from engine.errors import NotFound
+from engine.models import DefinitionVersion, Dossier, Event, Handover, Message, TaskRecord
+from engine.repository import SpecCache
+from engine.views import DossierView, EventView, HandoverView, LinkView, TaskView
+
+
+def task_view(row: TaskRecord, code: str, specs: SpecCache | None = None,
+              session: Session | None = None, definition_id: int | None = None) -> TaskView:
+    fields: tuple[FieldSpec, ...] = ()
+    if specs is not None and session is not None and definition_id is not None:
+        info = specs.get(session, definition_id).tasks.get((row.process_id, row.spec_id))
+        fields = info.fields if info else ()
+    return TaskView(
+        id=row.id, dossier_code=code, name=row.name, spec_id=row.spec_id,
+        department=row.department, status=row.status, sla=row.sla, ready_at=row.ready_at,
+        due_at=row.due_at, claimed_by=row.claimed_by, claimed_at=row.claimed_at,
+        completed_by=row.completed_by, completed_at=row.completed_at, outcome=row.outcome,
+        fields=fields,
+    )
+
+
+def list_tasks(
+    session: Session, *, department: str | None = None, unit: str | None = None,
+    status: str = "ready",
+) -> list[TaskView]:
+    """Tasks in a state (ready by default), soonest due first."""
+    query = (
+        select(TaskRecord, Dossier.code)
+        .join(Dossier, Dossier.id == TaskRecord.dossier_id)
+        .where(TaskRecord.status == status)
+    )
+    if department:
+        query = query.where(TaskRecord.department == department)
+    if unit:
+        query = query.where(Dossier.unit == unit)
+    query = query.order_by(TaskRecord.due_at.is_(None), TaskRecord.due_at, TaskRecord.ready_at)
+    return [task_view(row, code) for row, code in session.execute(query)]
+
+
+def get_task(session: Session, specs: SpecCache, task_id: str) -> TaskView:
+    """One task with the fields its form declares."""
+    row = session.get(TaskRecord, task_id)
+    if row is None:
+        raise NotFound(f"task {task_id} does not exist")
+    dossier = session.get_one(Dossier, row.dossier_id)
+    return task_view(row, dossier.code, specs, session, dossier.definition_id)
+
+
+def resolve_task_id(session: Session, text: str) -> str:
+    """A full task id from a unique prefix (at least 6 characters) or the id itself."""
+    text = text.strip().lower()
+    if session.get(TaskRecord, text) is not None:
+        return text
+    if len(text) < 6:
+        raise NotFound(f"task {text} does not exist (give at least 6 characters of its id)")
+    ids = session.scalars(
+        select(TaskRecord.id).where(TaskRecord.id.startswith(text, autoescape=True)).limit(2)
+    ).all()
+    if not ids:
+        raise NotFound(f"task {text} does not exist")
+    if len(ids) > 1:
+        raise NotFound(f"task id {text} is ambiguous; give more characters")
+    return ids[0]
+
+
+def dossier_code_of_task(session: Session, task_id: str) -> str:
+    row = session.get(TaskRecord, task_id)
+    if row is None:
+        raise NotFound(f"task {task_id} does not exist")
+    return session.get_one(Dossier, row.dossier_id).code
+
+
+def find_dossier(session: Session, code: str) -> Dossier:
+    dossier = session.scalar(select(Dossier).where(Dossier.code == code))
+    if dossier is None:
+        raise NotFound(f"dossier {code} does not exist")
+    return dossier
+
+
+def show_dossier(session: Session, code: str) -> DossierView:
+    """Status, appointment, steps with timing, control-slip rows, events and linked dossiers."""
+    dossier = find_dossier(session, code)
+    version = session.get_one(DefinitionVersion, dossier.definition_id)
+    rows = session.scalars(
+        select(TaskRecord).where(TaskRecord.dossier_id == dossier.id)
+        .order_by(TaskRecord.ready_at, TaskRecord.id)
+    ).all()
+    by_id = {row.id: row for row in rows}
+    handovers = []
+    for h in session.scalars(
+        select(Handover).where(Handover.dossier_id == dossier.id).order_by(Handover.id)
+    ):
+        task = by_id.get(h.to_task_id)
+        source = session.get(Dossier, h.source_dossier_id) if h.source_dossier_id else None
+        handovers.append(HandoverView(
+            from_department=h.from_department, to_department=h.to_department,
+            task_name=task.name if task else h.to_task_id, handed_at=h.handed_at,
+            giver=h.giver, received_at=h.received_at, receiver=h.receiver,
+            due_at=task.due_at if task else None, outcome=task.outcome if task else None,
+            source_dossier=source.code if source and source.id != dossier.id else None,
+        ))
+    events = tuple(
+        EventView(e.at, e.kind, e.actor, dict(e.detail)) for e in session.scalars(
+            select(Event).where(Event.dossier_id == dossier.id).order_by(Event.id))
+    )
+    return DossierView(
+        id=dossier.id, code=dossier.code, process_key=dossier.process_key,
+        process_name=version.name, definition_version=version.version, unit=dossier.unit,
+        channel=dossier.channel, status=dossier.status, received_at=dossier.received_at,
+        counting_from=dossier.counting_from, appointment_at=dossier.appointment_at,
+        completed_at=dossier.completed_at, outcome=dossier.outcome,
+        steps=tuple(task_view(row, dossier.code) for row in rows),
+        handovers=tuple(handovers), events=events, links=_links(session, dossier),
+    )
+
+
+def _links(session: Session, dossier: Dossier) -> tuple[LinkView, ...]:
+    """Dossiers this one started by message, and the one that started it."""
+    links = []
+    query = (
+        select(Dossier, Message)
+        .join(Message, Message.target_dossier_id == Dossier.id)
+        .where(or_(Message.sender_dossier_id == dossier.id,
+                   Message.target_dossier_id == dossier.id))
+        .order_by(Message.id)
+    )
+    seen: set[int] = set()
+    for target, message in session.execute(query):
+        if message.sender_dossier_id == dossier.id and target.id != dossier.id:
+            other, relation = target, "started" if target.started_by_message_id == message.id \
+                else "notified"
+        elif message.target_dossier_id == dossier.id:
+            other = session.get_one(Dossier, message.sender_dossier_id)
+            relation = "started_by" if dossier.started_by_message_id == message.id \
+                else "notified_by"
+        else:
+            continue
+        if other.id in seen:
+            continue
+        seen.add(other.id)
+        links.append(LinkView(other.code, other.process_key, other.status, relation))
+    return tuple(links)

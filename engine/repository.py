@@ -1,0 +1,234 @@
+"""Deployed procedure definitions: versions in the database, parsed specs cached per version."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from SpiffWorkflow.bpmn.specs import BpmnProcessSpec
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from engine.definitions import (
+    DefinitionError,
+    DefinitionInfo,
+    FieldSpec,
+    Problem,
+    UserTaskInfo,
+    build_specs,
+    check_references,
+    inspect_definition,
+)
+from engine.errors import NotFound
+from engine.models import DefinitionVersion, Department
+
+
+@dataclass(frozen=True)
+class Deployed:
+    """What deploying one file did."""
+
+    key: str
+    version: int
+    source: str
+    created: bool
+
+
+def info_to_json(info: DefinitionInfo) -> dict[str, Any]:
+    return asdict(info) | {"properties": dict(info.properties)}
+
+
+def info_from_json(data: dict[str, Any]) -> DefinitionInfo:
+    tasks = tuple(
+        UserTaskInfo(**(t | {"fields": tuple(FieldSpec(**(f | {"choices": tuple(f["choices"])}))
+                                             for f in t["fields"])}))
+        for t in data["user_tasks"]
+    )
+    tuples = {k: tuple(v) for k, v in data.items() if isinstance(v, list) and k != "user_tasks"}
+    return DefinitionInfo(**(data | tuples | {"user_tasks": tasks}))
+
+
+def department_spellings(session: Session) -> dict[str, str]:
+    """Every accepted spelling of a department (code and name) -> its code."""
+    spellings: dict[str, str] = {}
+    for dept in session.scalars(select(Department)):
+        spellings[dept.code] = dept.code
+        spellings[dept.name] = dept.code
+    return spellings
+
+
+def latest_versions(session: Session) -> dict[str, DefinitionVersion]:
+    """The newest version of every deployed procedure, by key."""
+    newest = (
+        select(DefinitionVersion.key, func.max(DefinitionVersion.version).label("v"))
+        .group_by(DefinitionVersion.key)
+        .subquery()
+    )
+    rows = session.scalars(
+        select(DefinitionVersion).join(
+            newest,
+            (DefinitionVersion.key == newest.c.key) & (DefinitionVersion.version == newest.c.v),
+        )
+    )
+    return {row.key: row for row in rows}
+
+
+def read_paths(paths: Sequence[Path]) -> list[tuple[str, bytes]]:
+    """The .bpmn files named (folders are searched, sorted by name) as (source, bytes)."""
+    files: list[tuple[str, bytes]] = []
+    for path in paths:
+        found = sorted(path.glob("*.bpmn")) if path.is_dir() else [path]
+        if path.is_dir() and not found:
+            raise DefinitionError(str(path), [Problem(None, "no .bpmn files in this folder")])
+        for file in found:
+            try:
+                files.append((str(file), file.read_bytes()))
+            except OSError as exc:
+                raise DefinitionError(
+                    str(file), [Problem(None, exc.strerror or "unreadable")]
+                ) from None
+    return files
+
+
+def deploy(
+    session: Session,
+    files: Sequence[tuple[str, bytes]],
+    *,
+    user: str,
+    at: datetime,
+    sla_parser: Callable[[str], object],
+) -> list[Deployed]:
+    """Check every file, then store a new version of each whose content changed.
+
+    Raises DefinitionError (nothing stored) if any file fails a check. Called processes
+    and messages must resolve among these files and the procedures already deployed.
+    """
+    spellings = department_spellings(session)
+    infos = [
+        inspect_definition(data, source=source, departments=spellings, sla_parser=sla_parser)
+        for source, data in files
+    ]
+    keys = [info.key for info in infos]
+    if len(set(keys)) != len(keys):
+        dup = next(k for k in keys if keys.count(k) > 1)
+        raise DefinitionError("deploy", [Problem(dup, "two files define this process")])
+    latest = latest_versions(session)
+    known = [info_from_json(v.info) for k, v in latest.items() if k not in keys]
+    check_references(infos, known)
+
+    provider: dict[str, str] = {}  # process id -> key of the definition holding it
+    for info in [*known, *infos]:
+        for pid in info.process_ids:
+            provider.setdefault(pid, info.key)
+    calls = {info.key: info.called_elements for info in [*known, *infos]}
+    blobs = {info.key: data for info, (_, data) in zip(infos, files, strict=True)}
+    blobs.update({k: v.xml for k, v in latest.items() if k not in blobs})
+
+    results: list[Deployed] = []
+    rows: dict[str, DefinitionVersion] = {}
+    for info, (source, data) in zip(infos, files, strict=True):
+        others = [blobs[k] for k in _dependency_keys(info.key, calls, provider)]
+        try:
+            build_specs(data, others, info.key)
+        except DefinitionError:
+            raise
+        except Exception as exc:  # Spiff's own parse errors: report, store nothing
+            raise DefinitionError(source, [Problem(None, str(exc).splitlines()[0])]) from exc
+        digest = hashlib.sha256(data).hexdigest()
+        same = session.scalar(
+            select(DefinitionVersion).where(
+                DefinitionVersion.key == info.key, DefinitionVersion.content_hash == digest
+            )
+        )
+        if same is not None:
+            rows[info.key] = same
+            results.append(Deployed(info.key, same.version, source, created=False))
+            continue
+        previous = latest.get(info.key)
+        row = DefinitionVersion(
+            key=info.key,
+            version=(previous.version + 1) if previous else 1,
+            name=info.name,
+            content_hash=digest,
+            xml=data,
+            source=Path(source).name,
+            info=info_to_json(info),
+            dependencies=[],
+            deployed_by=user,
+            deployed_at=at,
+        )
+        session.add(row)
+        rows[info.key] = row
+        results.append(Deployed(info.key, row.version, source, created=True))
+    session.flush()
+    for key, row in rows.items():
+        if row.dependencies or not any(r.created and r.key == key for r in results):
+            continue
+        deps = _dependency_keys(key, calls, provider)
+        row.dependencies = [(rows.get(k) or latest[k]).id for k in deps]
+    session.flush()
+    return results
+
+
+def _dependency_keys(
+    key: str, calls: dict[str, tuple[str, ...]], provider: dict[str, str]
+) -> list[str]:
+    """Keys of the definitions a definition calls, transitively (not itself)."""
+    seen: list[str] = []
+    pending = [key]
+    while pending:
+        current = pending.pop()
+        for called in calls.get(current, ()):
+            dep = provider.get(called)
+            if dep and dep != key and dep not in seen:
+                seen.append(dep)
+                pending.append(dep)
+    return seen
+
+
+@dataclass(frozen=True)
+class LoadedDefinition:
+    """A definition version ready to run: specs and the facts about its user tasks."""
+
+    version_id: int
+    key: str
+    version: int
+    info: DefinitionInfo
+    spec: BpmnProcessSpec
+    subprocess_specs: dict[str, BpmnProcessSpec]
+    tasks: dict[tuple[str, str], UserTaskInfo]
+
+
+class SpecCache:
+    """Parsed specs per definition version (an LRU), so nothing is re-parsed per step."""
+
+    def __init__(self, size: int = 128) -> None:
+        self._size = size
+        self._items: OrderedDict[int, LoadedDefinition] = OrderedDict()
+
+    def get(self, session: Session, version_id: int) -> LoadedDefinition:
+        hit = self._items.get(version_id)
+        if hit is not None:
+            self._items.move_to_end(version_id)
+            return hit
+        row = session.get(DefinitionVersion, version_id)
+        if row is None:
+            raise NotFound(f"definition version {version_id} does not exist")
+        deps = [session.get(DefinitionVersion, dep_id) for dep_id in row.dependencies]
+        dep_rows = [d for d in deps if d is not None]
+        spec, subs = build_specs(row.xml, [d.xml for d in dep_rows], row.key)
+        tasks: dict[tuple[str, str], UserTaskInfo] = {}
+        for source in [*dep_rows, row]:
+            for task in info_from_json(source.info).user_tasks:
+                tasks[(task.process_id, task.id)] = task
+        loaded = LoadedDefinition(
+            row.id, row.key, row.version, info_from_json(row.info), spec, subs, tasks
+        )
+        self._items[version_id] = loaded
+        if len(self._items) > self._size:
+            self._items.popitem(last=False)
+        return loaded

@@ -1,0 +1,436 @@
+"""Running dossiers: start, claim, complete, advance, with task timing and handovers.
+
+Every public method takes the caller's Session, adds and flushes, never commits: the
+caller's transaction holds the workflow state, task rows, handovers, events and messages
+of one command together.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Any
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from engine.calendar import OfficeHours, WorkingCalendar
+from engine.clock import Clock, FixedClock, engine_time
+from engine.errors import Conflict, InvalidAction, NotFound, ScriptFailed
+from engine.forms import check_submission
+from engine.models import (
+    CalendarOverride,
+    Dossier,
+    DossierSequence,
+    Event,
+    Handover,
+    TaskRecord,
+)
+from engine.repository import LoadedDefinition, SpecCache, latest_versions
+from engine.sandbox import make_script_engine
+from engine.state import dump_state, load_state
+
+CHANNELS = ("in_person", "online", "post")
+SAME_DAY = "same_day"  # a limit meaning: the closing time of the day counting starts
+
+
+def deadline(cal: WorkingCalendar, start: datetime, limit: str) -> datetime:
+    """`start` plus a limit in working time: an ISO duration or "same_day"."""
+    if limit == SAME_DAY:
+        return cal.end_of_day(cal.next_working_instant(start))
+    return cal.add(start, cal.parse_duration(limit))
+
+
+def limit_parser(cal: WorkingCalendar) -> Callable[[str], object]:
+    """What deploy checks `sla`/`time_limit` values with."""
+
+    def parse(text: str) -> object:
+        return text if text == SAME_DAY else cal.parse_duration(text)
+
+    return parse
+
+
+def quiet_spiff_logs() -> None:
+    """Spiff's task logger attaches whole task data (citizens' data) at level 0."""
+    for name in ("spiff", "spiff.task", "spiff.workflow"):
+        if logging.getLogger(name).level < logging.INFO:
+            logging.getLogger(name).setLevel(logging.INFO)
+
+
+def record_event(
+    session: Session, dossier: Dossier, at: datetime, kind: str, actor: str | None, **detail: Any
+) -> None:
+    """Append to the dossier's event log. `detail` must hold ids and names, no citizen data."""
+    session.add(Event(dossier_id=dossier.id, at=at, kind=kind, actor=actor, detail=detail))
+
+
+@dataclass
+class Step:
+    """One command's context: its instant, its actor and where the dossier came from."""
+
+    at: datetime
+    actor: str | None
+    from_department: str | None = None
+    source_dossier_id: int | None = None
+    messages: list[int] = field(default_factory=list)
+
+
+class Runtime:
+    """The engine's entry point for running dossiers; one per process, shared across sessions."""
+
+    def __init__(
+        self,
+        clock: Clock,
+        *,
+        hours: OfficeHours | None = None,
+        specs: SpecCache | None = None,
+        script_time_limit: float = 1.0,
+        code_format: str = "{unit}-{date:%y%m%d}-{seq:04d}",
+    ) -> None:
+        self.clock = clock
+        self.hours = hours or OfficeHours()
+        self.specs = specs or SpecCache()
+        self.script_time_limit = script_time_limit
+        self.code_format = code_format
+        self._calendars: dict[str, WorkingCalendar] = {}
+        quiet_spiff_logs()
+
+    # -- calendars ---------------------------------------------------------------
+    def calendar(self, session: Session, unit: str) -> WorkingCalendar:
+        """The unit's working calendar: statutory holidays plus the override table."""
+        cal = self._calendars.get(unit)
+        if cal is None:
+            rows = session.scalars(
+                select(CalendarOverride).where(CalendarOverride.unit.in_(["", unit]))
+            ).all()
+            cal = WorkingCalendar(
+                self.hours,
+                days_off=[r.day for r in rows if r.kind == "off"],
+                working_days=[r.day for r in rows if r.kind == "working"],
+            )
+            self._calendars[unit] = cal
+        return cal
+
+    def forget_calendars(self) -> None:
+        """Drop cached calendars after the override table changed."""
+        self._calendars.clear()
+
+    # -- loading and saving --------------------------------------------------------
+    def now(self, at: datetime | None) -> datetime:
+        if at is not None and at.tzinfo is None:
+            raise InvalidAction("times must carry a timezone (e.g. 2026-02-13T15:30+07:00)")
+        return at or self.clock.now()
+
+    def _script_engine(self, cal: WorkingCalendar, at: datetime) -> Any:
+        def working_deadline(duration: str) -> str:
+            """Now plus a working-time duration, for timeDate timers."""
+            return cal.add(at, cal.parse_duration(duration)).isoformat()
+
+        return make_script_engine(
+            {"working_deadline": working_deadline}, time_limit=self.script_time_limit
+        )
+
+    def load(self, session: Session, dossier: Dossier, at: datetime) -> tuple[
+        BpmnWorkflow, LoadedDefinition, WorkingCalendar
+    ]:
+        loaded = self.specs.get(session, dossier.definition_id)
+        cal = self.calendar(session, dossier.unit)
+        wf = load_state(dossier.state, loaded.spec, loaded.subprocess_specs)
+        wf.script_engine = self._script_engine(cal, at)
+        return wf, loaded, cal
+
+    @contextmanager
+    def _running(self, at: datetime) -> Iterator[None]:
+        """Run workflow code at `at`, turning script failures into ScriptFailed."""
+        try:
+            with engine_time(FixedClock(at)):
+                yield
+        except SpiffWorkflowException as exc:
+            raise ScriptFailed(_spiff_error(exc)) from None
+
+    def save(self, session: Session, dossier: Dossier, wf: BpmnWorkflow) -> None:
+        """Store the state; a concurrent change of the same dossier becomes Conflict."""
+        dossier.state = dump_state(wf)
+        dossier.next_timer_at = _next_timer(wf)
+        try:
+            session.flush()
+        except StaleDataError:
+            raise Conflict(
+                f"dossier {dossier.code} was changed by someone else; nothing was saved"
+            ) from None
+
+    # -- starting --------------------------------------------------------------------
+    def next_code(self, session: Session, unit: str, received: datetime, cal: WorkingCalendar
+                  ) -> str:
+        day: date = received.astimezone(ZoneInfo(self.hours.tz)).date()
+        seq = session.get(DossierSequence, (unit, day))
+        if seq is None:
+            seq = DossierSequence(unit=unit, day=day, last=0)
+            session.add(seq)
+        seq.last += 1
+        return self.code_format.format(unit=unit, date=day, seq=seq.last)
+
+    def start(
+        self,
+        session: Session,
+        key: str,
+        *,
+        unit: str,
+        applicant: Mapping[str, Any] | None = None,
+        data: Mapping[str, Any] | None = None,
+        channel: str = "in_person",
+        actor: str | None = None,
+        at: datetime | None = None,
+        step: Step | None = None,
+    ) -> Dossier:
+        """Receive a dossier of the newest version of procedure `key` and run it to its
+        first wait. The appointment is the procedure's time_limit in working time from
+        the counting start (after the cut-off hour: the next working day)."""
+        now = self.now(at)
+        if channel not in CHANNELS:
+            raise InvalidAction(f"unknown channel {channel!r}; use one of {', '.join(CHANNELS)}")
+        version = latest_versions(session).get(key)
+        if version is None:
+            raise NotFound(f"no procedure {key!r} is deployed")
+        loaded = self.specs.get(session, version.id)
+        cal = self.calendar(session, unit)
+        props = loaded.info.properties
+        cutoff = time.fromisoformat(props["cutoff"]) if props.get("cutoff") else None
+        counting_from = cal.counting_start(now, cutoff)
+        limit = props.get("time_limit")
+        appointment = deadline(cal, counting_from, limit) if limit else None
+        code = self.next_code(session, unit, now, cal)
+        wf = BpmnWorkflow(loaded.spec, loaded.subprocess_specs)
+        wf.script_engine = self._script_engine(cal, now)
+        seed = dict(data or {}) | {
+            "dossier_code": code, "unit": unit, "applicant": dict(applicant or {})}
+        for first in wf.get_tasks(state=TaskState.READY):  # the start task: data flows on
+            first.data.update(seed)
+        dossier = Dossier(
+            code=code, definition_id=version.id, process_key=key, unit=unit, channel=channel,
+            status="running", applicant=dict(applicant or {}), received_at=now,
+            counting_from=counting_from, appointment_at=appointment, completed_at=None,
+            next_timer_at=None, state="", started_by_message_id=None,
+        )
+        session.add(dossier)
+        session.flush()
+        top_level = step is None
+        step = step or Step(at=now, actor=actor)
+        record_event(session, dossier, now, "received", actor, process=key,
+                     version=version.version, channel=channel)
+        self.advance(session, dossier, wf, loaded, cal, step)
+        if top_level:
+            from engine.messaging import deliver
+
+            deliver(session, self, step)
+        return dossier
+
+    # -- the work of every command -------------------------------------------------
+    def advance(
+        self,
+        session: Session,
+        dossier: Dossier,
+        wf: BpmnWorkflow,
+        loaded: LoadedDefinition,
+        cal: WorkingCalendar,
+        step: Step,
+        before: Callable[[BpmnWorkflow], None] | None = None,
+    ) -> None:
+        """Run engine steps, then write task rows, handovers, messages, subscriptions and
+        the state. `before` runs first inside the same clock/error context."""
+        from engine.messaging import collect_messages, sync_subscriptions
+
+        with self._running(step.at):
+            if before is not None:
+                before(wf)
+            wf.do_engine_steps()
+        self._sync_tasks(session, dossier, wf, loaded, cal, step)
+        collect_messages(session, dossier, wf, step)
+        sync_subscriptions(session, dossier, wf)
+        if wf.completed and dossier.status == "running":
+            dossier.status = "completed"
+            dossier.completed_at = step.at
+            if dossier.appointment_at is not None:
+                dossier.outcome = cal.outcome(dossier.appointment_at, step.at)
+            record_event(session, dossier, step.at, "completed", step.actor)
+        self.save(session, dossier, wf)
+
+    def _sync_tasks(
+        self,
+        session: Session,
+        dossier: Dossier,
+        wf: BpmnWorkflow,
+        loaded: LoadedDefinition,
+        cal: WorkingCalendar,
+        step: Step,
+    ) -> None:
+        ready = {str(t.id): t for t in wf.get_tasks(state=TaskState.READY, manual=True)}
+        open_rows = session.scalars(
+            select(TaskRecord).where(
+                TaskRecord.dossier_id == dossier.id, TaskRecord.status == "ready"
+            )
+        ).all()
+        known = {row.id for row in open_rows}
+        for row in open_rows:
+            if row.id not in ready:  # cancelled by an interrupting event
+                row.status = "cancelled"
+                record_event(session, dossier, step.at, "task_cancelled", step.actor,
+                             task=row.spec_id)
+        for task_id, task in ready.items():
+            if task_id in known:
+                continue
+            info = loaded.tasks.get((task.workflow.spec.name, task.task_spec.name))
+            department = info.department if info and info.department else "unknown"
+            sla = info.sla if info else None
+            due = deadline(cal, step.at, sla) if sla else None
+            session.add(TaskRecord(
+                id=task_id, dossier_id=dossier.id, spec_id=task.task_spec.name,
+                process_id=task.workflow.spec.name,
+                name=(info.name if info else None) or task.task_spec.bpmn_name
+                or task.task_spec.name,
+                department=department, status="ready", sla=sla, ready_at=step.at, due_at=due,
+            ))
+            if step.from_department != department:
+                session.add(Handover(
+                    dossier_id=dossier.id, from_department=step.from_department,
+                    to_department=department, to_task_id=task_id, handed_at=step.at,
+                    giver=step.actor, source_dossier_id=step.source_dossier_id,
+                ))
+            record_event(session, dossier, step.at, "task_ready", step.actor,
+                         task=task.task_spec.name, department=department)
+
+    # -- task commands ---------------------------------------------------------------
+    def _open_task(self, session: Session, task_id: str) -> TaskRecord:
+        row = session.get(TaskRecord, task_id)
+        if row is None:
+            raise NotFound(f"task {task_id} does not exist")
+        if row.status == "completed":
+            raise InvalidAction(
+                f"task {task_id} was already completed by {row.completed_by}"
+                f" at {row.completed_at:%d/%m/%Y %H:%M} UTC"
+            )
+        if row.status != "ready":
+            raise InvalidAction(f"task {task_id} is {row.status}")
+        return row
+
+    def claim(self, session: Session, task_id: str, *, user: str, at: datetime | None = None
+              ) -> TaskRecord:
+        """Take a ready task; the handover into it is received by `user` now."""
+        now = self.now(at)
+        row = self._open_task(session, task_id)
+        if row.claimed_by and row.claimed_by != user:
+            raise InvalidAction(f"task {task_id} is already claimed by {row.claimed_by}")
+        row.claimed_by, row.claimed_at = user, now
+        self._receive(session, row, user, now)
+        dossier = session.get_one(Dossier, row.dossier_id)
+        record_event(session, dossier, now, "task_claimed", user, task=row.spec_id)
+        self._flush_task(session)
+        return row
+
+    def unclaim(self, session: Session, task_id: str, *, user: str, at: datetime | None = None
+                ) -> TaskRecord:
+        """Give a claimed task back to the department's queue."""
+        now = self.now(at)
+        row = self._open_task(session, task_id)
+        if row.claimed_by is None:
+            raise InvalidAction(f"task {task_id} is not claimed")
+        if row.claimed_by != user:
+            raise InvalidAction(f"task {task_id} is claimed by {row.claimed_by}, not {user}")
+        row.claimed_by, row.claimed_at = None, None
+        dossier = session.get_one(Dossier, row.dossier_id)
+        record_event(session, dossier, now, "task_unclaimed", user, task=row.spec_id)
+        self._flush_task(session)
+        return row
+
+    def complete(
+        self,
+        session: Session,
+        task_id: str,
+        *,
+        user: str,
+        data: Mapping[str, Any] | None = None,
+        at: datetime | None = None,
+    ) -> TaskRecord:
+        """Complete a task with data checked against its fields, then run on to the next
+        waits. Bad data raises InvalidData and nothing changes."""
+        now = self.now(at)
+        row = self._open_task(session, task_id)
+        if row.claimed_by and row.claimed_by != user:
+            raise InvalidAction(f"task {task_id} is claimed by {row.claimed_by}")
+        dossier = session.get_one(Dossier, row.dossier_id)
+        wf, loaded, cal = self.load(session, dossier, now)
+        task = wf.get_task_from_id(UUID(task_id))
+        if task is None or task.state != TaskState.READY:
+            raise InvalidAction(f"task {task_id} is not ready in dossier {dossier.code}")
+        info = loaded.tasks.get((row.process_id, row.spec_id))
+        cleaned = check_submission(info.fields if info else (), data or {})
+
+        def run(_: BpmnWorkflow) -> None:
+            task.data.update(cleaned)
+            task.run()
+
+        row.status = "completed"
+        row.completed_by, row.completed_at = user, now
+        if row.claimed_by is None:
+            row.claimed_by, row.claimed_at = user, now
+        row.outcome = cal.outcome(row.due_at, now) if row.due_at else None
+        self._receive(session, row, user, now)
+        record_event(session, dossier, now, "task_completed", user, task=row.spec_id,
+                     fields=sorted(cleaned), outcome=row.outcome)
+        step = Step(at=now, actor=user, from_department=row.department)
+        self.advance(session, dossier, wf, loaded, cal, step, before=run)
+        from engine.messaging import deliver
+
+        deliver(session, self, step)
+        return row
+
+    def _receive(self, session: Session, row: TaskRecord, user: str, at: datetime) -> None:
+        for handover in session.scalars(
+            select(Handover).where(Handover.to_task_id == row.id, Handover.receiver.is_(None))
+        ):
+            handover.receiver, handover.received_at = user, at
+
+    def _flush_task(self, session: Session) -> None:
+        try:
+            session.flush()
+        except StaleDataError:
+            raise Conflict("the task was changed by someone else; nothing was saved") from None
+
+
+def _spiff_error(exc: SpiffWorkflowException) -> str:
+    """A one-line reason naming the diagram element, without task data."""
+    task = getattr(exc, "task", None)
+    where = f"{task.task_spec.name}: " if task is not None else ""
+    cause = getattr(exc, "error", None) or exc.__cause__
+    text = str(cause) if cause is not None else str(exc).splitlines()[0]
+    return f"{where}{text.splitlines()[0] if text else type(exc).__name__}"
+
+
+_TIMER_EVENTS = {
+    "TimeDateEventDefinition", "DurationTimerEventDefinition", "CycleTimerEventDefinition",
+}
+
+
+def _next_timer(wf: BpmnWorkflow) -> datetime | None:
+    """The earliest deadline among the workflow's waiting timers."""
+    deadlines = []
+    for pending in wf.waiting_events():
+        if pending.event_type not in _TIMER_EVENTS or pending.value is None:
+            continue
+        value = pending.value["next"] if isinstance(pending.value, dict) else pending.value
+        try:
+            when = datetime.fromisoformat(str(value))
+        except ValueError:
+            continue
+        if when.tzinfo is not None:
+            deadlines.append(when)
+    return min(deadlines, default=None)

@@ -1,0 +1,56 @@
+"""Firing due BPMN timers (escalations, waits) on the engine clock: what `tick` does."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.messaging import deliver
+from engine.models import Dossier
+from engine.runtime import Runtime, Step, record_event
+
+
+@dataclass(frozen=True)
+class TickResult:
+    """What one tick did."""
+
+    at: datetime
+    dossiers: tuple[str, ...]  # codes of the dossiers whose timers fired
+    messages_delivered: int
+
+
+def due_dossiers(session: Session, now: datetime, limit: int = 500) -> list[int]:
+    """Ids of running dossiers with a timer due at or before `now`, oldest first."""
+    return list(session.scalars(
+        select(Dossier.id)
+        .where(Dossier.status == "running", Dossier.next_timer_at <= now)
+        .order_by(Dossier.next_timer_at)
+        .limit(limit)
+    ))
+
+
+def fire_timers(session: Session, runtime: Runtime, dossier_id: int, now: datetime) -> bool:
+    """Refresh one dossier's timers at `now` and run on; True if anything fired."""
+    dossier = session.get_one(Dossier, dossier_id)
+    wf, loaded, cal = runtime.load(session, dossier, now)
+    step = Step(at=now, actor=None)
+    before = dossier.next_timer_at
+    runtime.advance(session, dossier, wf, loaded, cal, step, before=lambda w: w.refresh_timers())
+    record_event(session, dossier, now, "timer_fired", None,
+                 deadline=before.isoformat() if before else None)
+    deliver(session, runtime, step)
+    return True
+
+
+def tick(session: Session, runtime: Runtime, now: datetime | None = None) -> TickResult:
+    """Fire every due timer and retry pending messages, in the caller's transaction."""
+    at = runtime.now(now)
+    fired = []
+    for dossier_id in due_dossiers(session, at):
+        fire_timers(session, runtime, dossier_id, at)
+        fired.append(session.get_one(Dossier, dossier_id).code)
+    delivered = deliver(session, runtime, Step(at=at, actor=None), pending_only=False)
+    return TickResult(at=at, dossiers=tuple(fired), messages_delivered=delivered)

@@ -1,0 +1,88 @@
+"""Database fixtures: every database test runs on SQLite and, when
+LIENTHONG_TEST_DATABASE_URL is set (CI sets it), on that PostgreSQL too."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session
+
+from engine import FixedClock, Runtime, deploy, make_engine, read_paths, seed_departments, upgrade
+from engine.models import Base
+from engine.runtime import limit_parser
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+WORKFLOWS = ROOT / "workflows"
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+PG_URL = os.environ.get("LIENTHONG_TEST_DATABASE_URL")
+BACKENDS = ["sqlite"] + (["postgresql"] if PG_URL else [])
+
+
+def vn(text_: str) -> datetime:
+    """'2026-02-13 15:30' in Vietnam time."""
+    return datetime.fromisoformat(text_).replace(tzinfo=VN)
+
+
+def _reset(engine: Engine) -> None:
+    Base.metadata.drop_all(engine)
+    with engine.begin() as conn:
+        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def db_engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+              ) -> Iterator[Engine]:
+    """A migrated database; PostgreSQL must be reachable when its URL is given."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    else:
+        assert PG_URL is not None
+        url = PG_URL
+    engine = make_engine(url)
+    _reset(engine)
+    upgrade(engine)
+    with Session(engine) as session, session.begin():
+        seed_departments(session)
+    yield engine
+    _reset(engine)
+    engine.dispose()
+
+
+@pytest.fixture
+def session(db_engine: Engine) -> Iterator[Session]:
+    """A session inside an outer transaction that is rolled back after the test."""
+    with db_engine.connect() as conn:
+        outer = conn.begin()
+        with Session(bind=conn, join_transaction_mode="create_savepoint",
+                     expire_on_commit=False) as sess:
+            yield sess
+        outer.rollback()
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(vn("2026-03-02 08:00"))
+
+
+@pytest.fixture
+def runtime(clock: FixedClock) -> Runtime:
+    return Runtime(clock, script_time_limit=1.0)
+
+
+def deploy_files(session: Session, runtime: Runtime, *paths: Path, user: str = "designer"):
+    cal = runtime.calendar(session, "PHUCLOI")
+    return deploy(session, read_paths(list(paths)), user=user, at=runtime.clock.now(),
+                  sla_parser=limit_parser(cal))
+
+
+@pytest.fixture
+def shipped(session: Session, runtime: Runtime):
+    """The shipped workflows, deployed."""
+    return deploy_files(session, runtime, WORKFLOWS)

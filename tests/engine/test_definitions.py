@@ -1,0 +1,692 @@
+"""Loading and checking procedure diagrams: safety, our conventions, runnable specs."""
+
+from __future__ import annotations
+
+import dataclasses
+import pickle
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from lxml import etree
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.spiff.parser.process import SPIFF_XSD
+from SpiffWorkflow.util.task import TaskState
+
+from engine import bpmn_xml
+from engine.bpmn_xml import MAX_ATTRIBUTES, MAX_BPMN_ELEMENTS, MAX_SIBLINGS
+from engine.definitions import (
+    MAX_BPMN_BYTES,
+    DefinitionError,
+    DefinitionInfo,
+    FieldSpec,
+    Problem,
+    UserTaskInfo,
+    build_specs,
+    check_references,
+    inspect_definition,
+    read_bpmn,
+)
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+ENGINE = Path(__file__).resolve().parents[2] / "engine"
+
+DEPARTMENTS = {
+    "reception": "reception",
+    "Một cửa": "reception",
+    "civil_status": "civil_status",
+    "Tư pháp - Hộ tịch": "civil_status",
+    "police": "police",
+    "Công an": "police",
+    "social_insurance": "social_insurance",
+    "BHXH": "social_insurance",
+}
+
+_SLA = re.compile(r"P(\d+(\.\d+)?D)?(T(\d+H)?(\d+M)?)?")
+
+
+def sla_parser(text: str) -> str:
+    match = _SLA.fullmatch(text)
+    if match is None or not (match.group(1) or match.group(4) or match.group(5)):
+        raise ValueError("use days and hours, e.g. P1D or PT4H")
+    return text
+
+
+def load(name: str) -> bytes:
+    return (DATA / name).read_bytes()
+
+
+def inspect(data: bytes, source: str = "test") -> DefinitionInfo:
+    return inspect_definition(data, source=source, departments=DEPARTMENTS, sla_parser=sla_parser)
+
+
+def refusal(data: bytes, source: str = "test") -> DefinitionError:
+    with pytest.raises(DefinitionError) as caught:
+        inspect(data, source)
+    error = caught.value
+    text = str(error)
+    assert "\n" not in text and "Traceback" not in text
+    assert text.startswith(f"{source}: ")
+    return error
+
+
+HEAD = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" '
+    'xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core" '
+    'id="Definitions_1" targetNamespace="https://lienthong.example/bpmn">\n'
+)
+
+
+def props(**values: str) -> str:
+    """spiffworkflow:properties in an extensionElements block; `field_x` names become `field:x`."""
+    items = "".join(
+        f'<spiffworkflow:property name="{k.replace("field_", "field:", 1)}" value="{v}"/>'
+        for k, v in values.items()
+    )
+    return (
+        f"<bpmn:extensionElements><spiffworkflow:properties>{items}"
+        "</spiffworkflow:properties></bpmn:extensionElements>"
+    )
+
+
+def procedure(
+    *,
+    task_ext: str = "",
+    lane_name: str = "Một cửa",
+    lane_ext: str = "",
+    process_ext: str = "",
+    extra: str = "",
+    before: str = "",
+    process_id: str = "proc",
+) -> bytes:
+    """start -> user task `task` -> end, in one lane, plus `extra` flow elements."""
+    return (
+        HEAD
+        + before
+        + f'<bpmn:process id="{process_id}" name="Thủ tục" isExecutable="true">{process_ext}'
+        + f'<bpmn:laneSet id="LaneSet_1"><bpmn:lane id="Lane_1" name="{lane_name}">{lane_ext}'
+        + "<bpmn:flowNodeRef>start</bpmn:flowNodeRef><bpmn:flowNodeRef>task</bpmn:flowNodeRef>"
+        + "<bpmn:flowNodeRef>end</bpmn:flowNodeRef></bpmn:lane></bpmn:laneSet>"
+        + '<bpmn:startEvent id="start"/>'
+        + f'<bpmn:userTask id="task" name="Việc">{task_ext}</bpmn:userTask>'
+        + '<bpmn:endEvent id="end"/>'
+        + '<bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="task"/>'
+        + '<bpmn:sequenceFlow id="f2" sourceRef="task" targetRef="end"/>'
+        + extra
+        + "</bpmn:process></bpmn:definitions>"
+    ).encode()
+
+
+# --- the valid procedures ---------------------------------------------------
+
+
+def test_valid_procedure_is_described() -> None:
+    info = inspect(load("def_birth_registration.bpmn"))
+    assert info.key == "birth_registration"
+    assert info.name == "Đăng ký khai sinh"
+    assert info.process_ids == ("birth_registration",)
+    assert info.called_elements == ()
+    assert info.messages_thrown == ("birth_registered",)
+    assert info.messages_caught == ()
+    assert info.start_messages == ()
+    assert dict(info.properties) == {
+        "time_limit": "P1D",
+        "cutoff": "15:00",
+        "department": "Tư pháp - Hộ tịch",
+    }
+    assert [(t.id, t.lane, t.department, t.sla) for t in info.user_tasks] == [
+        ("receive_dossier", "Một cửa", "reception", "PT4H"),
+        ("register_birth", "Tư pháp - Hộ tịch", "civil_status", "P1D"),
+        ("return_result", "Một cửa", "reception", "PT2H"),
+    ]
+    receive = info.user_tasks[0]
+    assert receive == UserTaskInfo(
+        id="receive_dossier",
+        name="Tiếp nhận hồ sơ",
+        process_id="birth_registration",
+        lane="Một cửa",
+        department="reception",
+        sla="PT4H",
+        fields=(
+            FieldSpec("child_name", "string", True, "Họ tên trẻ"),
+            FieldSpec("birth_date", "date", True, "Ngày sinh"),
+            FieldSpec("gender", "choice", True, "Giới tính", ("nam", "nữ")),
+            FieldSpec("copies", "integer", False, "Số bản sao"),
+        ),
+    )
+    assert info.user_tasks[1].fields == (
+        FieldSpec("approved", "boolean", True, "Đồng ý đăng ký"),
+        FieldSpec("note", "text", False, "Ghi chú"),
+    )
+    assert hash(info) == hash(inspect(load("def_birth_registration.bpmn")))
+
+
+def test_call_activity_to_another_file_is_listed() -> None:
+    info = inspect(load("def_linked_procedure.bpmn"))
+    assert info.key == "linked_birth_residence_card"
+    assert info.called_elements == ("birth_registration",)
+    assert [(t.id, t.department) for t in info.user_tasks] == [
+        ("register_residence", "police"),
+        ("issue_health_card", "social_insurance"),
+        ("return_results", "reception"),
+    ]
+    assert info.properties["time_limit"] == "P3D"
+
+
+def test_message_start_and_lane_department_property() -> None:
+    info = inspect(load("def_health_card.bpmn"))
+    assert info.start_messages == ("birth_registered",)
+    assert info.messages_caught == ("birth_registered",)
+    # The lane is named "Bảo hiểm xã hội"; its department property says BHXH.
+    (task,) = info.user_tasks
+    assert (task.lane, task.department) == ("Bảo hiểm xã hội", "social_insurance")
+
+
+# --- refused files ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "element_id", "message"),
+    [
+        ("def_task_outside_lane.bpmn", "check_documents", "user task is not inside a lane"),
+        ("def_unknown_department.bpmn", "Lane_land", "lane 'Địa chính' is not a known department"),
+        ("def_bad_sla.bpmn", "register_birth", "sla 'P1Y' is not a working-time duration: use"),
+        (
+            "def_unresolved_message.bpmn",
+            "notify_police",
+            "messageRef 'Message_residence_request' is not a message in this file",
+        ),
+        ("def_xsd_unknown_element.bpmn", "approve", "'bpmn:approvalTask': This element is not"),
+        ("def_xsd_bad_attribute.bpmn", "sign_result", "attribute 'deadline' is not allowed"),
+    ],
+)
+def test_rule_and_schema_violations_name_the_element(
+    name: str, element_id: str, message: str
+) -> None:
+    error = refusal(load(name), name)
+    assert len(error.problems) == 1
+    (problem,) = error.problems
+    assert problem.element_id == element_id
+    assert message in problem.message
+    assert f"{name}: {element_id}: " in str(error)
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("def_billion_laughs.bpmn", "DOCTYPE and entity declarations are not allowed"),
+        ("def_external_entity.bpmn", "DOCTYPE and entity declarations are not allowed"),
+        ("def_doctype_only.bpmn", "DOCTYPE and entity declarations are not allowed"),
+        ("def_not_xml.bpmn", "not a well-formed XML file: Start tag expected"),
+        ("def_not_bpmn.bpmn", "not a BPMN 2.0 diagram: the root element is svg"),
+    ],
+)
+def test_unsafe_or_foreign_files_are_refused(name: str, message: str) -> None:
+    error = refusal(load(name), name)
+    assert error.problems == (Problem(None, error.problems[0].message),)
+    assert message in str(error)
+    assert "root:" not in str(error)
+
+
+def test_entities_are_refused_in_utf16_too() -> None:
+    for name in ("def_external_entity.bpmn", "def_billion_laughs.bpmn"):
+        text = load(name).decode("utf-8").replace('encoding="UTF-8"', 'encoding="UTF-16"')
+        error = refusal(text.encode("utf-16"))
+        assert "DOCTYPE and entity declarations are not allowed" in str(error)
+
+
+@pytest.mark.parametrize(
+    "name", ["def_external_entity.bpmn", "def_doctype_only.bpmn", "def_billion_laughs.bpmn"]
+)
+def test_parser_is_safe_even_without_the_byte_scan(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Defence in depth: if a DOCTYPE slipped past the scan, parsing loads nothing."""
+    monkeypatch.setattr(bpmn_xml, "_DTD_MARKERS", ())
+    with pytest.raises(DefinitionError) as caught:
+        read_bpmn(load(name), name)
+    message = str(caught.value)
+    assert "root:" not in message and len(message) < 300
+    if name != "def_billion_laughs.bpmn":  # libxml2 may stop that one first, as an XML error
+        assert message == f"{name}: DOCTYPE and entity declarations are not allowed in a diagram"
+
+
+def test_oversized_file_is_refused_before_parsing() -> None:
+    valid = load("def_birth_registration.bpmn")
+    filler = b"<!-- " + b"x" * (MAX_BPMN_BYTES - len(valid) - 10) + b" -->\n"
+    at_limit = valid.replace(b"<bpmn:definitions", filler + b"<bpmn:definitions", 1)
+    assert len(at_limit) == MAX_BPMN_BYTES
+    assert read_bpmn(at_limit).getroot().get("id") == "def_birth_registration"
+    error = refusal(at_limit + b" ", "big.bpmn")
+    assert str(error) == (
+        f"big.bpmn: file is {MAX_BPMN_BYTES + 1} bytes; "
+        f"diagrams are limited to {MAX_BPMN_BYTES} bytes"
+    )
+
+
+def _tasks(n: int, attributes: str = "", prefix: str = "t") -> str:
+    return "".join(f'<bpmn:task id="{prefix}{i}"{attributes}/>' for i in range(n))
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        (
+            "".join(
+                f'<bpmn:subProcess id="s{k}">{_tasks(1000, prefix=f"s{k}t")}</bpmn:subProcess>'
+                for k in range(11)
+            ),
+            f"test: file has more than {MAX_BPMN_ELEMENTS} XML elements",
+        ),
+        (
+            _tasks(MAX_SIBLINGS + 1),
+            f"test: proc: more than {MAX_SIBLINGS} bpmn:task in one element",
+        ),
+        (
+            _tasks(1500, "".join(f' a{j}="1"' for j in range(20))),
+            f"test: file has more than {MAX_ATTRIBUTES} XML attributes",
+        ),
+    ],
+)
+def test_tree_shape_is_capped_before_validation(extra: str, expected: str) -> None:
+    # Many faulty siblings make schema validation slow (each error is located by
+    # counting preceding siblings), so the shape is bounded first.
+    assert str(refusal(procedure(extra=extra))) == expected
+
+
+def test_schema_errors_are_short_and_capped() -> None:
+    bad = "".join(f'<bpmn:task id="t{i}" colour="red"/>' for i in range(10))
+    error = refusal(procedure(extra=bad))
+    assert [p.element_id for p in error.problems] == ["t0", "t1", "t2", None]
+    assert error.problems[0].message == (
+        "invalid BPMN: Element 'bpmn:task', attribute 'colour': "
+        "The attribute 'colour' is not allowed (line 3)"
+    )
+    assert error.problems[-1] == Problem(None, "and 7 more schema errors")
+    assert "{http" not in str(error) and len(str(error)) < 600
+
+
+def test_validation_uses_the_shipped_schemas_only() -> None:
+    """Every schema the validator loads is a local file: validation needs no network."""
+    seen: set[Path] = set()
+    todo = [Path(SPIFF_XSD), Path(SPIFF_XSD).parents[3] / "bpmn/parser/schema/BPMN20.xsd"]
+    while todo:
+        path = todo.pop()
+        if path in seen:
+            continue
+        seen.add(path)
+        assert path.is_file(), path
+        for node in etree.parse(str(path)).iter("{http://www.w3.org/2001/XMLSchema}*"):
+            location = node.get("schemaLocation")
+            if location is not None:
+                assert "://" not in location, (path, location)
+                todo.append(path.parent / location)
+    assert {p.name for p in seen} >= {"BPMN20.xsd", "Semantic.xsd", "spiffworkflow.xsd"}
+
+
+@pytest.mark.skipif(shutil.which("unshare") is None, reason="needs util-linux unshare")
+def test_validation_works_without_network() -> None:
+    if subprocess.run(["unshare", "-rn", "true"], capture_output=True).returncode != 0:  # noqa: S603, S607
+        pytest.skip("this machine does not allow a private network namespace")
+    script = f"""
+import importlib.util, sys
+spec = importlib.util.spec_from_file_location("bpmn_xml", {str(ENGINE / "bpmn_xml.py")!r})
+mod = sys.modules["bpmn_xml"] = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(mod)
+mod.read_bpmn(open({str(DATA / "def_birth_registration.bpmn")!r}, "rb").read())
+try:
+    mod.read_bpmn(open({str(DATA / "def_xsd_unknown_element.bpmn")!r}, "rb").read())
+except mod.DefinitionError as exc:
+    print(exc)
+"""
+    result = subprocess.run(  # noqa: S603
+        ["unshare", "-rn", sys.executable, "-c", script],  # noqa: S607
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "approve: invalid BPMN" in result.stdout
+
+
+# --- departments ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    ["Một cửa", "một CỬA", "Mot cua", "  Một   cửa ", "reception", "RECEPTION"],
+)
+def test_lane_names_match_exactly_then_by_case_then_without_diacritics(spelling: str) -> None:
+    (task,) = inspect(procedure(lane_name=spelling)).user_tasks
+    assert task.department == "reception"
+
+
+def test_dash_and_diacritics_variants_match() -> None:
+    (task,) = inspect(procedure(lane_name="Tu phap – Ho tich")).user_tasks
+    assert task.department == "civil_status"
+    (task,) = inspect(procedure(lane_name="CÔNG AN")).user_tasks
+    assert task.department == "police"
+
+
+def test_task_in_an_embedded_subprocess_takes_its_lane_and_spec_name() -> None:
+    sub = (
+        '<bpmn:subProcess id="sub"><bpmn:startEvent id="ss"/>'
+        f'<bpmn:userTask id="inner">{props(sla="PT1H")}</bpmn:userTask><bpmn:endEvent id="se"/>'
+        '<bpmn:sequenceFlow id="s1" sourceRef="ss" targetRef="inner"/>'
+        '<bpmn:sequenceFlow id="s2" sourceRef="inner" targetRef="se"/></bpmn:subProcess>'
+    )
+    data = procedure(extra=sub).replace(
+        b"<bpmn:flowNodeRef>end</bpmn:flowNodeRef>",
+        b"<bpmn:flowNodeRef>end</bpmn:flowNodeRef><bpmn:flowNodeRef>sub</bpmn:flowNodeRef>",
+    )
+    info = inspect(data)
+    assert [(t.id, t.process_id, t.lane, t.department) for t in info.user_tasks] == [
+        ("task", "proc", "Một cửa", "reception"),
+        ("inner", "sub", "Một cửa", "reception"),
+    ]
+
+
+def test_task_department_property_wins_over_the_lane() -> None:
+    info = inspect(procedure(lane_name="Cán bộ", task_ext=props(department="Công an")))
+    assert [(t.lane, t.department) for t in info.user_tasks] == [("Cán bộ", "police")]
+
+
+def test_lane_department_property_wins_over_the_lane_name() -> None:
+    info = inspect(procedure(lane_name="Cán bộ", lane_ext=props(department="bhxh")))
+    assert info.user_tasks[0].department == "social_insurance"
+
+
+def test_unknown_department_in_properties_is_reported() -> None:
+    error = refusal(procedure(task_ext=props(department="Địa chính")))
+    assert error.problems == (Problem("task", "department 'Địa chính' is not a known department"),)
+    error = refusal(procedure(lane_name="Cán bộ", lane_ext=props(department="Kho bạc")))
+    assert error.problems == (
+        Problem("Lane_1", "department 'Kho bạc' of lane 'Cán bộ' is not a known department"),
+    )
+
+
+def test_ambiguous_spelling_is_not_guessed() -> None:
+    # "Cong an" and "Công an" both read "cong an" without diacritics.
+    departments = {**DEPARTMENTS, "Cong an": "traffic_police"}
+    with pytest.raises(DefinitionError, match="lane 'Cõng An' is not a known department"):
+        inspect_definition(
+            procedure(lane_name="Cõng An"),
+            source="t",
+            departments=departments,
+            sla_parser=sla_parser,
+        )
+
+
+# --- fields -----------------------------------------------------------------
+
+
+def test_field_defaults() -> None:
+    (task,) = inspect(procedure(task_ext=props(field_note="required", field_x=""))).user_tasks
+    assert task.fields == (
+        FieldSpec("note", "string", True, "note"),
+        FieldSpec("x", "string", False, "x"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("birth_date", "type=day", "field 'birth_date': unknown type 'day' (use string, text,"),
+        ("gender", "type=choice", "field 'gender': type=choice needs choices=a|b|c"),
+        ("gender", "type=string; choices=a|b", "choices are only for type=choice"),
+        ("gender", "type=choice; choices=a||b", "choices has an empty item"),
+        ("gender", "type=choice; choices=a|a", "choices has a duplicate item"),
+        ("note", "type=text; colour=red", "unknown setting 'colour'"),
+        ("note", "type=text; type=string", "'type' is given twice"),
+        ("note", "required=maybe", "required is a flag"),
+        ("note", "label=", "label is empty"),
+        ("2nd", "type=text", "field '2nd': a field name uses letters, digits and _"),
+        ("họ_tên", "type=text", "a field name uses letters"),
+    ],
+)
+def test_bad_field_declarations_are_problems(name: str, value: str, message: str) -> None:
+    error = refusal(procedure(task_ext=props(**{f"field_{name}": value})))
+    assert error.problems[0].element_id == "task"
+    assert message in error.problems[0].message
+
+
+# --- the other rules ----------------------------------------------------------
+
+
+def test_every_problem_is_reported_at_once() -> None:
+    error = refusal(
+        procedure(
+            lane_name="Phòng Kho",
+            task_ext=props(sla="P1Y", field_a="type=bad"),
+            process_ext=props(time_limit="P1M", cutoff="25:00", department="Kho"),
+        )
+    )
+    assert {(p.element_id, p.message.split(" ")[0]) for p in error.problems} == {
+        ("proc", "time_limit"),
+        ("proc", "cutoff"),
+        ("proc", "department"),
+        ("task", "sla"),
+        ("task", "field"),
+        ("Lane_1", "lane"),
+    }
+    assert str(error).count("; ") == 5
+
+
+@pytest.mark.parametrize(
+    ("extra", "element_id", "message"),
+    [
+        (
+            '<bpmn:exclusiveGateway id="gw" default="g1"/>'
+            '<bpmn:sequenceFlow id="g1" sourceRef="gw" targetRef="end"/>'
+            '<bpmn:sequenceFlow id="g2" sourceRef="gw" targetRef="end"/>'
+            '<bpmn:sequenceFlow id="g3" sourceRef="gw" targetRef="end">'
+            "<bpmn:conditionExpression>ok</bpmn:conditionExpression></bpmn:sequenceFlow>",
+            "g2",
+            "flow leaving gateway 'gw' has no condition and is not its default",
+        ),
+        (
+            '<bpmn:exclusiveGateway id="gw" default="nowhere"/>',
+            "gw",
+            "default flow 'nowhere' does not leave this gateway",
+        ),
+        (
+            '<bpmn:sequenceFlow id="g1" sourceRef="task" targetRef="end">'
+            "<bpmn:conditionExpression>approved ==</bpmn:conditionExpression></bpmn:sequenceFlow>",
+            "g1",
+            "condition is not a valid expression: invalid syntax",
+        ),
+        (
+            '<bpmn:intermediateCatchEvent id="wait"><bpmn:timerEventDefinition id="t"/>'
+            "</bpmn:intermediateCatchEvent>",
+            "wait",
+            "timer has no timeDate, timeDuration or timeCycle expression",
+        ),
+        (
+            '<bpmn:intermediateCatchEvent id="wait"><bpmn:timerEventDefinition id="t">'
+            "<bpmn:timeDuration>PT2H</bpmn:timeDuration></bpmn:timerEventDefinition>"
+            "</bpmn:intermediateCatchEvent>",
+            "wait",
+            'timer expression PT2H is evaluated as Python: quote it, as "PT2H"',
+        ),
+        (
+            '<bpmn:callActivity id="call"/>',
+            "call",
+            "call activity has no calledElement",
+        ),
+        (
+            '<bpmn:intermediateThrowEvent id="send"><bpmn:messageEventDefinition id="m"/>'
+            "</bpmn:intermediateThrowEvent>",
+            "send",
+            "intermediateThrowEvent has no messageRef",
+        ),
+        ('<bpmn:receiveTask id="recv"/>', "recv", "receiveTask has no messageRef"),
+        (
+            '<bpmn:scriptTask id="calc"><bpmn:script>x = (</bpmn:script></bpmn:scriptTask>',
+            "calc",
+            "script is not valid Python",
+        ),
+        (
+            f'<bpmn:serviceTask id="svc">{props(sla="P1Y")}</bpmn:serviceTask>',
+            "svc",
+            "sla 'P1Y' is not a working-time duration",
+        ),
+        (
+            f'<bpmn:manualTask id="man">{props(field_a="type=text")}</bpmn:manualTask>',
+            "man",
+            "field declarations are only read on user tasks",
+        ),
+    ],
+)
+def test_structural_rules(extra: str, element_id: str, message: str) -> None:
+    error = refusal(procedure(extra=extra))
+    assert (element_id, message) in {
+        (p.element_id, p.message[: len(message)]) for p in error.problems
+    }
+
+
+def test_property_without_value_or_twice_is_a_problem() -> None:
+    twice = (
+        "<bpmn:extensionElements><spiffworkflow:properties>"
+        '<spiffworkflow:property name="sla" value="P1D"/>'
+        '<spiffworkflow:property name="sla" value="P2D"/>'
+        '<spiffworkflow:property name="department"/>'
+        "</spiffworkflow:properties></bpmn:extensionElements>"
+    )
+    error = refusal(procedure(task_ext=twice))
+    assert error.problems == (
+        Problem("task", "property 'sla' is declared twice"),
+        Problem("task", "a spiffworkflow:property needs both a name and a value"),
+    )
+
+
+def test_what_spiffworkflow_refuses_is_refused_too() -> None:
+    # A task with two outgoing flows passes our rules but not SpiffWorkflow's parser.
+    extra = '<bpmn:sequenceFlow id="f3" sourceRef="task" targetRef="end"/>'
+    error = refusal(procedure(extra=extra))
+    assert error.problems == (
+        Problem(
+            "task",
+            "SpiffWorkflow cannot load this diagram: "
+            "Multiple outgoing flows are not supported for tasks of type",
+        ),
+    )
+
+
+def test_main_process_is_the_one_not_called_from_the_file() -> None:
+    helper = (
+        '<bpmn:process id="helper" isExecutable="true"><bpmn:startEvent id="hs"/></bpmn:process>'
+    )
+    call = (
+        '<bpmn:callActivity id="call" calledElement="helper"/>'
+        '<bpmn:callActivity id="call2" calledElement="elsewhere"/>'
+    )
+    info = inspect(procedure(before=helper, extra=call))
+    assert info.key == "proc"
+    assert info.process_ids == ("helper", "proc")
+    assert info.called_elements == ("elsewhere",)
+
+
+def test_a_file_without_executable_process_is_refused() -> None:
+    data = (HEAD + '<bpmn:process id="doc" isExecutable="false"/></bpmn:definitions>').encode()
+    error = refusal(data)
+    assert str(error) == 'test: the file has no executable process (isExecutable="true")'
+
+
+# --- references between files -------------------------------------------------
+
+
+def test_check_references() -> None:
+    birth = inspect(load("def_birth_registration.bpmn"))
+    linked = inspect(load("def_linked_procedure.bpmn"))
+    card = inspect(load("def_health_card.bpmn"))
+
+    check_references([birth, card])
+    check_references([linked], known=[birth, card])
+    check_references([linked, birth, card])
+
+    with pytest.raises(DefinitionError) as caught:
+        check_references([linked])
+    assert str(caught.value) == (
+        "deploy: linked_birth_residence_card: "
+        "calls process 'birth_registration', which is not deployed"
+    )
+    with pytest.raises(DefinitionError) as caught:
+        check_references([linked, birth])
+    assert caught.value.problems == (
+        Problem(
+            "birth_registration", "throws message 'birth_registered', which no procedure catches"
+        ),
+    )
+
+
+def test_check_references_refuses_a_process_id_in_two_files() -> None:
+    birth = inspect(load("def_birth_registration.bpmn"))
+    other = dataclasses.replace(inspect(procedure(process_id="birth_registration")), key="another")
+    with pytest.raises(DefinitionError, match="defined by both 'birth_registration' and 'another'"):
+        check_references([birth, other], known=[inspect(load("def_health_card.bpmn"))])
+
+
+# --- building runnable specs --------------------------------------------------
+
+
+def ready(workflow: BpmnWorkflow) -> list[tuple[str, str | None]]:
+    tasks = workflow.get_tasks(state=TaskState.READY, manual=True)
+    return [(t.task_spec.bpmn_id, t.task_spec.lane) for t in tasks]
+
+
+def test_build_specs_gives_a_runnable_workflow() -> None:
+    spec, subprocesses = build_specs(load("def_birth_registration.bpmn"), [], "birth_registration")
+    workflow = BpmnWorkflow(spec, subprocesses)
+    workflow.do_engine_steps()
+    assert ready(workflow) == [("receive_dossier", "Một cửa")]
+
+    (task,) = workflow.get_tasks(state=TaskState.READY, manual=True)
+    assert task.task_spec.extensions["properties"]["sla"] == "PT4H"
+    task.data.update(dossier_code="W01-250101-0001", child_name="An")
+    task.run()
+    workflow.do_engine_steps()
+    assert ready(workflow) == [("register_birth", "Tư pháp - Hộ tịch")]
+    (task,) = workflow.get_tasks(state=TaskState.READY, manual=True)
+    task.data.update(approved=True)
+    task.run()
+    workflow.do_engine_steps()
+    assert ready(workflow) == [("return_result", "Một cửa")]
+    (event,) = workflow.get_events()
+    assert event.event_definition.name == "birth_registered"
+    assert event.payload == {"dossier_code": "W01-250101-0001", "child_name": "An"}
+
+
+def test_build_specs_resolves_call_activities_across_files() -> None:
+    birth = load("def_birth_registration.bpmn")
+    spec, subprocesses = build_specs(
+        load("def_linked_procedure.bpmn"), [birth], "linked_birth_residence_card"
+    )
+    assert set(subprocesses) == {"birth_registration"}
+    workflow = BpmnWorkflow(spec, subprocesses)
+    workflow.do_engine_steps()
+    assert ready(workflow) == [("receive_dossier", "Một cửa")]
+
+
+def test_build_specs_errors_are_definition_errors() -> None:
+    linked = load("def_linked_procedure.bpmn")
+    with pytest.raises(DefinitionError, match="The process 'birth_registration' was not found"):
+        build_specs(linked, [], "linked_birth_residence_card")
+    with pytest.raises(DefinitionError, match="^others\\[0\\]: DOCTYPE"):
+        build_specs(linked, [load("def_external_entity.bpmn")], "linked_birth_residence_card")
+
+
+# --- the error type -----------------------------------------------------------
+
+
+def test_definition_error_is_one_line_and_round_trips() -> None:
+    error = DefinitionError(
+        "upload", [Problem("task_1", "first\nproblem"), Problem(None, "file-level")]
+    )
+    assert str(error) == "upload: task_1: first problem; file-level"
+    assert isinstance(error, ValueError)
+    copy = pickle.loads(pickle.dumps(error))  # noqa: S301 - our own object
+    assert (copy.source, copy.problems) == (error.source, error.problems)

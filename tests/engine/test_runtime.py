@@ -1,0 +1,193 @@
+"""Running dossiers: appointments, task timing, handovers, data checks, reloads."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from engine import (
+    InvalidAction,
+    InvalidData,
+    NotFound,
+    Runtime,
+    list_tasks,
+    show_dossier,
+)
+from engine.models import Dossier, Event, Handover, TaskRecord
+from tests.conftest import vn
+
+RECEIVE = {"child_name": "Bé Na", "birth_date": "2026-03-01", "documents_complete": True}
+
+
+def ready_task(session: Session, code: str):
+    view = show_dossier(session, code)
+    ready = [s for s in view.steps if s.status == "ready"]
+    assert len(ready) == 1, ready
+    return ready[0]
+
+
+def snapshot(session: Session, code: str):
+    """Everything a command could change for one dossier."""
+    dossier = session.scalar(select(Dossier).where(Dossier.code == code))
+    session.refresh(dossier)
+    tasks = session.scalars(select(TaskRecord).where(TaskRecord.dossier_id == dossier.id)).all()
+    return (
+        dossier.state, dossier.version, dossier.status,
+        sorted((t.id, t.status, t.claimed_by, t.completed_by) for t in tasks),
+        session.scalar(select(func.count()).select_from(Event)
+                       .where(Event.dossier_id == dossier.id)),
+        session.scalar(select(func.count()).select_from(Handover)
+                       .where(Handover.dossier_id == dossier.id)),
+    )
+
+
+def test_friday_after_cutoff_counts_from_monday(session, runtime, shipped):
+    dossier = runtime.start(session, "birth_registration", unit="PHUCLOI",
+                            actor="clerk", at=vn("2026-03-06 15:30"))
+    assert dossier.code == "PHUCLOI-260306-0001"
+    assert dossier.counting_from == vn("2026-03-09 08:00")
+    assert dossier.appointment_at == vn("2026-03-09 17:00")  # the same working day
+    first = ready_task(session, dossier.code)
+    assert first.department == "reception"
+    # PT2H from Friday 15:30: 1.5 h on Friday, 0.5 h on Monday
+    assert first.due_at == vn("2026-03-09 08:30")
+
+
+def test_codes_follow_a_daily_sequence_per_unit(session, runtime, shipped):
+    codes = [runtime.start(session, "birth_registration", unit=unit, at=vn(at)).code
+             for unit, at in [("PHUCLOI", "2026-03-06 09:00"), ("PHUCLOI", "2026-03-06 10:00"),
+                              ("ANKHANH", "2026-03-06 10:00"), ("PHUCLOI", "2026-03-09 08:00")]]
+    assert codes == ["PHUCLOI-260306-0001", "PHUCLOI-260306-0002", "ANKHANH-260306-0001",
+                     "PHUCLOI-260309-0001"]
+
+
+def test_two_departments_across_a_weekend(session, runtime, shipped):
+    code = runtime.start(session, "birth_registration", unit="PHUCLOI", actor="clerk",
+                         at=vn("2026-03-06 10:00")).code
+    receive = ready_task(session, code)
+    runtime.complete(session, receive.id, user="clerk", data=RECEIVE, at=vn("2026-03-06 11:00"))
+    register = ready_task(session, code)
+    assert register.department == "civil_status"
+    assert register.due_at == vn("2026-03-06 16:00")  # PT4H across the lunch break
+    runtime.claim(session, register.id, user="officer", at=vn("2026-03-09 08:30"))
+    runtime.complete(session, register.id, user="officer", at=vn("2026-03-09 09:00"),
+                     data={"decision": "approve", "register_number": "15/2026"})
+    give_back = ready_task(session, code)
+    runtime.complete(session, give_back.id, user="clerk2", at=vn("2026-03-09 09:30"),
+                     data={"returned_to": "Nguyễn Văn A"})
+
+    view = show_dossier(session, code)
+    assert view.status == "completed"
+    assert view.outcome == "late"  # due Friday 17:00 (same day), returned Monday
+    assert [(s.name, s.outcome) for s in view.steps] == [
+        ("Tiếp nhận và kiểm tra hồ sơ", "on_time"),
+        ("Ghi sổ hộ tịch, cấp giấy khai sinh", "late"),
+        ("Trả kết quả", "on_time"),
+    ]
+    slip = [(h.from_department, h.to_department, h.giver, h.receiver, h.handed_at,
+             h.received_at) for h in view.handovers]
+    assert slip == [
+        (None, "reception", "clerk", "clerk", vn("2026-03-06 10:00"), vn("2026-03-06 11:00")),
+        ("reception", "civil_status", "clerk", "officer", vn("2026-03-06 11:00"),
+         vn("2026-03-09 08:30")),
+        ("civil_status", "reception", "officer", "clerk2", vn("2026-03-09 09:00"),
+         vn("2026-03-09 09:30")),
+    ]
+    assert list_tasks(session) == []
+
+
+def test_early_when_done_a_day_before_due(session, runtime, shipped):
+    code = runtime.start(session, "birth_registration", unit="PHUCLOI",
+                         at=vn("2026-03-06 16:30")).code
+    task = ready_task(session, code)  # PT2H from 16:30 Friday: due Monday 09:30
+    runtime.complete(session, task.id, user="clerk", data=RECEIVE, at=vn("2026-03-06 16:45"))
+    assert show_dossier(session, code).steps[0].outcome == "early"
+
+
+def test_bad_submission_reports_every_field_and_changes_nothing(session, runtime, shipped):
+    code = runtime.start(session, "birth_registration", unit="PHUCLOI",
+                         at=vn("2026-03-06 10:00")).code
+    task = ready_task(session, code)
+    before = snapshot(session, code)
+    with pytest.raises(InvalidData) as err:
+        runtime.complete(session, task.id, user="clerk", at=vn("2026-03-06 10:30"),
+                         data={"child_name": 7, "birth_date": "31/02/2026", "salary": 1})
+    assert err.value.fields == {
+        "salary": "is not a field of this task",
+        "child_name": "must be text",
+        "birth_date": "must be a date (YYYY-MM-DD)",
+        "documents_complete": "is required",
+    }
+    assert snapshot(session, code) == before
+
+
+def test_choice_and_boolean_fields_are_checked(session, runtime, shipped):
+    code = runtime.start(session, "birth_registration", unit="PHUCLOI",
+                         at=vn("2026-03-06 10:00")).code
+    runtime.complete(session, ready_task(session, code).id, user="c", data=RECEIVE,
+                     at=vn("2026-03-06 10:10"))
+    with pytest.raises(InvalidData) as err:
+        runtime.complete(session, ready_task(session, code).id, user="o",
+                         data={"decision": "maybe"}, at=vn("2026-03-06 10:20"))
+    assert err.value.fields == {"decision": "must be one of approve, refuse"}
+
+
+def test_refusal_path_follows_the_gateway(session, runtime, shipped):
+    code = runtime.start(session, "birth_registration", unit="PHUCLOI",
+                         at=vn("2026-03-06 10:00")).code
+    runtime.complete(session, ready_task(session, code).id, user="c", data=RECEIVE,
+                     at=vn("2026-03-06 10:10"))
+    runtime.complete(session, ready_task(session, code).id, user="o",
+                     data={"decision": "refuse", "refusal_reason": "Thiếu giấy chứng sinh"},
+                     at=vn("2026-03-06 10:20"))
+    assert ready_task(session, code).name == "Thông báo từ chối"
+
+
+def test_claims_guard_who_may_complete(session, runtime, shipped):
+    code = runtime.start(session, "birth_registration", unit="PHUCLOI",
+                         at=vn("2026-03-06 10:00")).code
+    task = ready_task(session, code)
+    runtime.claim(session, task.id, user="an", at=vn("2026-03-06 10:05"))
+    with pytest.raises(InvalidAction, match="already claimed by an"):
+        runtime.claim(session, task.id, user="binh")
+    with pytest.raises(InvalidAction, match="claimed by an"):
+        runtime.complete(session, task.id, user="binh", data=RECEIVE)
+    with pytest.raises(InvalidAction, match="claimed by an, not binh"):
+        runtime.unclaim(session, task.id, user="binh")
+    runtime.unclaim(session, task.id, user="an")
+    assert ready_task(session, code).claimed_by is None
+    runtime.complete(session, task.id, user="binh", data=RECEIVE, at=vn("2026-03-06 10:30"))
+    with pytest.raises(InvalidAction, match="already completed by binh"):
+        runtime.complete(session, task.id, user="an", data=RECEIVE)
+
+
+def test_unknown_procedure_task_and_channel(session, runtime, shipped):
+    with pytest.raises(NotFound, match="no procedure 'nope'"):
+        runtime.start(session, "nope", unit="PHUCLOI")
+    with pytest.raises(InvalidAction, match="unknown channel"):
+        runtime.start(session, "birth_registration", unit="PHUCLOI", channel="fax")
+    with pytest.raises(NotFound):
+        runtime.claim(session, "00000000-0000-0000-0000-000000000000", user="x")
+
+
+def test_state_survives_reload_between_steps(session, clock, shipped):
+    """Each step runs on a fresh runtime (no cached specs), as another process would."""
+    code = Runtime(clock).start(session, "birth_registration", unit="PHUCLOI",
+                                at=vn("2026-03-06 10:00")).code
+    for data in (RECEIVE, {"decision": "approve"}, {"returned_to": "A"}):
+        session.expire_all()
+        Runtime(clock).complete(session, ready_task(session, code).id, user="u", data=data,
+                                at=vn("2026-03-06 11:00"))
+    assert show_dossier(session, code).status == "completed"
+
+
+def test_events_log_each_step_without_citizen_data(session, runtime, shipped):
+    code = runtime.start(session, "birth_registration", unit="PHUCLOI", actor="clerk",
+                         applicant={"name": "Trần Thị Bích"}, at=vn("2026-03-06 10:00")).code
+    runtime.complete(session, ready_task(session, code).id, user="clerk", data=RECEIVE,
+                     at=vn("2026-03-06 10:10"))
+    events = show_dossier(session, code).events
+    assert [e.kind for e in events] == ["received", "task_ready", "task_completed", "task_ready"]
+    assert events[2].detail["fields"] == sorted(RECEIVE)
+    assert "Bé Na" not in repr(events) and "Trần Thị Bích" not in repr(events)

@@ -1,0 +1,384 @@
+"""The `lienthong` command line: one click group; every command is one transaction."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sys
+import time as clock_time
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import click
+
+from engine import (
+    DefinitionError,
+    EngineError,
+    InvalidData,
+    deploy,
+    fire_timers,
+    latest_versions,
+    list_tasks,
+    read_paths,
+    seed_departments,
+    show_dossier,
+    upgrade,
+)
+from engine.messaging import deliver
+from engine.queries import dossier_code_of_task, resolve_task_id
+from engine.runtime import Step, limit_parser
+from engine.timers import due_dossiers
+from web import settings as settings_module
+from web.services import Services, build_services
+
+OUTCOME = {"early": "early (Trước hạn)", "on_time": "on time (Đúng hạn)",
+           "late": "late (Quá hạn)", None: "-"}
+
+
+class Context:
+    def __init__(self) -> None:
+        self.settings = settings_module.load()
+        self._services: Services | None = None
+
+    @property
+    def services(self) -> Services:
+        if self._services is None:
+            self._services = build_services(self.settings)
+        return self._services
+
+    def local(self, at: datetime | None) -> str:
+        if at is None:
+            return "-"
+        return at.astimezone(ZoneInfo(self.settings["TIMEZONE"])).strftime("%d/%m/%Y %H:%M")
+
+
+pass_ctx = click.make_pass_decorator(Context, ensure=True)
+
+
+def _jsonable(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return _jsonable(dataclasses.asdict(value))
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value
+
+
+def emit_json(value: Any) -> None:
+    click.echo(json.dumps(_jsonable(value), ensure_ascii=False, indent=2))
+
+
+def parse_json_option(text: str | None, option: str) -> dict[str, Any]:
+    if not text:
+        return {}
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise click.BadParameter(f"not valid JSON ({exc.msg})", param_hint=option) from None
+    if not isinstance(value, dict):
+        raise click.BadParameter("must be a JSON object", param_hint=option)
+    return value
+
+
+def parse_instant(text: str | None, option: str, tz: str) -> datetime | None:
+    if text is None:
+        return None
+    try:
+        at = datetime.fromisoformat(text)
+    except ValueError:
+        raise click.BadParameter(f"{text!r} is not an ISO date-time", param_hint=option) from None
+    return at if at.tzinfo else at.replace(tzinfo=ZoneInfo(tz))
+
+
+class CLIGroup(click.Group):
+    """Turns the engine's user errors into one-line messages and exit code 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except InvalidData as exc:
+            click.echo("error: the data was refused; nothing was saved", err=True)
+            for name, problem in exc.fields.items():
+                click.echo(f"  {name}: {problem}", err=True)
+            sys.exit(1)
+        except (EngineError, DefinitionError) as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(1)
+
+
+@click.group(cls=CLIGroup)
+def main() -> None:
+    """Liên Thông: BPMN procedures for the one-stop shop (Bộ phận Một cửa)."""
+
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for machines.")
+at_option = click.option("--at", "at_text", metavar="ISO",
+                         help="Act at this instant (local time if no offset).")
+
+
+@main.command("init-db")
+@pass_ctx
+def init_db(ctx: Context) -> None:
+    """Create or upgrade the database schema and add reference data."""
+    upgrade(ctx.services.db)
+    with ctx.services.transaction() as session:
+        added = seed_departments(session)
+    click.echo(f"database ready ({ctx.services.db.url.render_as_string(hide_password=True)}), "
+               f"{added} departments added")
+
+
+@main.command("deploy")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--user", default="system", show_default=True, help="Who deploys.")
+@json_option
+@pass_ctx
+def deploy_cmd(ctx: Context, paths: tuple[Path, ...], user: str, as_json: bool) -> None:
+    """Check and store new versions of .bpmn files (files or folders)."""
+    services = ctx.services
+    files = read_paths(list(paths))
+    with services.transaction() as session:
+        cal = services.runtime.calendar(session, ctx.settings["DEFAULT_UNIT"])
+        results = deploy(session, files, user=user, at=services.runtime.clock.now(),
+                         sla_parser=limit_parser(cal))
+    if as_json:
+        emit_json(results)
+        return
+    for r in results:
+        state = "new version" if r.created else "unchanged"
+        click.echo(f"{r.key} v{r.version} ({state}) from {r.source}")
+
+
+@main.command("definitions")
+@json_option
+@pass_ctx
+def definitions_cmd(ctx: Context, as_json: bool) -> None:
+    """List deployed procedures (newest version of each)."""
+    with ctx.services.transaction() as session:
+        rows = [
+            {"key": v.key, "version": v.version, "name": v.name, "source": v.source,
+             "deployed_by": v.deployed_by, "deployed_at": v.deployed_at,
+             "time_limit": v.info.get("properties", {}).get("time_limit")}
+            for v in sorted(latest_versions(session).values(), key=lambda v: v.key)
+        ]
+    if as_json:
+        emit_json(rows)
+        return
+    if not rows:
+        click.echo("no procedures deployed yet: run `lienthong deploy workflows`")
+    for r in rows:
+        click.echo(f"{r['key']} v{r['version']}  {r['name']}  time limit {r['time_limit'] or '-'}"
+                   f"  deployed {ctx.local(r['deployed_at'])} by {r['deployed_by']}")
+
+
+@main.command("start")
+@click.argument("key")
+@click.option("--unit", help="Unit code receiving the dossier (default: DEFAULT_UNIT).")
+@click.option("--data", "data_text", metavar="JSON", help="Process data, a JSON object.")
+@click.option("--applicant", "applicant_text", metavar="JSON",
+              help="Applicant, a JSON object (name, address, phone ...).")
+@click.option("--channel", type=click.Choice(["in_person", "online", "post"]),
+              default="in_person", show_default=True)
+@click.option("--user", default=None, help="Receiving officer.")
+@at_option
+@json_option
+@pass_ctx
+def start_cmd(ctx: Context, key: str, unit: str | None, data_text: str | None,
+              applicant_text: str | None, channel: str, user: str | None,
+              at_text: str | None, as_json: bool) -> None:
+    """Receive a dossier of procedure KEY; prints its code and appointment."""
+    data = parse_json_option(data_text, "--data")
+    applicant = parse_json_option(applicant_text, "--applicant")
+    at = parse_instant(at_text, "--at", ctx.settings["TIMEZONE"])
+    with ctx.services.transaction() as session:
+        dossier = ctx.services.runtime.start(
+            session, key, unit=unit or ctx.settings["DEFAULT_UNIT"], applicant=applicant,
+            data=data, channel=channel, actor=user, at=at)
+        view = show_dossier(session, dossier.code)
+    if as_json:
+        emit_json(view)
+        return
+    click.echo(f"dossier {view.code} received {ctx.local(view.received_at)}, "
+               f"counting from {ctx.local(view.counting_from)}, "
+               f"appointment {ctx.local(view.appointment_at)}")
+    for task in view.steps:
+        if task.status == "ready":
+            click.echo(f"  ready: {task.id}  {task.name} [{task.department}] "
+                       f"due {ctx.local(task.due_at)}")
+
+
+@main.command("tasks")
+@click.option("--department", help="Only this department's tasks.")
+@click.option("--unit", help="Only this unit's dossiers.")
+@json_option
+@pass_ctx
+def tasks_cmd(ctx: Context, department: str | None, unit: str | None, as_json: bool) -> None:
+    """List ready tasks, soonest due first."""
+    with ctx.services.transaction() as session:
+        tasks = list_tasks(session, department=department, unit=unit)
+    if as_json:
+        emit_json(tasks)
+        return
+    if not tasks:
+        click.echo("no ready tasks")
+    for t in tasks:
+        claimed = f" claimed by {t.claimed_by}" if t.claimed_by else ""
+        click.echo(f"{t.id}  {t.dossier_code}  {t.name} [{t.department}] "
+                   f"due {ctx.local(t.due_at)}{claimed}")
+
+
+def _task_command(name: str, help_text: str) -> Any:
+    @main.command(name, help=help_text)
+    @click.argument("task")
+    @click.option("--user", required=True, help="Who acts.")
+    @at_option
+    @json_option
+    @pass_ctx
+    def command(ctx: Context, task: str, user: str, at_text: str | None, as_json: bool) -> None:
+        at = parse_instant(at_text, "--at", ctx.settings["TIMEZONE"])
+        with ctx.services.transaction() as session:
+            task_id = resolve_task_id(session, task)
+            action = getattr(ctx.services.runtime, name)
+            row = action(session, task_id, user=user, at=at)
+            result = {"task": row.id, "status": row.status, "claimed_by": row.claimed_by}
+        if as_json:
+            emit_json(result)
+        else:
+            click.echo(f"task {result['task']} {name}ed by {user}")
+
+    return command
+
+
+_task_command("claim", "Claim a ready task (unique id prefix accepted).")
+_task_command("unclaim", "Give a claimed task back to the department's queue.")
+
+
+@main.command("complete")
+@click.argument("task")
+@click.option("--user", required=True, help="Who completes the task.")
+@click.option("--data", "data_text", metavar="JSON", help="The task's fields, a JSON object.")
+@at_option
+@json_option
+@pass_ctx
+def complete_cmd(ctx: Context, task: str, user: str, data_text: str | None,
+                 at_text: str | None, as_json: bool) -> None:
+    """Complete a task with its fields; the dossier runs on to its next step."""
+    data = parse_json_option(data_text, "--data")
+    at = parse_instant(at_text, "--at", ctx.settings["TIMEZONE"])
+    with ctx.services.transaction() as session:
+        task_id = resolve_task_id(session, task)
+        row = ctx.services.runtime.complete(session, task_id, user=user, data=data, at=at)
+        view = show_dossier(session, dossier_code_of_task(session, row.id))
+    if as_json:
+        emit_json(view)
+        return
+    done = next(s for s in view.steps if s.id == task_id)
+    click.echo(f"task {done.name} completed {ctx.local(done.completed_at)}: "
+               f"{OUTCOME[done.outcome]}; dossier {view.code} is {view.status}")
+    for t in view.steps:
+        if t.status == "ready":
+            click.echo(f"  ready: {t.id}  {t.name} [{t.department}] due {ctx.local(t.due_at)}")
+
+
+@main.command("show")
+@click.argument("code")
+@json_option
+@pass_ctx
+def show_cmd(ctx: Context, code: str, as_json: bool) -> None:
+    """A dossier: status, appointment, steps with due times and outcomes, handovers."""
+    with ctx.services.transaction() as session:
+        view = show_dossier(session, code)
+    if as_json:
+        emit_json(view)
+        return
+    click.echo(f"Dossier {view.code}: {view.process_name} ({view.process_key} "
+               f"v{view.definition_version}), unit {view.unit}, channel {view.channel}")
+    click.echo(f"  status {view.status}; received {ctx.local(view.received_at)}; counting from "
+               f"{ctx.local(view.counting_from)}; appointment {ctx.local(view.appointment_at)}"
+               + (f"; completed {ctx.local(view.completed_at)}: {OUTCOME[view.outcome]}"
+                  if view.completed_at else ""))
+    click.echo("Steps:")
+    for t in view.steps:
+        who = f" by {t.completed_by}" if t.completed_by else ""
+        click.echo(f"  {t.name} [{t.department}] ready {ctx.local(t.ready_at)}, due "
+                   f"{ctx.local(t.due_at)}, {t.status} {ctx.local(t.completed_at)}{who}: "
+                   f"{OUTCOME[t.outcome]}")
+    click.echo("Control slip (handovers):")
+    for h in view.handovers:
+        source = f" from dossier {h.source_dossier}" if h.source_dossier else ""
+        click.echo(f"  {h.from_department or 'start'} -> {h.to_department}{source}: handed "
+                   f"{ctx.local(h.handed_at)} by {h.giver or '-'}, received "
+                   f"{ctx.local(h.received_at)} by {h.receiver or '-'}; due "
+                   f"{ctx.local(h.due_at)}; {OUTCOME[h.outcome]}")
+    for link in view.links:
+        click.echo(f"Linked: {link.code} ({link.process_key}) {link.relation}, {link.status}")
+
+
+def run_tick(services: Services, now: datetime | None) -> dict[str, Any]:
+    """Fire due timers, one transaction per dossier, then retry pending messages."""
+    runtime = services.runtime
+    at = runtime.now(now)
+    with services.transaction() as session:
+        due = due_dossiers(session, at)
+    fired, failed = [], []
+    for dossier_id in due:
+        try:
+            with services.transaction() as session:
+                fire_timers(session, runtime, dossier_id, at)
+            fired.append(dossier_id)
+        except EngineError as exc:
+            failed.append({"dossier": dossier_id, "error": str(exc)})
+    with services.transaction() as session:
+        delivered = deliver(session, runtime, Step(at=at, actor=None), pending_only=False)
+    return {"at": at, "fired": fired, "failed": failed, "messages_delivered": delivered}
+
+
+@main.command("tick")
+@click.option("--now", "now_text", metavar="ISO", help="Act as if it were this instant.")
+@json_option
+@pass_ctx
+def tick_cmd(ctx: Context, now_text: str | None, as_json: bool) -> None:
+    """Fire due BPMN timers and deliver pending messages once."""
+    result = run_tick(ctx.services, parse_instant(now_text, "--now", ctx.settings["TIMEZONE"]))
+    if as_json:
+        emit_json(result)
+        return
+    click.echo(f"tick at {ctx.local(result['at'])}: {len(result['fired'])} dossiers with timers "
+               f"fired, {result['messages_delivered']} messages delivered")
+    for failure in result["failed"]:
+        click.echo(f"  dossier {failure['dossier']} failed: {failure['error']}", err=True)
+
+
+@main.command("worker")
+@click.option("--interval", type=float, help="Seconds between ticks (default: WORKER_INTERVAL).")
+@click.option("--ticks", type=int, default=0, help="Stop after this many ticks (0: never).")
+@pass_ctx
+def worker_cmd(ctx: Context, interval: float | None, ticks: int) -> None:
+    """Tick forever (or --ticks times), sleeping --interval seconds between ticks."""
+    pause = interval if interval is not None else float(ctx.settings["WORKER_INTERVAL"])
+    done = 0
+    while True:
+        result = run_tick(ctx.services, None)
+        click.echo(f"tick {ctx.local(result['at'])}: {len(result['fired'])} fired, "
+                   f"{result['messages_delivered']} delivered", err=True)
+        done += 1
+        if ticks and done >= ticks:
+            break
+        clock_time.sleep(pause)
+
+
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@pass_ctx
+def serve_cmd(ctx: Context, host: str, port: int) -> None:
+    """Serve the web application."""
+    from web.app import create_app
+
+    app = create_app()
+    click.echo(f"Liên Thông at http://{host}:{port}/")
+    app.run(host=host, port=port)
