@@ -107,6 +107,18 @@ def deploy(
     Raises DefinitionError (nothing stored) if any file fails a check. Called processes
     and messages must resolve among these files and the procedures already deployed.
     """
+    with session.begin_nested():  # a failure leaves nothing behind in the session
+        return _deploy(session, files, user=user, at=at, sla_parser=sla_parser)
+
+
+def _deploy(
+    session: Session,
+    files: Sequence[tuple[str, bytes]],
+    *,
+    user: str,
+    at: datetime,
+    sla_parser: Callable[[str], object],
+) -> list[Deployed]:
     spellings = department_spellings(session)
     infos = [
         inspect_definition(data, source=source, departments=spellings, sla_parser=sla_parser)

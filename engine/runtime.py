@@ -7,12 +7,13 @@ of one command together.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
@@ -20,6 +21,7 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -71,6 +73,30 @@ def record_event(
 ) -> None:
     """Append to the dossier's event log. `detail` must hold ids and names, no citizen data."""
     session.add(Event(dossier_id=dossier.id, at=at, kind=kind, actor=actor, detail=detail))
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def atomic(method: Callable[Concatenate[Runtime, Session, P], R]
+           ) -> Callable[Concatenate[Runtime, Session, P], R]:
+    """Run a command in a savepoint: if it fails, the session is exactly as before
+    (no half-applied rows), and a concurrent change becomes Conflict."""
+
+    @functools.wraps(method)
+    def wrapper(self: Runtime, session: Session, *args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            with session.begin_nested():
+                return method(self, session, *args, **kwargs)
+        except StaleDataError:
+            raise Conflict("the dossier was changed by someone else; nothing was saved") from None
+        except OperationalError as exc:
+            if "locked" not in str(exc):
+                raise
+            raise Conflict("the dossier is being changed by someone else; try again") from None
+
+    return wrapper
 
 
 @dataclass
@@ -179,6 +205,7 @@ class Runtime:
         seq.last += 1
         return self.code_format.format(unit=unit, date=day, seq=seq.last)
 
+    @atomic
     def start(
         self,
         session: Session,
@@ -314,14 +341,17 @@ class Runtime:
         if row is None:
             raise NotFound(f"task {task_id} does not exist")
         if row.status == "completed":
-            raise InvalidAction(
+            done = row.completed_at.astimezone(ZoneInfo(self.hours.tz)) if row.completed_at \
+                else None
+            raise Conflict(
                 f"task {task_id} was already completed by {row.completed_by}"
-                f" at {row.completed_at:%d/%m/%Y %H:%M} UTC"
+                f" at {done:%d/%m/%Y %H:%M}"
             )
         if row.status != "ready":
             raise InvalidAction(f"task {task_id} is {row.status}")
         return row
 
+    @atomic
     def claim(self, session: Session, task_id: str, *, user: str, at: datetime | None = None
               ) -> TaskRecord:
         """Take a ready task; the handover into it is received by `user` now."""
@@ -336,6 +366,7 @@ class Runtime:
         self._flush_task(session)
         return row
 
+    @atomic
     def unclaim(self, session: Session, task_id: str, *, user: str, at: datetime | None = None
                 ) -> TaskRecord:
         """Give a claimed task back to the department's queue."""
@@ -351,6 +382,7 @@ class Runtime:
         self._flush_task(session)
         return row
 
+    @atomic
     def complete(
         self,
         session: Session,

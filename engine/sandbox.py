@@ -1,20 +1,16 @@
 """The script environment: diagram scripts and expressions run in a sandbox.
 
 Scripts, conditions, timer expressions and message payloads are code from whoever edits a
-diagram. RestrictedPython compiles them (no imports, no "_" names, guarded attribute, item,
-iteration and write access); they get a whitelist of builtins and in-process limits:
-
-* time: compiled code ticks at the top of every ``while`` body, function and lambda and on
-  every item a ``for``/comprehension takes (``_getiter_``). Cooperative checks, not
-  ``sys.settrace``: tracing slows every line and displaces debuggers' and coverage's
-  tracers. One long C call (sorting a huge list) can overrun by its own length.
-* memory: ``+ * ** << // %``, pow/divmod/round/range, format widths and the str methods
-  that pad or multiply are sized *before* they run; integers are capped at MAX_INT_BITS
-  (big-int arithmetic is CPU time too). Gradual growth is caught by sampling resident
-  memory in the tick (coarse: process-wide, so other threads count too).
-
-A refusal is sticky: a script that catches one is refused again at its next tick or when
-it returns. Ordinary script bugs (NameError, SyntaxError...) propagate unchanged.
+diagram. RestrictedPython compiles them (no imports or "_" names; guarded attribute, item,
+iteration and write access); they see a whitelist of builtins and in-process limits. Time:
+cooperative ticks at the top of every ``while`` body, function and lambda and on every item
+a ``for``/comprehension takes (``_getiter_``); not ``sys.settrace``, which slows every line
+and displaces debuggers' and coverage's tracers. Memory: ``* ** << // %``, pow/round/range,
+format widths and the str methods that pad or multiply are sized *before* they run (ints
+are capped at MAX_INT_BITS: big-int arithmetic is CPU time too); the tick samples resident
+memory for gradual growth (coarse: process-wide). One long C call can overrun its limit.
+A refusal is sticky: a script catching one is refused again at its next tick or return.
+Ordinary script bugs (NameError, SyntaxError...) propagate unchanged.
 """
 
 from __future__ import annotations
@@ -46,7 +42,6 @@ __all__ = ["SandboxedEnvironment", "ScriptRefused", "make_script_engine"]
 
 MAX_RANGE = 1_000_000  # items in one range(); longer loops are not a diagram's job
 MAX_INT_BITS = 1 << 17  # ~39,000 digits: big-int * // % cost grows quadratically
-_RSS_EVERY = 0.002  # seconds between resident-memory samples in the tick
 
 _GUARDED_OPS = {ast.Mult: "*", ast.Pow: "**", ast.LShift: "<<", ast.FloorDiv: "//",
                 ast.Mod: "%"}  # sized by _Run.check_op; "+" at most doubles what exists
@@ -57,14 +52,13 @@ _INPLACE: dict[str, Callable[[Any, Any], Any]] = {
     f"{op}=": getattr(operator, name) for op, name in zip(
         "+ - * / % ** << >> | ^ & // @".split(), "iadd isub imul itruediv imod ipow ilshift "
         "irshift ior ixor iand ifloordiv imatmul".split(), strict=True)}
-_SEQUENCES = (str, bytes, list, tuple)
 _WIDTH_METHODS = frozenset({"ljust", "rjust", "center", "zfill", "to_bytes", "expandtabs"})
 _SIZED_METHODS = _WIDTH_METHODS | {"replace", "join", "translate"}
 _DENIED_ATTRS = frozenset({"from_bytes", "mro", "format", "format_map"})
 _REFUSED_CALLS = ("open", "exec", "eval", "compile", "globals", "locals", "vars", "dir",
                   "input", "breakpoint", "help", "exit", "quit", "type", "object", "super",
                   "memoryview", "iter", "setattr", "delattr", "__import__")
-_PCT_SPEC = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(\*|\d+)?(?:\.(\*|\d+))?")
+_HUGE_WIDTH = re.compile(r"%(\([^)]*\))?[^%a-zA-Z]*(\*|\d{7})")  # in "%" formatting
 _RESERVED = frozenset({  # helper names in a script's globals, never task data
     "_getattr_", "_getitem_", "_getiter_", "_iter_unpack_sequence_", "_unpack_sequence_",
     "_write_", "_inplacevar_", "_apply_", "_print_", "_tick_", "_binop_",
@@ -99,9 +93,8 @@ def _first_refusal(tree: ast.AST) -> str | None:
             reason = f"{node.func.id}() is not allowed"
         elif isinstance(node, ast.ClassDef):
             reason = "class definitions are not allowed"
-        elif isinstance(node, ast.FormattedValue) and node.format_spec is not None and (
-                any(not isinstance(v, ast.Constant) for v in node.format_spec.values)
-                or re.search(r"\d{7}", ast.unparse(node.format_spec))):
+        elif isinstance(node, ast.FormattedValue) and node.format_spec and re.search(
+                r"\{|\d{7}", ast.unparse(node.format_spec)):  # f"{x:{n}}" or f"{x:>9999999}"
             reason = "format widths must be literal and under 1000000"
         else:
             continue
@@ -148,8 +141,7 @@ class _SandboxPolicy(rp.RestrictingNodeTransformer):
 def _compile(source: str, mode: Literal["eval", "exec"]) -> CodeType:
     """Restricted-compile `source` once per text; SyntaxError propagates as a script bug."""
     tree = ast.parse(source, "<string>", mode)  # "<string>": Spiff looks for error lines
-    reason = _first_refusal(tree)
-    if reason is not None:
+    if (reason := _first_refusal(tree)) is not None:
         raise ScriptRefused(reason)
     compiler = rp.compile_restricted_eval if mode == "eval" else rp.compile_restricted_exec
     result = compiler(cast(Any, tree), "<string>", policy=_SandboxPolicy)
@@ -170,7 +162,6 @@ class _Run:
 
     def __init__(self, time_limit: float, limit_bytes: int) -> None:
         self.time_limit, self.limit = time_limit, limit_bytes
-        self.int_bits = min(MAX_INT_BITS, limit_bytes * 8)
         self.deadline, self.next_rss = time.monotonic() + time_limit, 0.0
         self.rss_base: int | None = None  # taken at the first tick or big allocation
         self.refused: str | None = None
@@ -181,12 +172,10 @@ class _Run:
 
     def tick(self) -> None:
         now = time.monotonic()
-        if self.refused is not None:
-            self.refuse(self.refused)
-        if now > self.deadline:
-            self.refuse(f"time limit of {self.time_limit:g} s exceeded")
+        if self.refused is not None or now > self.deadline:
+            self.refuse(self.refused or f"time limit of {self.time_limit:g} s exceeded")
         if now >= self.next_rss:
-            self.next_rss = now + _RSS_EVERY
+            self.next_rss = now + 0.002  # sample resident memory every 2 ms at most
             self.grown(0)
 
     def grown(self, upcoming: int) -> None:
@@ -196,27 +185,16 @@ class _Run:
         if growth + upcoming > self.limit:
             self.refuse(f"memory limit exceeded (process grew by {growth >> 20} MB)")
 
-    def items(self, count: int, item_bytes: int = 1) -> None:
-        """Refuse a sequence of `count` items before it is allocated."""
+    def items(self, count: int, item_bytes: int = 1) -> None:  # before it is allocated
         if count * item_bytes > self.limit:
             self.refuse(f"memory limit exceeded (sequence of {count} items)")
         if count * item_bytes > self.limit // 16:  # big: does it fit next to what grew?
             self.grown(count * item_bytes)
 
     def bits(self, bits: float) -> None:
-        if bits > self.int_bits:
+        if bits > MAX_INT_BITS:
             self.refuse(f"memory limit exceeded (integer of about {int(bits)} bits)")
 
-    def widths(self, digits: Iterable[str], args: Any = ()) -> None:
-        """Refuse format widths/precisions ("*": taken from `args`) that build huge text."""
-        star = args if isinstance(args, tuple) else (args,)
-        for d in digits:
-            if d == "*":
-                self.items(max((a for a in star if isinstance(a, int)), default=0))
-            elif d:
-                self.items(int(d) if len(d) < 19 else 10**18)
-
-    # -- what the compiled code calls ------------------------------------------------
     def getiter(self, ob: Iterable[Any]) -> Iterator[Any]:
         for item in ob:
             self.tick()
@@ -232,13 +210,13 @@ class _Run:
                 self.bits(a.bit_length() + b.bit_length())
             else:
                 self.bits(max(a.bit_length(), b.bit_length()))
-        elif op == "*" and isinstance(a, int) and isinstance(b, _SEQUENCES):
+        elif op == "*" and isinstance(a, int) and isinstance(b, (str, bytes, list, tuple)):
             self.check_op(op, b, a)
-        elif op == "*" and isinstance(a, _SEQUENCES) and isinstance(b, int):
+        elif op == "*" and isinstance(a, (str, bytes, list, tuple)) and isinstance(b, int):
             self.items(len(a) * b, 1 if isinstance(a, (str, bytes)) else 8)
-        elif op == "%" and isinstance(a, (str, bytes)):
-            fmt = a if isinstance(a, str) else a.decode("latin-1")
-            self.widths([d for spec in _PCT_SPEC.findall(fmt) for d in spec], b)
+        elif op == "%" and isinstance(a, (str, bytes)) and _HUGE_WIDTH.search(
+                a if isinstance(a, str) else a.decode("latin-1")):
+            self.refuse("format widths must be literal and under 1000000")
 
     def binop(self, op: str, a: Any, b: Any) -> Any:
         self.check_op(op, a, b)
@@ -249,10 +227,8 @@ class _Run:
         return _INPLACE[op](a, b)
 
     def getattr(self, obj: Any, name: str, *default: Any) -> Any:
-        if not isinstance(name, str):
-            raise TypeError("attribute name must be a string")
-        if _private(name) or name in _DENIED_ATTRS:  # a "_x" name may be task data: hide it
-            shown = not name.startswith("_") or re.fullmatch(r"__\w+__", name)
+        if isinstance(name, str) and (_private(name) or name in _DENIED_ATTRS):
+            shown = not name.startswith("_") or re.fullmatch(r"__\w+__", name)  # "_x": data?
             self.refuse(f"access to {repr(name) if shown else 'that name'} is not allowed")
         value = Guards.safer_getattr(obj, name, *default) if default \
             else Guards.safer_getattr_raise(obj, name)
@@ -263,8 +239,7 @@ class _Run:
         return value
 
     def sized(self, obj: Any, name: str, method: Callable[..., Any]) -> Callable[..., Any]:
-        """`method`, refusing calls whose result would not fit (a closure: a partial's
-        .args would hand the unchecked method out)."""
+        """`method`, refusing calls whose result would not fit (a closure, not a partial)."""
         def call(*args: Any, **kwargs: Any) -> Any:
             if name == "join" and args:
                 args = (list(self.getiter(args[0])),)
@@ -288,11 +263,9 @@ class _Run:
         return r
 
     def pow(self, a: Any, b: Any, mod: Any = None) -> Any:
-        if mod is None:
-            return self.binop("**", a, b)
-        if isinstance(b, int) and isinstance(mod, int):  # cost ~ bits(b) * bits(mod)²
-            self.bits(b.bit_length() * mod.bit_length() / 128)
-        return builtins.pow(a, b, mod)
+        if mod is not None and isinstance(b, int) and isinstance(mod, int):
+            self.bits(b.bit_length() * mod.bit_length() / 128)  # cost ~ bits(b) * bits(mod)²
+        return self.binop("**", a, b) if mod is None else builtins.pow(a, b, mod)
 
     def round(self, number: Any, ndigits: Any = None) -> Any:
         if isinstance(number, int) and isinstance(ndigits, int) and ndigits < 0:
@@ -309,15 +282,18 @@ class _Run:
             "_iter_unpack_sequence_": Guards.guarded_iter_unpack_sequence,
             "_unpack_sequence_": Guards.guarded_unpack_sequence,
             "_write_": Guards.full_write_guard, "_inplacevar_": self.inplacevar,
-            "_apply_": _apply, "_print_": rp.PrintCollector, "_tick_": self.tick,
-            "_binop_": self.binop})
+            "_apply_": lambda f, *a, **kw: f(*a, **kw), "_print_": rp.PrintCollector,
+            "_tick_": self.tick, "_binop_": self.binop})
         scope["__builtins__"] = {
             **_BUILTINS, "getattr": self.getattr, "range": self.range, "pow": self.pow,
             "round": self.round, "sum": self.sum}
 
 
-def _apply(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    return func(*args, **kwargs)
+def _c_import(name: str, *args: Any, **kwargs: Any) -> ModuleType:
+    """``__import__`` for datetime's C code; scripts can't name it ("_" names are refused)."""
+    if name not in ("time", "_strptime"):
+        raise ImportError(f"import of {name!r} is not allowed")
+    return builtins.__import__(name, *args, **kwargs)
 
 
 _BUILTINS: dict[str, Any] = {
@@ -327,17 +303,15 @@ _BUILTINS: dict[str, Any] = {
 _BUILTINS.update(
     all=all, any=any, ascii=ascii, dict=dict, enumerate=enumerate, filter=filter,
     frozenset=frozenset, list=list, map=map, max=max, min=min, reversed=reversed, set=set,
-    sorted=sorted, tuple=tuple, zip=zip, datetime=datetime, date=date, timedelta=timedelta)
+    sorted=sorted, tuple=tuple, zip=zip, datetime=datetime, date=date, timedelta=timedelta,
+    __import__=_c_import)
 
 
 class SandboxedEnvironment(BasePythonScriptEngineEnvironment):
-    """Spiff's ``TaskDataEnvironment`` semantics, with code run in the sandbox.
-
-    `functions` are extra callables for scripts (e.g. working-calendar helpers); as with
-    Spiff's environment globals, task data may not use their names and they are never
-    written into it. `time_limit` is wall seconds per evaluation; `memory_limit_mb` bounds
-    any single allocation and the memory growth during one evaluation.
-    """
+    """Spiff's ``TaskDataEnvironment`` semantics, run in the sandbox. `functions` are extra
+    callables for scripts (working-calendar helpers...), never written into task data;
+    `time_limit` is wall seconds per evaluation, `memory_limit_mb` bounds any allocation
+    and the memory growth during one evaluation."""
 
     def __init__(self, functions: Mapping[str, Callable[..., Any]] | None = None, *,
                  time_limit: float = 1.0, memory_limit_mb: int = 64) -> None:
@@ -354,11 +328,8 @@ class SandboxedEnvironment(BasePythonScriptEngineEnvironment):
 
     def execute(self, script: str, context: dict[str, Any],
                 external_context: Mapping[str, Any] | None = None) -> bool:
-        """Run `script`; its new, changed and deleted top-level variables update `context`.
-
-        All or nothing: a refused or failing script leaves `context` as it was. Functions,
-        modules, `functions` and `external_context` are not written back.
-        """
+        """Run `script`; its new, changed and deleted top-level variables update `context`,
+        all or nothing. Functions, modules, `functions` and `external_context` are not."""
         external = dict(external_context or {})
         clash = (set(self.globals) | set(external)) & set(context)
         if clash:  # as Spiff's TaskDataEnvironment does
@@ -379,6 +350,8 @@ class SandboxedEnvironment(BasePythonScriptEngineEnvironment):
         run.install(scope)
         try:  # RestrictedPython output, run against the guards installed above
             result = eval(code, scope)  # noqa: S307 - an "exec" code object returns None
+            if run.refused is not None:  # the script caught a refusal and carried on
+                raise ScriptRefused(run.refused)
         except Exception as exc:
             scope.clear()  # the traceback keeps the frame; don't let it keep the data
             if isinstance(exc, MemoryError):
@@ -386,35 +359,28 @@ class SandboxedEnvironment(BasePythonScriptEngineEnvironment):
             if run.refused is not None and not isinstance(exc, ScriptRefused):
                 raise ScriptRefused(run.refused) from None  # caught, then something broke
             raise
-        if run.refused is not None:  # caught by the script and swallowed
-            scope.clear()
-            raise ScriptRefused(run.refused)
         return result
 
 
-@contextlib.contextmanager
-def _revealing() -> Iterator[None]:
-    """Make a ScriptRefused that Spiff wrapped the WorkflowTaskException's cause and text."""
-    try:
-        yield
-    except WorkflowTaskException as err:
-        if isinstance(err.__context__, ScriptRefused) and err.__cause__ is None:
-            err.__cause__ = err.__context__
-            if str(err.__cause__) not in str(err):
-                err.add_note(str(err.__cause__))
-        raise
-
-
 class _SandboxScriptEngine(PythonScriptEngine):
-    """Spiff's engine, keeping a refusal visible through its WorkflowTaskException."""
+    """Spiff's engine; a refusal is the ``__cause__`` of the WorkflowTaskException raised."""
 
     def evaluate(self, task: Any, expression: str, external_context: Any = None) -> Any:
-        with _revealing():
+        try:
             return super().evaluate(task, expression, external_context)
+        except WorkflowTaskException as err:
+            raise _reveal(err, err.__context__)  # noqa: B904 - re-raises err itself
 
-    def execute(self, task: Any, script: str, external_context: Any = None) -> Any:
-        with _revealing():
-            return super().execute(task, script, external_context)
+    def create_task_exec_exception(self, task: Any, script: str, err: Exception) -> Any:
+        return _reveal(super().create_task_exec_exception(task, script, err), err)
+
+
+def _reveal(wrapper: Any, refused: BaseException | None) -> Any:
+    if isinstance(refused, ScriptRefused) and wrapper is not refused:
+        wrapper.__cause__ = refused
+        if str(refused) not in str(wrapper):
+            wrapper.add_note(str(refused))
+    return wrapper
 
 
 def make_script_engine(functions: Mapping[str, Callable[..., Any]] | None = None, *,
@@ -422,12 +388,10 @@ def make_script_engine(functions: Mapping[str, Callable[..., Any]] | None = None
                        ) -> PythonScriptEngine:
     """A Spiff script engine running every script and expression in the sandbox.
 
-    Spiff wraps script errors in ``WorkflowTaskException``; when a refusal is the reason,
-    that exception's ``__cause__`` is the :class:`ScriptRefused`, its ``error_type`` is
-    "ScriptRefused" and its message contains "script refused: <reason>". Expressions
-    Spiff evaluates through the environment directly (message correlation, process
-    completion conditions) raise ScriptRefused itself.
-    """
+    Spiff wraps script errors in ``WorkflowTaskException``; for a refusal its ``__cause__``
+    is the :class:`ScriptRefused`, ``error_type`` is "ScriptRefused" and the message holds
+    "script refused: <reason>". Expressions Spiff evaluates through the environment itself
+    (message correlation, completion conditions) raise ScriptRefused directly."""
     environment = SandboxedEnvironment(functions, time_limit=time_limit,
                                        memory_limit_mb=memory_limit_mb)
     return _SandboxScriptEngine(environment=environment)

@@ -32,8 +32,13 @@ def due_dossiers(session: Session, now: datetime, limit: int = 500) -> list[int]
     ))
 
 
-def fire_timers(session: Session, runtime: Runtime, dossier_id: int, now: datetime) -> bool:
-    """Refresh one dossier's timers at `now` and run on; True if anything fired."""
+def fire_timers(session: Session, runtime: Runtime, dossier_id: int, now: datetime) -> None:
+    """Refresh one dossier's timers at `now` and run on (atomically)."""
+    with session.begin_nested():
+        _fire(session, runtime, dossier_id, now)
+
+
+def _fire(session: Session, runtime: Runtime, dossier_id: int, now: datetime) -> None:
     dossier = session.get_one(Dossier, dossier_id)
     wf, loaded, cal = runtime.load(session, dossier, now)
     step = Step(at=now, actor=None)
@@ -42,7 +47,6 @@ def fire_timers(session: Session, runtime: Runtime, dossier_id: int, now: dateti
     record_event(session, dossier, now, "timer_fired", None,
                  deadline=before.isoformat() if before else None)
     deliver(session, runtime, step)
-    return True
 
 
 def tick(session: Session, runtime: Runtime, now: datetime | None = None) -> TickResult:

@@ -193,7 +193,7 @@ def test_message_start_and_lane_department_property() -> None:
     ("name", "element_id", "message"),
     [
         ("def_task_outside_lane.bpmn", "check_documents", "user task is not inside a lane"),
-        ("def_unknown_department.bpmn", "Lane_land", "lane 'Địa chính' is not a known department"),
+        ("def_unknown_department.bpmn", "Lane_land", "lane 'Thuỷ lợi' is not a known department"),
         ("def_bad_sla.bpmn", "register_birth", "sla 'P1Y' is not a working-time duration: use"),
         (
             "def_unresolved_message.bpmn",
@@ -401,8 +401,8 @@ def test_lane_department_property_wins_over_the_lane_name() -> None:
 
 
 def test_unknown_department_in_properties_is_reported() -> None:
-    error = refusal(procedure(task_ext=props(department="Địa chính")))
-    assert error.problems == (Problem("task", "department 'Địa chính' is not a known department"),)
+    error = refusal(procedure(task_ext=props(department="Thuỷ lợi")))
+    assert error.problems == (Problem("task", "department 'Thuỷ lợi' is not a known department"),)
     error = refusal(procedure(lane_name="Cán bộ", lane_ext=props(department="Kho bạc")))
     assert error.problems == (
         Problem("Lane_1", "department 'Kho bạc' of lane 'Cán bộ' is not a known department"),

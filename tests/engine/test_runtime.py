@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engine import (
+    Conflict,
     InvalidAction,
     InvalidData,
     NotFound,
@@ -158,7 +159,7 @@ def test_claims_guard_who_may_complete(session, runtime, shipped):
     runtime.unclaim(session, task.id, user="an")
     assert ready_task(session, code).claimed_by is None
     runtime.complete(session, task.id, user="binh", data=RECEIVE, at=vn("2026-03-06 10:30"))
-    with pytest.raises(InvalidAction, match="already completed by binh"):
+    with pytest.raises(Conflict, match="already completed by binh"):
         runtime.complete(session, task.id, user="an", data=RECEIVE)
 
 

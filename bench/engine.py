@@ -1,0 +1,355 @@
+"""Benchmark: N dossiers of a five-user-task diagram through the engine, with persistence,
+against the same diagram on raw SpiffWorkflow (in memory; JSON round trip after each task).
+
+    .venv/bin/python bench/engine.py [--dossiers 200] [--database-url URL] [--seed 1]
+
+Prints tasks/s, the ratio to raw Spiff with a JSON round trip, p50/p99 ms per completion
+and stored bytes per finished dossier, then PASS/FAIL for the target (engine on its
+database >= 0.5x raw Spiff with round trip). See bench/README.md for what is measured.
+"""
+
+# ruff: noqa: E402 - sys.path must be fixed before `engine` is imported (see below)
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# Run as a script, this file's folder comes first on sys.path and would shadow the
+# `engine` package with this very module.
+_HERE = Path(__file__).resolve().parent
+for _entry in [p for p in sys.path if Path(p or ".").resolve() == _HERE]:
+    sys.path.remove(_entry)
+
+import argparse
+import cProfile
+import gc
+import pstats
+import random
+import statistics
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
+from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import Engine, LargeBinary, Text, cast, func, select, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from engine import (
+    FixedClock,
+    Runtime,
+    deploy,
+    make_engine,
+    make_sessionmaker,
+    read_paths,
+    seed_departments,
+    show_dossier,
+    upgrade,
+)
+from engine.definitions import build_specs
+from engine.models import Base, Dossier, Event, Handover, TaskRecord
+from engine.runtime import limit_parser
+from engine.sandbox import make_script_engine
+
+DIAGRAM = _HERE / "data" / "five_tasks.bpmn"
+PROCESS = "bench_five_tasks"
+TASKS_PER_DOSSIER = 5
+UNIT = "BENCH"
+START = datetime(2026, 3, 2, 8, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+USERS = ("an", "binh", "chi", "dung", "giang", "ha")
+NOTE = {"note": "x"}
+# Tables holding a dossier's rows in this diagram (no messages or subscriptions).
+DOSSIER_TABLES = (Dossier, TaskRecord, Handover, Event)
+
+
+@dataclass
+class Result:
+    """One variant's measurements (warm-up excluded)."""
+
+    name: str
+    tasks: int = 0
+    seconds: float = 0.0
+    latencies: list[float] = field(default_factory=list)  # seconds per completion
+    bytes_per_dossier: float | None = None
+    note: str = ""
+
+    @property
+    def tasks_per_s(self) -> float:
+        return self.tasks / self.seconds
+
+    def percentile_ms(self, p: int) -> float:
+        return statistics.quantiles(self.latencies, n=100, method="inclusive")[p - 1] * 1000
+
+
+@dataclass
+class Script:
+    """What happens to each dossier, drawn once from the seed so every variant does the
+    same: who works each step and how many minutes pass before it."""
+
+    users: list[list[str]]
+    minutes: list[list[int]]
+
+    @classmethod
+    def draw(cls, count: int, seed: int) -> Script:
+        rng = random.Random(seed)
+        steps = TASKS_PER_DOSSIER + 1  # the start, then each task
+        return cls(
+            users=[[rng.choice(USERS) for _ in range(steps)] for _ in range(count)],
+            minutes=[[rng.randint(1, 30) for _ in range(steps)] for _ in range(count)],
+        )
+
+
+@contextmanager
+def timing(result: Result, count: bool) -> Iterator[None]:
+    """Add the block's wall time to `result` (unless warming up)."""
+    began = time.perf_counter()
+    yield
+    if count:
+        result.seconds += time.perf_counter() - began
+
+
+# -- raw SpiffWorkflow -------------------------------------------------------------------
+def run_raw(name: str, script: Script, warmup: int, round_trip: bool) -> Result:
+    """Raw Spiff: specs parsed once, one shared sandboxed script engine; with `round_trip`
+    the workflow goes through serialize_json + deserialize_json after every task and the
+    run carries on with the copy (as if it had been stored and loaded again)."""
+    spec, subprocess_specs = build_specs(DIAGRAM.read_bytes(), [], PROCESS)
+    script_engine = make_script_engine()
+    serializer = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG))
+    result = Result(name)
+    sizes = []
+    for index in range(len(script.users)):
+        counted = index >= warmup
+        with timing(result, counted):
+            wf = BpmnWorkflow(spec, subprocess_specs)
+            wf.script_engine = script_engine
+            for first in wf.get_tasks(state=TaskState.READY):
+                first.data.update({"dossier_code": f"raw-{index}", "unit": UNIT,
+                                   "applicant": {}})
+            wf.do_engine_steps()
+            for _ in range(TASKS_PER_DOSSIER):
+                began = time.perf_counter()
+                task = wf.get_tasks(state=TaskState.READY, manual=True)[0]
+                task.data.update(NOTE)
+                task.run()
+                wf.do_engine_steps()
+                if round_trip:
+                    stored = serializer.serialize_json(wf)
+                    wf = serializer.deserialize_json(stored)
+                    wf.script_engine = script_engine
+                if counted:
+                    result.latencies.append(time.perf_counter() - began)
+        if not wf.completed:
+            raise RuntimeError(f"{name}: workflow {index} did not finish")
+        if counted:
+            result.tasks += TASKS_PER_DOSSIER
+            if round_trip:
+                sizes.append(len(stored.encode()))
+    if round_trip:
+        result.bytes_per_dossier = statistics.fmean(sizes)
+        result.note = "serialize_json of the finished workflow (spec included)"
+    return result
+
+
+# -- the engine ----------------------------------------------------------------------------
+def prepare_database(url: str) -> Engine:
+    """A migrated, seeded database: PostgreSQL's Liên Thông tables are dropped first."""
+    db = make_engine(url)
+    if db.dialect.name != "sqlite":
+        Base.metadata.drop_all(db)
+        with db.begin() as conn:
+            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    upgrade(db)
+    with Session(db) as session, session.begin():
+        seed_departments(session)
+    return db
+
+
+def run_engine(name: str, db: Engine, script: Script, warmup: int,
+               profile: cProfile.Profile | None = None) -> Result:
+    """Each dossier: one transaction to start it, then one per task that finds the ready
+    task (show_dossier, as a client would) and completes it. Latency is per completion
+    transaction, commit included."""
+    clock = FixedClock(START)
+    runtime = Runtime(clock)
+    sessions: sessionmaker[Session] = make_sessionmaker(db)
+    with sessions.begin() as s:
+        deploy(s, read_paths([DIAGRAM]), user="bench", at=clock.now(),
+               sla_parser=limit_parser(runtime.calendar(s, UNIT)))
+    result = Result(name)
+    for index, (users, minutes) in enumerate(zip(script.users, script.minutes, strict=True)):
+        counted = index >= warmup
+        if profile is not None and counted:
+            profile.enable()
+        with timing(result, counted):
+            clock.advance(timedelta(minutes=minutes[0]))
+            with sessions.begin() as s:
+                code = runtime.start(s, PROCESS, unit=UNIT, actor=users[0],
+                                     at=clock.now()).code
+            for user, step_minutes in zip(users[1:], minutes[1:], strict=True):
+                clock.advance(timedelta(minutes=step_minutes))
+                began = time.perf_counter()
+                with sessions.begin() as s:
+                    ready = [t for t in show_dossier(s, code).steps if t.status == "ready"]
+                    runtime.complete(s, ready[0].id, user=user, data=NOTE, at=clock.now())
+                if counted:
+                    result.latencies.append(time.perf_counter() - began)
+        if profile is not None:
+            profile.disable()
+        if counted:
+            result.tasks += TASKS_PER_DOSSIER
+    with sessions.begin() as s:
+        statuses = s.execute(select(Dossier.status, func.count()).group_by(Dossier.status)).all()
+    if dict(statuses) != {"completed": len(script.users)}:
+        raise RuntimeError(f"{name}: dossiers did not all finish: {dict(statuses)}")
+    return result
+
+
+def _text_bytes(column: Any, dialect: str) -> Any:
+    """Bytes of a value written as text (UTF-8); 0 for NULL."""
+    as_text = cast(column, Text)
+    if dialect == "postgresql":
+        return func.coalesce(func.octet_length(as_text), 0)
+    return func.coalesce(func.length(cast(as_text, LargeBinary)), 0)  # SQLite 3.40: no octet_length
+
+
+@dataclass
+class Storage:
+    """Bytes per finished dossier, three ways (see README)."""
+
+    state: float  # UTF-8 length of dossier.state
+    as_text: float  # every column of the dossier's rows written as text
+    records: float  # what the database stores for those rows (SQLite record / PG datum)
+    on_disk: float  # pages of those tables and their indexes
+    rows: dict[str, float]  # rows per dossier, by table
+
+
+def measure_storage(db: Engine) -> Storage:
+    dialect = db.dialect.name
+    with db.connect() as conn:
+        finished = conn.scalar(select(func.count()).where(Dossier.status == "completed"))
+        if not finished:
+            raise RuntimeError("no finished dossiers to measure")
+        state = conn.scalar(select(func.sum(_text_bytes(Dossier.state, dialect))))
+        as_text, rows = 0, {}
+        for model in DOSSIER_TABLES:
+            table = model.__table__
+            total = sum((_text_bytes(c, dialect) for c in table.columns), start=0)
+            as_text += conn.scalar(select(func.sum(total)).select_from(table)) or 0
+            rows[table.name] = conn.scalar(select(func.count()).select_from(table)) / finished
+        names = [m.__table__.name for m in DOSSIER_TABLES]
+        if dialect == "sqlite":
+            records = on_disk = 0
+            for name in names:
+                tables = "SELECT name FROM sqlite_schema WHERE tbl_name = ?"
+                records += conn.exec_driver_sql(
+                    "SELECT sum(payload) FROM dbstat WHERE name = ?", (name,)).scalar() or 0
+                on_disk += conn.exec_driver_sql(
+                    f"SELECT sum(pgsize) FROM dbstat WHERE name IN ({tables})",  # noqa: S608
+                    (name,)).scalar() or 0
+        else:
+            records = on_disk = 0
+            for name in names:  # fixed names from our own models
+                records += conn.exec_driver_sql(
+                    f"SELECT coalesce(sum(pg_column_size(t.*)), 0) FROM {name} t"  # noqa: S608
+                ).scalar()
+                on_disk += conn.exec_driver_sql(
+                    "SELECT pg_total_relation_size(%(t)s::regclass)", {"t": name}).scalar()
+    return Storage(state / finished, as_text / finished, records / finished,
+                   on_disk / finished, rows)
+
+
+# -- report -------------------------------------------------------------------------------
+def report(results: list[Result], reference: Result, target: Result, storage: Storage,
+           dialect: str) -> bool:
+    print(f"{'variant':<34} {'tasks/s':>9} {'vs (b)':>7} {'p50 ms':>8} {'p99 ms':>8}"
+          f" {'bytes/dossier':>14}")
+    for r in results:
+        size = f"{r.bytes_per_dossier:,.0f}" if r.bytes_per_dossier is not None else "-"
+        print(f"{r.name:<34} {r.tasks_per_s:>9,.0f} {r.tasks_per_s / reference.tasks_per_s:>6.2f}x"
+              f" {r.percentile_ms(50):>8.2f} {r.percentile_ms(99):>8.2f} {size:>14}")
+    print()
+    print(f"stored per finished dossier ({dialect}):")
+    print(f"  dossier.state JSON            {storage.state:>10,.0f} B")
+    print(f"  all its rows, as text         {storage.as_text:>10,.0f} B"
+          f"  ({', '.join(f'{k} {v:g}' for k, v in storage.rows.items())} rows)")
+    print(f"  all its rows, as stored       {storage.records:>10,.0f} B"
+          f"  ({'dbstat payload' if dialect == 'sqlite' else 'pg_column_size'})")
+    print(f"  tables + indexes on disk      {storage.on_disk:>10,.0f} B"
+          f"  ({'dbstat pages' if dialect == 'sqlite' else 'pg_total_relation_size'})")
+    ratio = target.tasks_per_s / reference.tasks_per_s
+    passed = ratio >= 0.5
+    print()
+    print(f"target: engine ({dialect}) >= 0.5x raw Spiff with JSON round trip:"
+          f" {ratio:.2f}x -> {'PASS' if passed else 'FAIL'}")
+    return passed
+
+
+def print_profile(profile: cProfile.Profile, limit: int) -> None:
+    stats = pstats.Stats(profile, stream=sys.stdout)
+    stats.strip_dirs().sort_stats("cumulative").print_stats(limit)
+    stats.sort_stats("tottime").print_stats(limit)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--dossiers", type=int, default=200, metavar="N",
+                        help="dossiers per variant, warm-up excluded (default 200)")
+    parser.add_argument("--warmup", type=int, default=10, metavar="W",
+                        help="dossiers run first and left out of the figures (default 10)")
+    parser.add_argument("--database-url", metavar="URL",
+                        help="run the engine on this database instead of a fresh SQLite file"
+                        " in a temporary folder, e.g. postgresql+psycopg://user@host/db."
+                        " WARNING: drops and recreates that database's Liên Thông tables"
+                        " (all their data is lost)")
+    parser.add_argument("--seed", type=int, default=1, metavar="S",
+                        help="seed for who works each step and the minutes between steps")
+    parser.add_argument("--profile", type=int, nargs="?", const=30, metavar="LINES",
+                        help="profile the engine run (cProfile) and print the top LINES")
+    args = parser.parse_args(argv)
+    if args.dossiers < 2 or args.warmup < 0:
+        parser.error("--dossiers must be at least 2 and --warmup not negative")
+
+    script = Script.draw(args.warmup + args.dossiers, args.seed)
+    gc.collect()
+    memory = run_raw("(a) raw Spiff, in memory", script, args.warmup, round_trip=False)
+    gc.collect()
+    round_trip = run_raw("(b) raw Spiff, JSON round trip", script, args.warmup,
+                         round_trip=True)
+
+    with tempfile.TemporaryDirectory(prefix="lienthong-bench-") as folder:
+        url = args.database_url or f"sqlite:///{Path(folder) / 'bench.db'}"
+        db = prepare_database(url)
+        try:
+            dialect = db.dialect.name
+            profile = cProfile.Profile() if args.profile else None
+            gc.collect()
+            engine_result = run_engine(f"engine, {dialect}", db, script, args.warmup, profile)
+            storage = measure_storage(db)
+            engine_result.bytes_per_dossier = storage.records
+        finally:
+            db.dispose()
+
+    print(f"{args.dossiers} dossiers x {TASKS_PER_DOSSIER} tasks per variant"
+          f" (+{args.warmup} warm-up), seed {args.seed}, Python {sys.version.split()[0]}")
+    print()
+    results = [memory, round_trip, engine_result]
+    passed = report(results, round_trip, engine_result, storage, dialect)
+    if profile is not None:
+        print()
+        print_profile(profile, args.profile)
+    return 0 if passed else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

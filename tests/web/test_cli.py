@@ -1,0 +1,93 @@
+"""The `lienthong` command line, as a newcomer uses it (on a temporary SQLite file)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from tests.conftest import DATA, WORKFLOWS
+from web.cli import main
+
+
+@pytest.fixture
+def cli(tmp_path, monkeypatch):
+    monkeypatch.setenv("LIENTHONG_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    runner = CliRunner()
+
+    def run(*args: str, ok: bool = True):
+        result = runner.invoke(main, list(args), catch_exceptions=False)
+        assert (result.exit_code == 0) == ok, result.output
+        return result
+
+    run("init-db")
+    return run
+
+
+def as_json(result):
+    return json.loads(result.output)
+
+
+def test_quick_start_across_a_weekend(cli):
+    assert "birth_registration v1 (new version)" in cli("deploy", str(WORKFLOWS)).output
+    assert "(unchanged)" in cli("deploy", str(WORKFLOWS)).output
+    started = cli("start", "birth_registration", "--unit", "PHUCLOI", "--user", "clerk",
+                  "--at", "2026-03-06T15:30", "--applicant", '{"name": "Nguyễn Văn A"}')
+    assert ("dossier PHUCLOI-260306-0001 received 06/03/2026 15:30, counting from "
+            "09/03/2026 08:00, appointment 09/03/2026 17:00") in started.output
+
+    reception = as_json(cli("tasks", "--department", "reception", "--json"))
+    assert [t["name"] for t in reception] == ["Tiếp nhận và kiểm tra hồ sơ"]
+    cli("complete", reception[0]["id"][:8], "--user", "clerk", "--at", "2026-03-06T16:00",
+        "--data", '{"child_name": "Bé Na", "birth_date": "2026-03-01", '
+        '"documents_complete": true}')
+    officer = as_json(cli("tasks", "--department", "civil_status", "--json"))[0]
+    cli("claim", officer["id"], "--user", "officer", "--at", "2026-03-09T08:05")
+    cli("complete", officer["id"], "--user", "officer", "--at", "2026-03-09T14:00",
+        "--data", '{"decision": "approve", "register_number": "12/2026"}')
+    back = as_json(cli("tasks", "--json"))[0]
+    cli("complete", back["id"], "--user", "clerk", "--at", "2026-03-09T15:00",
+        "--data", '{"returned_to": "Nguyễn Văn A"}')
+
+    shown = cli("show", "PHUCLOI-260306-0001").output
+    assert "status completed" in shown and "completed 09/03/2026 15:00: on time" in shown
+    # PT2H from Friday 15:30: 1.5 h on Friday, 0.5 h on Monday
+    assert ("Tiếp nhận và kiểm tra hồ sơ [reception] ready 06/03/2026 15:30, due 09/03/2026 "
+            "08:30, completed 06/03/2026 16:00 by clerk: early (Trước hạn)") in shown
+    # PT4H from Friday 16:00: 1 h Friday + 3 h Monday -> 11:00, done 14:00
+    assert ("[civil_status] ready 06/03/2026 16:00, due 09/03/2026 11:00, completed "
+            "09/03/2026 14:00 by officer: late (Quá hạn)") in shown
+    assert ("reception -> civil_status: handed 06/03/2026 16:00 by clerk, received "
+            "09/03/2026 08:05 by officer") in shown
+    view = as_json(cli("show", "PHUCLOI-260306-0001", "--json"))
+    assert [s["outcome"] for s in view["steps"]] == ["early", "late", "on_time"]
+
+
+def test_errors_are_one_line_and_change_nothing(cli, tmp_path):
+    hostile = cli("deploy", str(DATA / "def_external_entity.bpmn"), ok=False)
+    assert hostile.output.count("\n") == 1 and hostile.output.startswith("error: ")
+    assert "Traceback" not in hostile.output
+    assert "no procedures deployed yet" in cli("definitions").output
+    cli("deploy", str(WORKFLOWS))
+    cli("start", "birth_registration", "--at", "2026-03-06T09:00")
+    task = as_json(cli("tasks", "--json"))[0]["id"]
+    refused = cli("complete", task, "--user", "clerk", "--data", '{"child_name": 1}', ok=False)
+    assert "child_name: must be text" in refused.output
+    assert "documents_complete: is required" in refused.output
+    assert as_json(cli("tasks", "--json"))[0]["id"] == task
+    bad_json = cli("start", "birth_registration", "--data", "{oops", ok=False)
+    assert "not valid JSON" in bad_json.output
+    assert "does not exist" in cli("show", "NOPE-1", ok=False).output
+
+
+def test_tick_fires_due_timers(cli):
+    cli("deploy", str(WORKFLOWS))
+    cli("start", "birth_registration", "--at", "2026-03-06T09:00")
+    task = as_json(cli("tasks", "--json"))[0]["id"]
+    cli("complete", task, "--user", "clerk", "--at", "2026-03-06T09:00", "--data",
+        '{"child_name": "A", "birth_date": "2026-03-01", "documents_complete": true}')
+    assert as_json(cli("tick", "--now", "2026-03-06T11:00", "--json"))["fired"] == []
+    assert len(as_json(cli("tick", "--now", "2026-03-06T12:01", "--json"))["fired"]) == 1
+    events = [e["kind"] for e in as_json(cli("show", "PHUCLOI-260306-0001", "--json"))["events"]]
+    assert events[-1] == "timer_fired"
