@@ -80,6 +80,10 @@ class UserTaskInfo:
     department: str | None
     sla: str | None
     fields: tuple[FieldSpec, ...]
+    milestone: str | None = None
+
+
+MILESTONES = ("resolved", "returned", "refused")
 
 
 @dataclass(frozen=True)
@@ -307,8 +311,9 @@ class _Inspector:
     def process_properties(self, process: etree._Element) -> None:
         pid = process.get("id")
         props = self.props(process)
-        if "time_limit" in props:
-            self.duration(pid, "time_limit", props["time_limit"])
+        for name in ("time_limit", "verification_time_limit"):
+            if name in props:
+                self.duration(pid, name, props[name])
         if "cutoff" in props and not _CUTOFF.fullmatch(props["cutoff"].strip()):
             self.problem(pid, f"cutoff '{props['cutoff']}' is not a time of day such as 15:00")
         if "department" in props and self.departments.code(props["department"]) is None:
@@ -404,9 +409,16 @@ class _Inspector:
                     department=department,
                     sla=props.get("sla"),
                     fields=self.fields(tid, props),
+                    milestone=self.milestone(tid, props.get("milestone")),
                 )
             )
         return result
+
+    def milestone(self, task_id: str, value: str | None) -> str | None:
+        if value is not None and value not in MILESTONES:
+            self.problem(task_id, f"milestone '{value}' is not one of {', '.join(MILESTONES)}")
+            return None
+        return value
 
     def lane_department(self, lane: etree._Element) -> str | None:
         lane_id = str(lane.get("id"))

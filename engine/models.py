@@ -54,6 +54,57 @@ class Department(Base):
     name: Mapped[str] = mapped_column(String(200))
 
 
+class Unit(Base):
+    """An organisation in the hierarchy city › district › ward, or an agency (police, BHXH)."""
+
+    __tablename__ = "unit"
+    code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(32), doc="city, district, ward, police, "
+                                      "social_insurance or other")
+    parent_code: Mapped[str | None] = mapped_column(ForeignKey("unit.code"), index=True)
+    address: Mapped[str] = mapped_column(String(300), default="")
+    departments: Mapped[list[Any]] = mapped_column(doc="department codes this unit has")
+
+
+class User(Base):
+    """A person working in a unit, with roles and (for staff) departments."""
+
+    __tablename__ = "app_user"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    unit_code: Mapped[str] = mapped_column(ForeignKey("unit.code"), index=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    roles: Mapped[list[Any]] = mapped_column(doc="reception, staff, leader, supervisor, "
+                                             "designer, admin")
+    departments: Mapped[list[Any]] = mapped_column(doc="department codes a staff member works")
+    active: Mapped[bool] = mapped_column(default=True)
+
+
+class ProcedureVersion(Base):
+    """One version of a catalog entry (thủ tục hành chính): the legal facts of a procedure."""
+
+    __tablename__ = "procedure_version"
+    __table_args__ = (UniqueConstraint("code", "version"), UniqueConstraint("code", "content_hash"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), index=True, doc="national procedure code")
+    version: Mapped[int] = mapped_column(Integer)
+    process_key: Mapped[str] = mapped_column(String(200), index=True)
+    name: Mapped[str] = mapped_column(String(300))
+    field_of_work: Mapped[str] = mapped_column(String(200))
+    time_limit: Mapped[str] = mapped_column(String(32))
+    verification_time_limit: Mapped[str | None] = mapped_column(String(32))
+    cutoff: Mapped[str | None] = mapped_column(String(8))
+    effective_from: Mapped[date]
+    abolished_on: Mapped[date | None]
+    data: Mapped[dict[str, Any]] = mapped_column(doc="the whole catalog entry as loaded")
+    content_hash: Mapped[str] = mapped_column(String(64))
+    source: Mapped[str] = mapped_column(String(300))
+    deployed_by: Mapped[str] = mapped_column(String(100))
+    deployed_at: Mapped[datetime]
+
+
 class CalendarOverride(Base):
     """An announced change to the statutory calendar: an extra day off or a make-up working day."""
 
@@ -99,10 +150,25 @@ class Dossier(Base):
     channel: Mapped[str] = mapped_column(String(16))
     status: Mapped[str] = mapped_column(String(16), index=True)
     applicant: Mapped[dict[str, Any]]
-    received_at: Mapped[datetime]
+    procedure_version_id: Mapped[int | None] = mapped_column(ForeignKey("procedure_version.id"))
+    procedure_code: Mapped[str | None] = mapped_column(String(64), index=True)
+    field_of_work: Mapped[str] = mapped_column(String(200), default="", index=True)
+    documents: Mapped[list[Any]] = mapped_column(default=list, doc="documents received")
+    received_at: Mapped[datetime] = mapped_column(index=True)
     counting_from: Mapped[datetime]
     appointment_at: Mapped[datetime | None]
+    original_appointment_at: Mapped[datetime | None]
+    verification: Mapped[bool] = mapped_column(default=False)
     completed_at: Mapped[datetime | None]
+    resolved_at: Mapped[datetime | None] = mapped_column(index=True)
+    returned_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None] = mapped_column(index=True)
+    finish_kind: Mapped[str | None] = mapped_column(
+        String(16), doc="resolved, withdrawn, refused or stopped")
+    finish_reason: Mapped[str | None] = mapped_column(Text)
+    supplement_count: Mapped[int] = mapped_column(Integer, default=0)
+    at_risk_at: Mapped[datetime | None] = mapped_column(doc="flagged: will miss appointment")
+    apologized: Mapped[bool] = mapped_column(default=False)
     outcome: Mapped[str | None] = mapped_column(String(16), doc="early, on_time or late")
     next_timer_at: Mapped[datetime | None] = mapped_column(index=True)
     started_by_message_id: Mapped[int | None] = mapped_column(doc="the message that started it")
@@ -199,3 +265,30 @@ class Subscription(Base):
     dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id"), index=True)
     message_name: Mapped[str] = mapped_column(String(200), index=True)
     correlations: Mapped[dict[str, Any]]
+
+
+class Pause(Base):
+    """A wait for the citizen to supplement the dossier: its clock does not run."""
+
+    __tablename__ = "pause"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id"), index=True)
+    started_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+    deadline_at: Mapped[datetime] = mapped_column(doc="refused if not supplied by then")
+    requested_by: Mapped[str | None] = mapped_column(String(100))
+    items: Mapped[list[Any]] = mapped_column(doc="what the citizen must supply")
+    reason: Mapped[str] = mapped_column(Text)
+
+
+class Apology(Base):
+    """A signed apology for a late dossier with its new appointment (phiếu xin lỗi)."""
+
+    __tablename__ = "apology"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id"), index=True)
+    at: Mapped[datetime]
+    reason: Mapped[str] = mapped_column(Text)
+    old_appointment_at: Mapped[datetime | None]
+    new_appointment_at: Mapped[datetime]
+    signed_by: Mapped[str] = mapped_column(String(100))

@@ -7,9 +7,26 @@ from sqlalchemy.orm import Session
 
 from engine.definitions import FieldSpec
 from engine.errors import NotFound
-from engine.models import DefinitionVersion, Dossier, Event, Handover, Message, TaskRecord
+from engine.models import (
+    Apology,
+    DefinitionVersion,
+    Dossier,
+    Event,
+    Handover,
+    Message,
+    Pause,
+    TaskRecord,
+)
 from engine.repository import SpecCache
-from engine.views import DossierView, EventView, HandoverView, LinkView, TaskView
+from engine.views import (
+    ApologyView,
+    DossierView,
+    EventView,
+    HandoverView,
+    LinkView,
+    PauseView,
+    TaskView,
+)
 
 
 def task_view(row: TaskRecord, code: str, specs: SpecCache | None = None,
@@ -119,6 +136,18 @@ def show_dossier(session: Session, code: str) -> DossierView:
         completed_at=dossier.completed_at, outcome=dossier.outcome,
         steps=tuple(task_view(row, dossier.code) for row in rows),
         handovers=tuple(handovers), events=events, links=_links(session, dossier),
+        applicant=dict(dossier.applicant), procedure_code=dossier.procedure_code,
+        field_of_work=dossier.field_of_work, documents=tuple(dossier.documents),
+        original_appointment_at=dossier.original_appointment_at,
+        resolved_at=dossier.resolved_at, returned_at=dossier.returned_at,
+        finish_kind=dossier.finish_kind, finish_reason=dossier.finish_reason,
+        supplement_count=dossier.supplement_count, at_risk_at=dossier.at_risk_at,
+        pauses=tuple(PauseView(p.started_at, p.ended_at, p.deadline_at, p.requested_by,
+                               tuple(p.items), p.reason) for p in session.scalars(
+            select(Pause).where(Pause.dossier_id == dossier.id).order_by(Pause.id))),
+        apologies=tuple(ApologyView(a.at, a.reason, a.old_appointment_at,
+                                    a.new_appointment_at, a.signed_by) for a in session.scalars(
+            select(Apology).where(Apology.dossier_id == dossier.id).order_by(Apology.id))),
     )
 
 

@@ -77,14 +77,19 @@ def latest_versions(session: Session) -> dict[str, DefinitionVersion]:
     return {row.key: row for row in rows}
 
 
-def read_paths(paths: Sequence[Path]) -> list[tuple[str, bytes]]:
-    """The .bpmn files named (folders are searched, sorted by name) as (source, bytes)."""
+def read_paths(paths: Sequence[Path], suffixes: tuple[str, ...] = (".bpmn", ".toml")
+               ) -> list[tuple[str, bytes]]:
+    """The files named (folders are searched, sorted by name) as (source, bytes):
+    diagrams (.bpmn) and catalog entries (.toml)."""
     files: list[tuple[str, bytes]] = []
     for path in paths:
-        found = sorted(path.glob("*.bpmn")) if path.is_dir() else [path]
+        found = sorted(p for p in path.iterdir() if p.suffix in suffixes) \
+            if path.is_dir() else [path]
         if path.is_dir() and not found:
             raise DefinitionError(str(path), [Problem(None, "no .bpmn files in this folder")])
         for file in found:
+            if file.suffix not in suffixes:
+                raise DefinitionError(str(file), [Problem(None, "is not a .bpmn or .toml file")])
             try:
                 files.append((str(file), file.read_bytes()))
             except OSError as exc:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine.calendar import OfficeHours, WorkingCalendar
+from engine.catalog import latest_procedure, procedure_for
 from engine.clock import Clock, FixedClock, engine_time
 from engine.errors import Conflict, InvalidAction, NotFound, ScriptFailed
 from engine.forms import check_submission
@@ -218,42 +219,74 @@ class Runtime:
         actor: str | None = None,
         at: datetime | None = None,
         step: Step | None = None,
+        documents: Sequence[str] = (),
+        verification: bool = False,
     ) -> Dossier:
-        """Receive a dossier of the newest version of procedure `key` and run it to its
-        first wait. The appointment is the procedure's time_limit in working time from
-        the counting start (after the cut-off hour: the next working day)."""
+        """Receive a dossier of procedure `key` (process key or national catalog code)
+        on the newest diagram version, and run it to its first wait.
+
+        The catalog entry in force at receipt gives the statutory limit (the
+        verification limit when `verification`), the cut-off hour and the field of
+        work; a diagram without a catalog entry uses its process properties. The
+        appointment is the limit in working time from the counting start.
+        """
         now = self.now(at)
         if channel not in CHANNELS:
             raise InvalidAction(f"unknown channel {channel!r}; use one of {', '.join(CHANNELS)}")
+        cal = self.calendar(session, unit)
+        received_day = now.astimezone(ZoneInfo(self.hours.tz)).date()
+        entry = latest_procedure(session, key)
+        if entry is not None:
+            key = entry.process_key
+            in_force = procedure_for(session, key, received_day)
+            if in_force is None:
+                raise InvalidAction(
+                    f"procedure {entry.code} ({entry.name}) is not in force on "
+                    f"{received_day:%d/%m/%Y}")
+            entry = in_force
         version = latest_versions(session).get(key)
         if version is None:
             raise NotFound(f"no procedure {key!r} is deployed")
         loaded = self.specs.get(session, version.id)
-        cal = self.calendar(session, unit)
         props = loaded.info.properties
-        cutoff = time.fromisoformat(props["cutoff"]) if props.get("cutoff") else None
+        rules = {
+            "time_limit": entry.time_limit if entry else props.get("time_limit"),
+            "verification_time_limit": (entry.verification_time_limit if entry
+                                        else props.get("verification_time_limit")),
+            "cutoff": entry.cutoff if entry else props.get("cutoff"),
+            "field_of_work": entry.field_of_work if entry else props.get("field_of_work", ""),
+        }
+        cutoff = time.fromisoformat(rules["cutoff"]) if rules["cutoff"] else None
         counting_from = cal.counting_start(now, cutoff)
-        limit = props.get("time_limit")
+        limit = (rules["verification_time_limit"] if verification else None) \
+            or rules["time_limit"]
         appointment = deadline(cal, counting_from, limit) if limit else None
         code = self.next_code(session, unit, now, cal)
         wf = BpmnWorkflow(loaded.spec, loaded.subprocess_specs)
         wf.script_engine = self._script_engine(cal, now)
         seed = dict(data or {}) | {
-            "dossier_code": code, "unit": unit, "applicant": dict(applicant or {})}
+            "dossier_code": code, "unit": unit, "applicant": dict(applicant or {}),
+            "verification": verification}
         for first in wf.get_tasks(state=TaskState.READY):  # the start task: data flows on
             first.data.update(seed)
         dossier = Dossier(
             code=code, definition_id=version.id, process_key=key, unit=unit, channel=channel,
             status="running", applicant=dict(applicant or {}), received_at=now,
-            counting_from=counting_from, appointment_at=appointment, completed_at=None,
+            counting_from=counting_from, appointment_at=appointment,
+            original_appointment_at=appointment, completed_at=None,
             next_timer_at=None, state="", started_by_message_id=None,
+            procedure_version_id=entry.id if entry else None,
+            procedure_code=entry.code if entry else None,
+            field_of_work=rules["field_of_work"] or "", documents=list(documents),
+            verification=verification, supplement_count=0, apologized=False,
         )
         session.add(dossier)
         session.flush()
         top_level = step is None
         step = step or Step(at=now, actor=actor)
         record_event(session, dossier, now, "received", actor, process=key,
-                     version=version.version, channel=channel)
+                     version=version.version, channel=channel,
+                     procedure=entry.code if entry else None, verification=verification)
         self.advance(session, dossier, wf, loaded, cal, step)
         if top_level:
             from engine.messaging import deliver
@@ -283,11 +316,12 @@ class Runtime:
         self._sync_tasks(session, dossier, wf, loaded, cal, step)
         collect_messages(session, dossier, wf, step)
         sync_subscriptions(session, dossier, wf)
-        if wf.completed and dossier.status == "running":
-            dossier.status = "completed"
+        if wf.completed and dossier.completed_at is None:
             dossier.completed_at = step.at
-            if dossier.appointment_at is not None:
-                dossier.outcome = cal.outcome(dossier.appointment_at, step.at)
+            if dossier.finish_kind is None:
+                resolve(session, dossier, cal, step)
+            if dossier.status in ("running", "resolved"):
+                dossier.status = "returned" if dossier.returned_at else "completed"
             record_event(session, dossier, step.at, "completed", step.actor)
         self.save(session, dossier, wf)
 
@@ -410,6 +444,10 @@ class Runtime:
             task.data.update(cleaned)
             task.run()
 
+        if dossier.status not in ("running", "resolved"):
+            raise InvalidAction(f"dossier {dossier.code} is {dossier.status}; "
+                                "its tasks cannot be completed now")
+
         row.status = "completed"
         row.completed_by, row.completed_at = user, now
         if row.claimed_by is None:
@@ -419,6 +457,16 @@ class Runtime:
         record_event(session, dossier, now, "task_completed", user, task=row.spec_id,
                      fields=sorted(cleaned), outcome=row.outcome)
         step = Step(at=now, actor=user, from_department=row.department)
+        milestone = info.milestone if info else None
+        if milestone == "refused":
+            reason = cleaned.get("refusal_reason") or task.data.get("refusal_reason")
+            finish(session, dossier, step, "refused", str(reason or row.name))
+        elif milestone in ("resolved", "returned"):
+            resolve(session, dossier, cal, step)
+        if milestone == "returned":
+            dossier.returned_at = now
+            dossier.status = "returned"
+            record_event(session, dossier, now, "returned", user)
         self.advance(session, dossier, wf, loaded, cal, step, before=run)
         from engine.messaging import deliver
 
@@ -436,6 +484,31 @@ class Runtime:
             session.flush()
         except StaleDataError:
             raise Conflict("the task was changed by someone else; nothing was saved") from None
+
+
+def resolve(session: Session, dossier: Dossier, cal: WorkingCalendar, step: Step) -> None:
+    """The result is ready: the dossier leaves processing, timed against its appointment.
+    More than one supplement request counts as late in the national indicators."""
+    if dossier.finish_kind is not None:
+        return
+    dossier.resolved_at = dossier.finished_at = step.at
+    dossier.finish_kind = "resolved"
+    dossier.status = "resolved"
+    due = dossier.original_appointment_at or dossier.appointment_at  # apologies don't count
+    if due is not None:
+        dossier.outcome = cal.outcome(due, step.at)
+    if dossier.supplement_count >= 2:
+        dossier.outcome = "late"
+    record_event(session, dossier, step.at, "resolved", step.actor, outcome=dossier.outcome)
+
+
+def finish(session: Session, dossier: Dossier, step: Step, kind: str, reason: str) -> None:
+    """The dossier leaves processing unresolved: refused, withdrawn or stopped."""
+    dossier.finished_at = step.at
+    dossier.finish_kind = kind
+    dossier.finish_reason = reason
+    dossier.status = kind
+    record_event(session, dossier, step.at, kind, step.actor)
 
 
 def _spiff_error(exc: SpiffWorkflowException) -> str:

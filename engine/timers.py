@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine.lifecycle import expire_supplements, flag_at_risk
 from engine.messaging import deliver
 from engine.models import Dossier
 from engine.runtime import Runtime, Step, record_event
@@ -20,6 +21,8 @@ class TickResult:
     at: datetime
     dossiers: tuple[str, ...]  # codes of the dossiers whose timers fired
     messages_delivered: int
+    refused: tuple[str, ...] = ()  # not supplemented within 7 working days
+    at_risk: tuple[str, ...] = ()  # newly flagged: will miss the appointment
 
 
 def due_dossiers(session: Session, now: datetime, limit: int = 500) -> list[int]:
@@ -57,4 +60,7 @@ def tick(session: Session, runtime: Runtime, now: datetime | None = None) -> Tic
         fire_timers(session, runtime, dossier_id, at)
         fired.append(session.get_one(Dossier, dossier_id).code)
     delivered = deliver(session, runtime, Step(at=at, actor=None), pending_only=False)
-    return TickResult(at=at, dossiers=tuple(fired), messages_delivered=delivered)
+    refused = expire_supplements(session, runtime, at)
+    at_risk = flag_at_risk(session, runtime, at)
+    return TickResult(at=at, dossiers=tuple(fired), messages_delivered=delivered,
+                      refused=tuple(refused), at_risk=tuple(at_risk))

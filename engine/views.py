@@ -59,6 +59,25 @@ class LinkView:
 
 
 @dataclass(frozen=True)
+class PauseView:
+    started_at: datetime
+    ended_at: datetime | None
+    deadline_at: datetime
+    requested_by: str | None
+    items: tuple[str, ...]
+    reason: str
+
+
+@dataclass(frozen=True)
+class ApologyView:
+    at: datetime
+    reason: str
+    old_appointment_at: datetime | None
+    new_appointment_at: datetime
+    signed_by: str
+
+
+@dataclass(frozen=True)
 class DossierView:
     id: int
     code: str
@@ -77,3 +96,16 @@ class DossierView:
     handovers: tuple[HandoverView, ...]
     events: tuple[EventView, ...]
     links: tuple[LinkView, ...]
+    applicant: dict[str, Any]
+    procedure_code: str | None
+    field_of_work: str
+    documents: tuple[str, ...]
+    original_appointment_at: datetime | None
+    resolved_at: datetime | None
+    returned_at: datetime | None
+    finish_kind: str | None
+    finish_reason: str | None
+    supplement_count: int
+    at_risk_at: datetime | None
+    pauses: tuple[PauseView, ...]
+    apologies: tuple[ApologyView, ...]

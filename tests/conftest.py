@@ -14,6 +14,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
 from engine import FixedClock, Runtime, deploy, make_engine, read_paths, seed_departments, upgrade
+from engine.catalog import deploy_catalog
 from engine.models import Base
 from engine.runtime import limit_parser
 
@@ -77,9 +78,16 @@ def runtime(clock: FixedClock) -> Runtime:
 
 
 def deploy_files(session: Session, runtime: Runtime, *paths: Path, user: str = "designer"):
+    """Deploy diagrams, then catalog entries, as `lienthong deploy` does."""
     cal = runtime.calendar(session, "PHUCLOI")
-    return deploy(session, read_paths(list(paths)), user=user, at=runtime.clock.now(),
-                  sla_parser=limit_parser(cal))
+    files = read_paths(list(paths))
+    results = deploy(session, [f for f in files if f[0].endswith(".bpmn")], user=user,
+                     at=runtime.clock.now(), sla_parser=limit_parser(cal))
+    entries = [f for f in files if f[0].endswith(".toml")]
+    if entries:
+        deploy_catalog(session, entries, user=user, at=runtime.clock.now(),
+                       limit_parser=limit_parser(cal))
+    return results
 
 
 @pytest.fixture

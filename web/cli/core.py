@@ -1,22 +1,16 @@
-"""The `lienthong` command line: one click group; every command is one transaction."""
+"""The engine's core commands: database, deployment, dossiers, tasks, timers, serving."""
 
 from __future__ import annotations
 
-import dataclasses
-import json
-import sys
 import time as clock_time
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import click
 
 from engine import (
-    DefinitionError,
     EngineError,
-    InvalidData,
     deploy,
     fire_timers,
     latest_versions,
@@ -26,99 +20,24 @@ from engine import (
     show_dossier,
     upgrade,
 )
+from engine.catalog import deploy_catalog
+from engine.lifecycle import expire_supplements, flag_at_risk
 from engine.messaging import deliver
 from engine.queries import dossier_code_of_task, resolve_task_id
 from engine.runtime import Step, limit_parser
 from engine.timers import due_dossiers
-from web import settings as settings_module
-from web.services import Services, build_services
-
-OUTCOME = {"early": "early (Trước hạn)", "on_time": "on time (Đúng hạn)",
-           "late": "late (Quá hạn)", None: "-"}
-
-
-class Context:
-    def __init__(self) -> None:
-        self.settings = settings_module.load()
-        self._services: Services | None = None
-
-    @property
-    def services(self) -> Services:
-        if self._services is None:
-            self._services = build_services(self.settings)
-        return self._services
-
-    def local(self, at: datetime | None) -> str:
-        if at is None:
-            return "-"
-        return at.astimezone(ZoneInfo(self.settings["TIMEZONE"])).strftime("%d/%m/%Y %H:%M")
-
-
-pass_ctx = click.make_pass_decorator(Context, ensure=True)
-
-
-def _jsonable(value: Any) -> Any:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return _jsonable(dataclasses.asdict(value))
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, datetime):
-        return value.isoformat()
-    return value
-
-
-def emit_json(value: Any) -> None:
-    click.echo(json.dumps(_jsonable(value), ensure_ascii=False, indent=2))
-
-
-def parse_json_option(text: str | None, option: str) -> dict[str, Any]:
-    if not text:
-        return {}
-    try:
-        value = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise click.BadParameter(f"not valid JSON ({exc.msg})", param_hint=option) from None
-    if not isinstance(value, dict):
-        raise click.BadParameter("must be a JSON object", param_hint=option)
-    return value
-
-
-def parse_instant(text: str | None, option: str, tz: str) -> datetime | None:
-    if text is None:
-        return None
-    try:
-        at = datetime.fromisoformat(text)
-    except ValueError:
-        raise click.BadParameter(f"{text!r} is not an ISO date-time", param_hint=option) from None
-    return at if at.tzinfo else at.replace(tzinfo=ZoneInfo(tz))
-
-
-class CLIGroup(click.Group):
-    """Turns the engine's user errors into one-line messages and exit code 1."""
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except InvalidData as exc:
-            click.echo("error: the data was refused; nothing was saved", err=True)
-            for name, problem in exc.fields.items():
-                click.echo(f"  {name}: {problem}", err=True)
-            sys.exit(1)
-        except (EngineError, DefinitionError) as exc:
-            click.echo(f"error: {exc}", err=True)
-            sys.exit(1)
-
-
-@click.group(cls=CLIGroup)
-def main() -> None:
-    """Liên Thông: BPMN procedures for the one-stop shop (Bộ phận Một cửa)."""
-
-
-json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for machines.")
-at_option = click.option("--at", "at_text", metavar="ISO",
-                         help="Act at this instant (local time if no offset).")
+from web.cli.common import (
+    OUTCOME,
+    Context,
+    at_option,
+    emit_json,
+    json_option,
+    main,
+    parse_instant,
+    parse_json_option,
+    pass_ctx,
+)
+from web.services import Services
 
 
 @main.command("init-db")
@@ -138,19 +57,28 @@ def init_db(ctx: Context) -> None:
 @json_option
 @pass_ctx
 def deploy_cmd(ctx: Context, paths: tuple[Path, ...], user: str, as_json: bool) -> None:
-    """Check and store new versions of .bpmn files (files or folders)."""
+    """Check and store new versions of .bpmn diagrams and .toml catalog entries
+    (files or folders). Nothing is stored if any file is refused."""
     services = ctx.services
     files = read_paths(list(paths))
+    diagrams = [(s, d) for s, d in files if s.endswith(".bpmn")]
+    entries = [(s, d) for s, d in files if s.endswith(".toml")]
     with services.transaction() as session:
         cal = services.runtime.calendar(session, ctx.settings["DEFAULT_UNIT"])
-        results = deploy(session, files, user=user, at=services.runtime.clock.now(),
-                         sla_parser=limit_parser(cal))
+        now = services.runtime.clock.now()
+        results = deploy(session, diagrams, user=user, at=now,
+                         sla_parser=limit_parser(cal)) if diagrams else []
+        catalog = deploy_catalog(session, entries, user=user, at=now,
+                                 limit_parser=limit_parser(cal)) if entries else []
     if as_json:
-        emit_json(results)
+        emit_json({"diagrams": results, "catalog": catalog})
         return
     for r in results:
         state = "new version" if r.created else "unchanged"
         click.echo(f"{r.key} v{r.version} ({state}) from {r.source}")
+    for r in catalog:
+        state = "new version" if r.created else "unchanged"
+        click.echo(f"catalog {r.key} v{r.version} ({state}) from {r.source}")
 
 
 @main.command("definitions")
@@ -184,20 +112,27 @@ def definitions_cmd(ctx: Context, as_json: bool) -> None:
 @click.option("--channel", type=click.Choice(["in_person", "online", "post"]),
               default="in_person", show_default=True)
 @click.option("--user", default=None, help="Receiving officer.")
+@click.option("--document", "documents", multiple=True,
+              help="A document received (repeat the option for each).")
+@click.option("--verification", is_flag=True,
+              help="The dossier needs verification: the longer statutory limit applies.")
 @at_option
 @json_option
 @pass_ctx
 def start_cmd(ctx: Context, key: str, unit: str | None, data_text: str | None,
               applicant_text: str | None, channel: str, user: str | None,
+              documents: tuple[str, ...], verification: bool,
               at_text: str | None, as_json: bool) -> None:
-    """Receive a dossier of procedure KEY; prints its code and appointment."""
+    """Receive a dossier of procedure KEY (process key or national code); prints its
+    code and appointment."""
     data = parse_json_option(data_text, "--data")
     applicant = parse_json_option(applicant_text, "--applicant")
     at = parse_instant(at_text, "--at", ctx.settings["TIMEZONE"])
     with ctx.services.transaction() as session:
         dossier = ctx.services.runtime.start(
             session, key, unit=unit or ctx.settings["DEFAULT_UNIT"], applicant=applicant,
-            data=data, channel=channel, actor=user, at=at)
+            data=data, channel=channel, actor=user, at=at, documents=documents,
+            verification=verification)
         view = show_dossier(session, dossier.code)
     if as_json:
         emit_json(view)
@@ -334,7 +269,11 @@ def run_tick(services: Services, now: datetime | None) -> dict[str, Any]:
             failed.append({"dossier": dossier_id, "error": str(exc)})
     with services.transaction() as session:
         delivered = deliver(session, runtime, Step(at=at, actor=None), pending_only=False)
-    return {"at": at, "fired": fired, "failed": failed, "messages_delivered": delivered}
+    with services.transaction() as session:
+        refused = expire_supplements(session, runtime, at)
+        at_risk = flag_at_risk(session, runtime, at)
+    return {"at": at, "fired": fired, "failed": failed, "messages_delivered": delivered,
+            "refused": refused, "at_risk": at_risk}
 
 
 @main.command("tick")
@@ -348,7 +287,9 @@ def tick_cmd(ctx: Context, now_text: str | None, as_json: bool) -> None:
         emit_json(result)
         return
     click.echo(f"tick at {ctx.local(result['at'])}: {len(result['fired'])} dossiers with timers "
-               f"fired, {result['messages_delivered']} messages delivered")
+               f"fired, {result['messages_delivered']} messages delivered, "
+               f"{len(result['refused'])} refused for want of a supplement, "
+               f"{len(result['at_risk'])} flagged as at risk of being late")
     for failure in result["failed"]:
         click.echo(f"  dossier {failure['dossier']} failed: {failure['error']}", err=True)
 

@@ -1,0 +1,248 @@
+"""The dossier's life around its BPMN run: supplements (the clock pauses), refusal,
+withdrawal, stopping, late warnings and apologies.
+
+Each command runs in a savepoint of the caller's transaction (nothing half-applied).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Concatenate, ParamSpec, TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from engine.errors import Conflict, InvalidAction, NotFound
+from engine.models import Apology, DefinitionVersion, Dossier, Pause, TaskRecord, User
+from engine.queries import find_dossier
+from engine.runtime import Runtime, Step, finish, record_event
+from engine.units import ancestors
+
+SUPPLEMENT_PERIOD = "P7D"  # the citizen has 7 working days to supplement
+AT_RISK_SHARE = 0.25  # flag when less than this share of the limit remains
+OPEN = ("running", "resolved", "waiting_supplement")
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _atomic(func: Callable[Concatenate[Session, P], R]) -> Callable[Concatenate[Session, P], R]:
+    @functools.wraps(func)
+    def wrapper(session: Session, *args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            with session.begin_nested():
+                return func(session, *args, **kwargs)
+        except StaleDataError:
+            raise Conflict("the dossier was changed by someone else; nothing was saved") from None
+
+    return wrapper
+
+
+def _open(session: Session, code: str, allowed: Sequence[str] = OPEN) -> Dossier:
+    dossier = find_dossier(session, code)
+    if dossier.status not in allowed:
+        raise InvalidAction(f"dossier {code} is {dossier.status}")
+    return dossier
+
+
+def _open_pause(session: Session, dossier: Dossier) -> Pause | None:
+    return session.scalar(select(Pause).where(Pause.dossier_id == dossier.id,
+                                              Pause.ended_at.is_(None)))
+
+
+@_atomic
+def request_supplement(session: Session, runtime: Runtime, code: str, *, user: str,
+                       items: Sequence[str], reason: str, at: datetime | None = None) -> Pause:
+    """Ask the citizen for missing papers: the dossier's clock stops until they come,
+    for at most 7 working days (then `expire_supplements` refuses it)."""
+    now = runtime.now(at)
+    dossier = _open(session, code, ("running",))
+    if not items or not all(item.strip() for item in items):
+        raise InvalidAction("name at least one document the citizen must supplement")
+    if not reason.strip():
+        raise InvalidAction("give the reason for the supplement request")
+    cal = runtime.calendar(session, dossier.unit)
+    pause = Pause(dossier_id=dossier.id, started_at=now, ended_at=None,
+                  deadline_at=cal.add(now, cal.parse_duration(SUPPLEMENT_PERIOD)),
+                  requested_by=user, items=[i.strip() for i in items], reason=reason.strip())
+    session.add(pause)
+    dossier.status = "waiting_supplement"
+    dossier.supplement_count += 1
+    record_event(session, dossier, now, "supplement_requested", user,
+                 count=dossier.supplement_count, items=len(pause.items))
+    session.flush()
+    return pause
+
+
+@_atomic
+def supply(session: Session, runtime: Runtime, code: str, *, user: str,
+           documents: Sequence[str] = (), at: datetime | None = None) -> Dossier:
+    """The citizen brought the papers: the clock runs again, and the appointment and the
+    open steps' due times move by the working time spent waiting."""
+    now = runtime.now(at)
+    dossier = _open(session, code, ("waiting_supplement",))
+    pause = _open_pause(session, dossier)
+    if pause is None:
+        raise InvalidAction(f"dossier {code} has no open supplement request")
+    cal = runtime.calendar(session, dossier.unit)
+    pause.ended_at = now
+    waited = cal.between(pause.started_at, now)
+    if dossier.appointment_at is not None:
+        dossier.appointment_at = cal.add(dossier.appointment_at, waited)
+    if dossier.original_appointment_at is not None:
+        dossier.original_appointment_at = cal.add(dossier.original_appointment_at, waited)
+    for task in session.scalars(select(TaskRecord).where(
+            TaskRecord.dossier_id == dossier.id, TaskRecord.status == "ready")):
+        if task.due_at is not None:
+            task.due_at = cal.add(task.due_at, waited)
+    dossier.documents = [*dossier.documents, *documents]
+    dossier.status = "running"
+    record_event(session, dossier, now, "supplemented", user,
+                 waited_hours=round(waited.total_seconds() / 3600, 2))
+    session.flush()
+    return dossier
+
+
+def _end(session: Session, runtime: Runtime, dossier: Dossier, kind: str, user: str | None,
+         reason: str, now: datetime) -> Dossier:
+    """Cancel the workflow and the open steps and close the dossier as `kind`."""
+    if not reason.strip():
+        raise InvalidAction(f"give the reason the dossier is {kind}")
+    wf, _, _ = runtime.load(session, dossier, now)
+    wf.cancel()
+    for task in session.scalars(select(TaskRecord).where(
+            TaskRecord.dossier_id == dossier.id, TaskRecord.status == "ready")):
+        task.status = "cancelled"
+    pause = _open_pause(session, dossier)
+    if pause is not None:
+        pause.ended_at = now
+    finish(session, dossier, Step(at=now, actor=user), kind, reason.strip())
+    dossier.completed_at = now
+    runtime.save(session, dossier, wf)
+    return dossier
+
+
+@_atomic
+def refuse(session: Session, runtime: Runtime, code: str, *, user: str, reason: str,
+           at: datetime | None = None) -> Dossier:
+    """Refuse the dossier with its reasons (phiếu từ chối)."""
+    return _end(session, runtime, _open(session, code), "refused", user, reason,
+                runtime.now(at))
+
+
+@_atomic
+def withdraw(session: Session, runtime: Runtime, code: str, *, user: str, reason: str,
+             at: datetime | None = None) -> Dossier:
+    """The citizen withdraws the dossier."""
+    return _end(session, runtime, _open(session, code), "withdrawn", user, reason,
+                runtime.now(at))
+
+
+@_atomic
+def stop(session: Session, runtime: Runtime, code: str, *, user: str, reason: str,
+         at: datetime | None = None) -> Dossier:
+    """Stop processing (thông báo dừng giải quyết)."""
+    return _end(session, runtime, _open(session, code), "stopped", user, reason,
+                runtime.now(at))
+
+
+def expire_supplements(session: Session, runtime: Runtime, now: datetime) -> list[str]:
+    """Refuse the dossiers whose citizen did not supplement within 7 working days."""
+    refused = []
+    for pause in session.scalars(select(Pause).where(Pause.ended_at.is_(None),
+                                                     Pause.deadline_at < now)).all():
+        dossier = session.get_one(Dossier, pause.dossier_id)
+        with session.begin_nested():
+            _end(session, runtime, dossier, "refused", None,
+                 "Không bổ sung hồ sơ trong thời hạn 7 ngày làm việc", now)
+        refused.append(dossier.code)
+    return refused
+
+
+def flag_at_risk(session: Session, runtime: Runtime, now: datetime) -> list[str]:
+    """Flag running dossiers that will miss their appointment while there is still time:
+    less than a quarter of their working time is left, or the appointment has passed."""
+    flagged = []
+    for dossier in session.scalars(select(Dossier).where(
+            Dossier.status == "running", Dossier.at_risk_at.is_(None),
+            Dossier.appointment_at.is_not(None))).all():
+        if dossier.appointment_at is None:
+            continue
+        cal = runtime.calendar(session, dossier.unit)
+        total = cal.between(dossier.counting_from, dossier.appointment_at)
+        left = cal.between(now, dossier.appointment_at)
+        if now >= dossier.appointment_at or left < total * AT_RISK_SHARE:
+            dossier.at_risk_at = now
+            record_event(session, dossier, now, "at_risk", None,
+                         hours_left=round(left.total_seconds() / 3600, 2))
+            flagged.append(dossier.code)
+    session.flush()
+    return flagged
+
+
+@_atomic
+def apologize(session: Session, runtime: Runtime, code: str, *, leader: str, reason: str,
+              new_appointment: datetime, at: datetime | None = None) -> Apology:
+    """Record a leader-signed apology with a new date: the appointment moves and the
+    dossier is listed publicly as late. It still counts as late if resolved after the
+    original appointment."""
+    now = runtime.now(at)
+    dossier = _open(session, code, ("running", "waiting_supplement"))
+    signer = session.scalar(select(User).where(User.username == leader))
+    if signer is None:
+        raise NotFound(f"user {leader} does not exist")
+    if "leader" not in signer.roles or signer.unit_code not in ancestors(session, dossier.unit):
+        raise InvalidAction(f"{leader} is not a leader of {dossier.unit} and cannot sign")
+    if not reason.strip():
+        raise InvalidAction("give the reason the dossier is late")
+    if new_appointment.tzinfo is None:
+        raise InvalidAction("the new appointment needs a timezone")
+    if dossier.appointment_at is not None and new_appointment <= dossier.appointment_at:
+        raise InvalidAction("the new appointment must be later than the current one")
+    apology = Apology(dossier_id=dossier.id, at=now, reason=reason.strip(),
+                      old_appointment_at=dossier.appointment_at,
+                      new_appointment_at=new_appointment, signed_by=leader)
+    session.add(apology)
+    dossier.appointment_at = new_appointment
+    dossier.apologized = True
+    record_event(session, dossier, now, "apology", leader,
+                 new_appointment=new_appointment.isoformat())
+    session.flush()
+    return apology
+
+
+@dataclass(frozen=True)
+class LateEntry:
+    """A row of the public late list (niêm yết hồ sơ trễ hạn)."""
+
+    code: str
+    procedure: str
+    received_at: datetime
+    original_appointment_at: datetime | None
+    appointment_at: datetime | None
+    reason: str | None
+    status: str
+
+
+def late_list(session: Session, units: Sequence[str], now: datetime) -> list[LateEntry]:
+    """Dossiers of these units that are overdue or were apologized for, oldest first."""
+    rows = session.execute(
+        select(Dossier, DefinitionVersion.name)
+        .join(DefinitionVersion, DefinitionVersion.id == Dossier.definition_id)
+        .where(Dossier.unit.in_(units))
+        .where((Dossier.apologized.is_(True))
+               | ((Dossier.finish_kind.is_(None)) & (Dossier.appointment_at < now))
+               | (Dossier.outcome == "late"))
+        .order_by(Dossier.received_at))
+    entries = []
+    for dossier, name in rows:
+        apology = session.scalar(select(Apology).where(Apology.dossier_id == dossier.id)
+                                 .order_by(Apology.id.desc()).limit(1))
+        entries.append(LateEntry(dossier.code, name, dossier.received_at,
+                                 dossier.original_appointment_at, dossier.appointment_at,
+                                 apology.reason if apology else None, dossier.status))
+    return entries

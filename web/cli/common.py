@@ -1,0 +1,109 @@
+"""What every `lienthong` command shares: the click group, settings, output helpers."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sys
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import click
+
+from engine import (
+    DefinitionError,
+    EngineError,
+    InvalidData,
+)
+from web import settings as settings_module
+from web.services import Services, build_services
+
+OUTCOME = {"early": "early (Trước hạn)", "on_time": "on time (Đúng hạn)",
+           "late": "late (Quá hạn)", None: "-"}
+
+
+class Context:
+    def __init__(self) -> None:
+        self.settings = settings_module.load()
+        self._services: Services | None = None
+
+    @property
+    def services(self) -> Services:
+        if self._services is None:
+            self._services = build_services(self.settings)
+        return self._services
+
+    def local(self, at: datetime | None) -> str:
+        if at is None:
+            return "-"
+        return at.astimezone(ZoneInfo(self.settings["TIMEZONE"])).strftime("%d/%m/%Y %H:%M")
+
+
+pass_ctx = click.make_pass_decorator(Context, ensure=True)
+
+
+def _jsonable(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return _jsonable(dataclasses.asdict(value))
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value
+
+
+def emit_json(value: Any) -> None:
+    click.echo(json.dumps(_jsonable(value), ensure_ascii=False, indent=2))
+
+
+def parse_json_option(text: str | None, option: str) -> dict[str, Any]:
+    if not text:
+        return {}
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise click.BadParameter(f"not valid JSON ({exc.msg})", param_hint=option) from None
+    if not isinstance(value, dict):
+        raise click.BadParameter("must be a JSON object", param_hint=option)
+    return value
+
+
+def parse_instant(text: str | None, option: str, tz: str) -> datetime | None:
+    if text is None:
+        return None
+    try:
+        at = datetime.fromisoformat(text)
+    except ValueError:
+        raise click.BadParameter(f"{text!r} is not an ISO date-time", param_hint=option) from None
+    return at if at.tzinfo else at.replace(tzinfo=ZoneInfo(tz))
+
+
+class CLIGroup(click.Group):
+    """Turns the engine's user errors into one-line messages and exit code 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except InvalidData as exc:
+            click.echo("error: the data was refused; nothing was saved", err=True)
+            for name, problem in exc.fields.items():
+                click.echo(f"  {name}: {problem}", err=True)
+            sys.exit(1)
+        except (EngineError, DefinitionError) as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(1)
+
+
+@click.group(cls=CLIGroup)
+def main() -> None:
+    """Liên Thông: BPMN procedures for the one-stop shop (Bộ phận Một cửa)."""
+
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for machines.")
+at_option = click.option("--at", "at_text", metavar="ISO",
+                         help="Act at this instant (local time if no offset).")
+
+
