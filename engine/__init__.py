@@ -8,8 +8,9 @@ from engine.clock import Clock, FixedClock, SystemClock
 from engine.db import make_engine, make_sessionmaker, upgrade
 from engine.definitions import DefinitionError, FieldSpec
 from engine.errors import Conflict, EngineError, InvalidAction, InvalidData, NotFound, ScriptFailed
-from engine.queries import find_dossier, get_task, list_tasks, show_dossier
+from engine.queries import find_dossier, get_task, list_tasks, ready_task_ids, show_dossier
 from engine.reference import seed_departments
+from engine.report import PeriodReport, ReportRow, period_report
 from engine.repository import Deployed, deploy, latest_versions, read_paths
 from engine.runtime import CHANNELS, Runtime
 from engine.timers import TickResult, due_dossiers, fire_timers, tick
@@ -18,8 +19,9 @@ from engine.views import DossierView, EventView, HandoverView, LinkView, TaskVie
 __all__ = [
     "CHANNELS", "Clock", "Conflict", "DefinitionError", "Deployed", "DossierView", "EngineError",
     "EventView", "FieldSpec", "FixedClock", "HandoverView", "InvalidAction", "InvalidData",
-    "LinkView", "NotFound", "OfficeHours", "Runtime", "ScriptFailed", "SystemClock",
-    "TaskView", "TickResult", "WorkingCalendar", "deploy", "due_dossiers", "find_dossier",
-    "fire_timers", "get_task", "latest_versions", "list_tasks", "make_engine",
-    "make_sessionmaker", "read_paths", "seed_departments", "show_dossier", "tick", "upgrade",
+    "LinkView", "NotFound", "OfficeHours", "PeriodReport", "ReportRow", "Runtime", "ScriptFailed",
+    "SystemClock", "TaskView", "TickResult", "WorkingCalendar", "deploy", "due_dossiers",
+    "find_dossier", "fire_timers", "get_task", "latest_versions", "list_tasks", "make_engine",
+    "make_sessionmaker", "period_report", "read_paths", "ready_task_ids", "seed_departments",
+    "show_dossier", "tick", "upgrade",
 ]

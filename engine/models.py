@@ -203,6 +203,10 @@ class TaskRecord(Base):
     due_at: Mapped[datetime | None]
     claimed_by: Mapped[str | None] = mapped_column(String(100))
     claimed_at: Mapped[datetime | None]
+    received_by: Mapped[str | None] = mapped_column(
+        String(100), doc="who first took the task (claimed or completed it): the handover's "
+        "receiver on the control slip")
+    received_at: Mapped[datetime | None]
     completed_by: Mapped[str | None] = mapped_column(String(100))
     completed_at: Mapped[datetime | None]
     outcome: Mapped[str | None] = mapped_column(String(16), doc="early, on_time or late")
@@ -211,7 +215,8 @@ class TaskRecord(Base):
 
 
 class Handover(Base):
-    """A dossier passing from one department (or agency) to another: a control-slip row."""
+    """A dossier passing from one department (or agency) to another: a control-slip row.
+    Its receiver is the task's `received_by` (who first took the task)."""
 
     __tablename__ = "handover"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -221,8 +226,6 @@ class Handover(Base):
     to_task_id: Mapped[str] = mapped_column(String(36), index=True)
     handed_at: Mapped[datetime]
     giver: Mapped[str | None] = mapped_column(String(100))
-    received_at: Mapped[datetime | None]
-    receiver: Mapped[str | None] = mapped_column(String(100))
     source_dossier_id: Mapped[int | None] = mapped_column(ForeignKey("dossier.id"))
 
 

@@ -231,8 +231,9 @@ def control_slip(session: Session, code: str) -> ControlSlip:
         rows.append(ControlRow(
             from_department=_department(session, h.from_department),
             to_department=_department(session, h.to_department), handed_at=h.handed_at,
-            received_at=h.received_at, giver=_name(session, h.giver),
-            receiver=_name(session, h.receiver), due_at=task.due_at if task else None,
+            received_at=task.received_at if task else None, giver=_name(session, h.giver),
+            receiver=_name(session, task.received_by if task else None),
+            due_at=task.due_at if task else None,
             outcome=OUTCOME_LABELS.get(task.outcome or "", "") if task else "", note=note,
         ))
     return ControlSlip(header(session, dossier), tuple(rows))

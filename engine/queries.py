@@ -46,9 +46,10 @@ def task_view(row: TaskRecord, code: str, specs: SpecCache | None = None,
 
 def list_tasks(
     session: Session, *, department: str | None = None, unit: str | None = None,
-    status: str = "ready",
+    status: str = "ready", dossier: str | None = None,
 ) -> list[TaskView]:
-    """Tasks in a state (ready by default), soonest due first."""
+    """Tasks in a state (ready by default), soonest due first; optionally only those of
+    one department, unit or dossier (by code)."""
     query = (
         select(TaskRecord, Dossier.code)
         .join(Dossier, Dossier.id == TaskRecord.dossier_id)
@@ -58,8 +59,18 @@ def list_tasks(
         query = query.where(TaskRecord.department == department)
     if unit:
         query = query.where(Dossier.unit == unit)
+    if dossier:
+        query = query.where(Dossier.code == dossier)
     query = query.order_by(TaskRecord.due_at.is_(None), TaskRecord.due_at, TaskRecord.ready_at)
     return [task_view(row, code) for row, code in session.execute(query)]
+
+
+def ready_task_ids(session: Session, code: str) -> list[str]:
+    """Ids of a dossier's ready tasks, oldest first (one light query)."""
+    return list(session.scalars(
+        select(TaskRecord.id).join(Dossier, Dossier.id == TaskRecord.dossier_id)
+        .where(Dossier.code == code, TaskRecord.status == "ready")
+        .order_by(TaskRecord.ready_at, TaskRecord.id)))
 
 
 def get_task(session: Session, specs: SpecCache, task_id: str) -> TaskView:
@@ -120,7 +131,8 @@ def show_dossier(session: Session, code: str) -> DossierView:
         handovers.append(HandoverView(
             from_department=h.from_department, to_department=h.to_department,
             task_name=task.name if task else h.to_task_id, handed_at=h.handed_at,
-            giver=h.giver, received_at=h.received_at, receiver=h.receiver,
+            giver=h.giver, received_at=task.received_at if task else None,
+            receiver=task.received_by if task else None,
             due_at=task.due_at if task else None, outcome=task.outcome if task else None,
             source_dossier=source.code if source and source.id != dossier.id else None,
         ))

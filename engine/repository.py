@@ -218,6 +218,7 @@ class LoadedDefinition:
     spec: BpmnProcessSpec
     subprocess_specs: dict[str, BpmnProcessSpec]
     tasks: dict[tuple[str, str], UserTaskInfo]
+    uses_messages: bool  # whether any of its processes waits for a message
 
 
 class SpecCache:
@@ -239,11 +240,13 @@ class SpecCache:
         dep_rows = [d for d in deps if d is not None]
         spec, subs = build_specs(row.xml, [d.xml for d in dep_rows], row.key)
         tasks: dict[tuple[str, str], UserTaskInfo] = {}
-        for source in [*dep_rows, row]:
-            for task in info_from_json(source.info).user_tasks:
+        infos = [info_from_json(source.info) for source in [*dep_rows, row]]
+        for info in infos:
+            for task in info.user_tasks:
                 tasks[(task.process_id, task.id)] = task
         loaded = LoadedDefinition(
-            row.id, row.key, row.version, info_from_json(row.info), spec, subs, tasks
+            row.id, row.key, row.version, infos[-1], spec, subs, tasks,
+            uses_messages=any(info.messages_caught for info in infos),
         )
         self._items[version_id] = loaded
         if len(self._items) > self._size:

@@ -25,6 +25,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from engine import journal
 from engine.calendar import OfficeHours, WorkingCalendar
 from engine.catalog import latest_procedure, procedure_for
 from engine.clock import Clock, FixedClock, engine_time
@@ -73,7 +74,8 @@ def record_event(
     session: Session, dossier: Dossier, at: datetime, kind: str, actor: str | None, **detail: Any
 ) -> None:
     """Append to the dossier's event log. `detail` must hold ids and names, no citizen data."""
-    session.add(Event(dossier_id=dossier.id, at=at, kind=kind, actor=actor, detail=detail))
+    journal.append(session, Event, dossier_id=dossier.id, at=at, kind=kind, actor=actor,
+                   detail=detail)
 
 
 P = ParamSpec("P")
@@ -188,12 +190,19 @@ class Runtime:
         """Store the state; a concurrent change of the same dossier becomes Conflict."""
         dossier.state = dump_state(wf)
         dossier.next_timer_at = _next_timer(wf)
+        code = dossier.code  # after a failed flush the row cannot be read any more
         try:
             session.flush()
+            journal.write(session)
         except StaleDataError:
             raise Conflict(
-                f"dossier {dossier.code} was changed by someone else; nothing was saved"
+                f"dossier {code} was changed by someone else; nothing was saved"
             ) from None
+        except OperationalError as exc:
+            if "locked" not in str(exc):
+                raise
+            raise Conflict(f"dossier {code} is being changed by someone else; "
+                           "try again") from None
 
     # -- starting --------------------------------------------------------------------
     def next_code(self, session: Session, unit: str, received: datetime, cal: WorkingCalendar
@@ -304,25 +313,35 @@ class Runtime:
         cal: WorkingCalendar,
         step: Step,
         before: Callable[[BpmnWorkflow], None] | None = None,
+        after_run: Callable[[], None] | None = None,
     ) -> None:
         """Run engine steps, then write task rows, handovers, messages, subscriptions and
-        the state. `before` runs first inside the same clock/error context."""
+        the state. `before` runs first inside the same clock/error context; `after_run`
+        once the workflow ran, before the rows are written. Nothing is written to the
+        session before the workflow has run without error."""
         from engine.messaging import collect_messages, sync_subscriptions
 
+        # Every READY user task already has an open task row: comparing the workflow
+        # before and after tells which rows to add or cancel without a query.
+        before_ids = _ready_ids(wf)
         with self._running(step.at):
             if before is not None:
                 before(wf)
             wf.do_engine_steps()
-        self._sync_tasks(session, dossier, wf, loaded, cal, step)
-        collect_messages(session, dossier, wf, step)
-        sync_subscriptions(session, dossier, wf)
-        if wf.completed and dossier.completed_at is None:
-            dossier.completed_at = step.at
-            if dossier.finish_kind is None:
-                resolve(session, dossier, cal, step)
-            if dossier.status in ("running", "resolved"):
-                dossier.status = "returned" if dossier.returned_at else "completed"
-            record_event(session, dossier, step.at, "completed", step.actor)
+        with session.no_autoflush:  # one flush, in save(): inserts go out in batches
+            if after_run is not None:
+                after_run()
+            self._sync_tasks(session, dossier, wf, loaded, cal, step, before_ids)
+            collect_messages(session, dossier, wf, step)
+            if loaded.uses_messages:
+                sync_subscriptions(session, dossier, wf)
+            if wf.completed and dossier.completed_at is None:
+                dossier.completed_at = step.at
+                if dossier.finish_kind is None:
+                    resolve(session, dossier, cal, step)
+                if dossier.status in ("running", "resolved"):
+                    dossier.status = "returned" if dossier.returned_at else "completed"
+                record_event(session, dossier, step.at, "completed", step.actor)
         self.save(session, dossier, wf)
 
     def _sync_tasks(
@@ -333,45 +352,42 @@ class Runtime:
         loaded: LoadedDefinition,
         cal: WorkingCalendar,
         step: Step,
+        before_ids: set[str],
     ) -> None:
         ready = {str(t.id): t for t in wf.get_tasks(state=TaskState.READY, manual=True)}
-        open_rows = session.scalars(
-            select(TaskRecord).where(
-                TaskRecord.dossier_id == dossier.id, TaskRecord.status == "ready"
-            )
-        ).all()
-        known = {row.id for row in open_rows}
-        for row in open_rows:
-            if row.id not in ready:  # cancelled by an interrupting event
+        for gone in before_ids - ready.keys():
+            row = session.get(TaskRecord, gone)
+            if row is not None and row.status == "ready":  # cancelled by an interrupting event
                 row.status = "cancelled"
                 record_event(session, dossier, step.at, "task_cancelled", step.actor,
                              task=row.spec_id)
         for task_id, task in ready.items():
-            if task_id in known:
+            if task_id in before_ids:
                 continue
             info = loaded.tasks.get((task.workflow.spec.name, task.task_spec.name))
             department = info.department if info and info.department else "unknown"
             sla = info.sla if info else None
             due = deadline(cal, step.at, sla) if sla else None
-            session.add(TaskRecord(
-                id=task_id, dossier_id=dossier.id, spec_id=task.task_spec.name,
-                process_id=task.workflow.spec.name,
+            journal.append(
+                session, TaskRecord, id=task_id, dossier_id=dossier.id,
+                spec_id=task.task_spec.name, process_id=task.workflow.spec.name,
                 name=(info.name if info else None) or task.task_spec.bpmn_name
                 or task.task_spec.name,
                 department=department, status="ready", sla=sla, ready_at=step.at, due_at=due,
-            ))
+                version=1)
             if step.from_department != department:
-                session.add(Handover(
-                    dossier_id=dossier.id, from_department=step.from_department,
-                    to_department=department, to_task_id=task_id, handed_at=step.at,
-                    giver=step.actor, source_dossier_id=step.source_dossier_id,
-                ))
+                journal.append(
+                    session, Handover, dossier_id=dossier.id,
+                    from_department=step.from_department, to_department=department,
+                    to_task_id=task_id, handed_at=step.at, giver=step.actor,
+                    source_dossier_id=step.source_dossier_id)
             record_event(session, dossier, step.at, "task_ready", step.actor,
                          task=task.task_spec.name, department=department)
 
     # -- task commands ---------------------------------------------------------------
-    def _open_task(self, session: Session, task_id: str) -> TaskRecord:
-        row = session.get(TaskRecord, task_id)
+    def _open_task(self, session: Session, task_id: str, row: TaskRecord | None = None
+                   ) -> TaskRecord:
+        row = row or session.get(TaskRecord, task_id)
         if row is None:
             raise NotFound(f"task {task_id} does not exist")
         if row.status == "completed":
@@ -394,7 +410,7 @@ class Runtime:
         if row.claimed_by and row.claimed_by != user:
             raise InvalidAction(f"task {task_id} is already claimed by {row.claimed_by}")
         row.claimed_by, row.claimed_at = user, now
-        self._receive(session, row, user, now)
+        self._receive(row, user, now)
         dossier = session.get_one(Dossier, row.dossier_id)
         record_event(session, dossier, now, "task_claimed", user, task=row.spec_id)
         self._flush_task(session)
@@ -416,7 +432,6 @@ class Runtime:
         self._flush_task(session)
         return row
 
-    @atomic
     def complete(
         self,
         session: Session,
@@ -427,12 +442,16 @@ class Runtime:
         at: datetime | None = None,
     ) -> TaskRecord:
         """Complete a task with data checked against its fields, then run on to the next
-        waits. Bad data raises InvalidData and nothing changes."""
+        waits. Bad data (InvalidData), a refused script (ScriptFailed) or a wrong state
+        (InvalidAction) leave the session untouched; after Conflict or a database error
+        the caller must roll back, as always."""
         now = self.now(at)
-        row = self._open_task(session, task_id)
+        found = session.execute(select(TaskRecord, Dossier).join(  # both rows in one query
+            Dossier, Dossier.id == TaskRecord.dossier_id).where(TaskRecord.id == task_id)).first()
+        row = self._open_task(session, task_id, found[0] if found else None)
         if row.claimed_by and row.claimed_by != user:
             raise InvalidAction(f"task {task_id} is claimed by {row.claimed_by}")
-        dossier = session.get_one(Dossier, row.dossier_id)
+        dossier: Dossier = found[1] if found else session.get_one(Dossier, row.dossier_id)
         wf, loaded, cal = self.load(session, dossier, now)
         task = wf.get_task_from_id(UUID(task_id))
         if task is None or task.state != TaskState.READY:
@@ -447,37 +466,43 @@ class Runtime:
         if dossier.status not in ("running", "resolved"):
             raise InvalidAction(f"dossier {dossier.code} is {dossier.status}; "
                                 "its tasks cannot be completed now")
-
-        row.status = "completed"
-        row.completed_by, row.completed_at = user, now
-        if row.claimed_by is None:
-            row.claimed_by, row.claimed_at = user, now
-        row.outcome = cal.outcome(row.due_at, now) if row.due_at else None
-        self._receive(session, row, user, now)
-        record_event(session, dossier, now, "task_completed", user, task=row.spec_id,
-                     fields=sorted(cleaned), outcome=row.outcome)
         step = Step(at=now, actor=user, from_department=row.department)
         milestone = info.milestone if info else None
-        if milestone == "refused":
-            reason = cleaned.get("refusal_reason") or task.data.get("refusal_reason")
-            finish(session, dossier, step, "refused", str(reason or row.name))
-        elif milestone in ("resolved", "returned"):
-            resolve(session, dossier, cal, step)
-        if milestone == "returned":
-            dossier.returned_at = now
-            dossier.status = "returned"
-            record_event(session, dossier, now, "returned", user)
-        self.advance(session, dossier, wf, loaded, cal, step, before=run)
-        from engine.messaging import deliver
 
-        deliver(session, self, step)
+        def record_completion() -> None:
+            """The task's own rows, written only once the workflow ran without error."""
+            row.status = "completed"
+            row.completed_by, row.completed_at = user, now
+            if row.claimed_by is None:
+                row.claimed_by, row.claimed_at = user, now
+            row.outcome = cal.outcome(row.due_at, now) if row.due_at else None
+            self._receive(row, user, now)
+            record_event(session, dossier, now, "task_completed", user, task=row.spec_id,
+                         fields=sorted(cleaned), outcome=row.outcome)
+            if milestone == "refused":
+                reason = cleaned.get("refusal_reason") or task.data.get("refusal_reason")
+                finish(session, dossier, step, "refused", str(reason or row.name))
+            elif milestone in ("resolved", "returned"):
+                resolve(session, dossier, cal, step)
+            if milestone == "returned":
+                dossier.returned_at = now
+                dossier.status = "returned"
+                record_event(session, dossier, now, "returned", user)
+
+        self.advance(session, dossier, wf, loaded, cal, step, before=run,
+                     after_run=record_completion)
+        if step.messages:
+            from engine.messaging import deliver
+
+            with session.begin_nested():
+                deliver(session, self, step)
         return row
 
-    def _receive(self, session: Session, row: TaskRecord, user: str, at: datetime) -> None:
-        for handover in session.scalars(
-            select(Handover).where(Handover.to_task_id == row.id, Handover.receiver.is_(None))
-        ):
-            handover.receiver, handover.received_at = user, at
+    @staticmethod
+    def _receive(row: TaskRecord, user: str, at: datetime) -> None:
+        """The first person to take a task receives the handover into it."""
+        if row.received_by is None:
+            row.received_by, row.received_at = user, at
 
     def _flush_task(self, session: Session) -> None:
         try:
@@ -509,6 +534,10 @@ def finish(session: Session, dossier: Dossier, step: Step, kind: str, reason: st
     dossier.finish_reason = reason
     dossier.status = kind
     record_event(session, dossier, step.at, kind, step.actor)
+
+
+def _ready_ids(wf: BpmnWorkflow) -> set[str]:
+    return {str(t.id) for t in wf.get_tasks(state=TaskState.READY, manual=True)}
 
 
 def _spiff_error(exc: SpiffWorkflowException) -> str:

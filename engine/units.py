@@ -86,6 +86,8 @@ def descendants(session: Session, code: str) -> list[str]:
     found, pending = [], [code]
     while pending:
         current = pending.pop()
+        if current in found:  # a cycle in parent codes must not loop forever
+            continue
         found.append(current)
         pending.extend(children.get(current, []))
     return found

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 18:45:13.866486
+Create Date: 2026-11-26 18:54:01.441413
 """
 
 import sqlalchemy as sa
@@ -193,8 +193,6 @@ def upgrade() -> None:
     sa.Column('to_task_id', sa.String(length=36), nullable=False),
     sa.Column('handed_at', engine.models.UTCDateTime(timezone=True), nullable=False),
     sa.Column('giver', sa.String(length=100), nullable=True),
-    sa.Column('received_at', engine.models.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('receiver', sa.String(length=100), nullable=True),
     sa.Column('source_dossier_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['dossier_id'], ['dossier.id'], ),
     sa.ForeignKeyConstraint(['source_dossier_id'], ['dossier.id'], ),
@@ -266,6 +264,8 @@ def upgrade() -> None:
     sa.Column('due_at', engine.models.UTCDateTime(timezone=True), nullable=True),
     sa.Column('claimed_by', sa.String(length=100), nullable=True),
     sa.Column('claimed_at', engine.models.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('received_by', sa.String(length=100), nullable=True),
+    sa.Column('received_at', engine.models.UTCDateTime(timezone=True), nullable=True),
     sa.Column('completed_by', sa.String(length=100), nullable=True),
     sa.Column('completed_at', engine.models.UTCDateTime(timezone=True), nullable=True),
     sa.Column('outcome', sa.String(length=16), nullable=True),

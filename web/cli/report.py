@@ -1,0 +1,59 @@
+"""`lienthong report`: the period report (form II.06a) of a unit, on screen or in a file."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import IO, Any
+
+import click
+
+from engine.report import period_report
+from engine.report_formats import FORMATS, render
+from web.cli.common import Context, main, pass_ctx
+
+
+class ReportError(click.ClickException):
+    """A bad option value, shown as one `error:` line like the engine's errors."""
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        click.echo(f"error: {self.format_message()}", err=True)
+
+
+def parse_date(_ctx: click.Context, param: click.Parameter, text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ReportError(f"{param.opts[0]} {text!r} is not a date (YYYY-MM-DD)") from None
+
+
+@main.command("report")
+@click.option("--unit", required=True, help="Unit code; units below it are included.")
+@click.option("--from", "start", required=True, metavar="YYYY-MM-DD", callback=parse_date,
+              help="First day of the period (local date).")
+@click.option("--to", "end", required=True, metavar="YYYY-MM-DD", callback=parse_date,
+              help="Last day of the period, included.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table",
+              show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False, writable=True, path_type=Path),
+              help="Write to this file (needed for xlsx) instead of printing.")
+@pass_ctx
+def report_cmd(ctx: Context, unit: str, start: date, end: date, fmt: str,
+               out: Path | None) -> None:
+    """Received, resolved, in progress, withdrawn and refused dossiers by field of work."""
+    if start > end:
+        raise ReportError(f"--from {start} is after --to {end}")
+    if fmt == "xlsx" and out is None:
+        raise ReportError("--format xlsx writes a file: give --out FILE.xlsx")
+    with ctx.services.transaction() as session:
+        report = period_report(session, unit=unit, start=start, end=end,
+                               tz=ctx.settings["TIMEZONE"])
+    data = render(report, fmt)
+    if out is None:
+        click.echo(data, nl=False)
+        return
+    try:
+        out.write_bytes(data)
+    except OSError as exc:
+        raise ReportError(f"cannot write {out}: {exc.strerror}") from None
+    click.echo(f"report written to {out} ({fmt}, {len(report.rows)} fields of work)")
