@@ -11,7 +11,6 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 from sqlalchemy.orm import Session
 
-import web.cli_report  # noqa: F401  (registers `report` until web.cli imports it)
 from engine import make_engine
 from engine.models import DefinitionVersion, Dossier, Unit
 from tests.conftest import vn
