@@ -3,9 +3,16 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-export LIENTHONG_DATABASE_URL ?= sqlite:///$(CURDIR)/instance/lienthong.db
+SYSTEM := $(VENV)/.system-packages
+CATALOG := web/translations/en/LC_MESSAGES/messages
+DB_FILE := instance/lienthong.db
+export LIENTHONG_DATABASE_URL ?= sqlite:///$(CURDIR)/$(DB_FILE)
+# Debian packages: fonts with Vietnamese glyphs and Pango for PDFs (WeasyPrint),
+# Chromium for the browser tests (never a downloaded browser).
+RUN_PACKAGES := fonts-dejavu-core libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+TEST_PACKAGES := $(RUN_PACKAGES) chromium
 
-.PHONY: run test setup lint bench clean
+.PHONY: run test setup lint bench translations clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,15 +20,31 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-setup: $(STAMP)
+$(CATALOG).mo: $(CATALOG).po $(STAMP)
+	$(BIN)/pybabel compile --use-fuzzy -d web/translations
 
-run: $(STAMP)
+define apt_install
+	@missing=$$(for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "installing Debian packages: $$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+endef
+
+setup: $(STAMP) $(CATALOG).mo
+	$(call apt_install,$(RUN_PACKAGES))
+
+run: setup
 	mkdir -p instance
-	$(BIN)/lienthong init-db
-	$(BIN)/lienthong deploy workflows --user system
+	@if [ ! -f $(DB_FILE) ] && [ "$(LIENTHONG_DATABASE_URL)" = "sqlite:///$(CURDIR)/$(DB_FILE)" ]; then \
+		$(BIN)/lienthong demo; \
+	else \
+		$(BIN)/lienthong init-db && $(BIN)/lienthong deploy workflows --user system; \
+	fi
 	$(BIN)/lienthong serve
 
-test: $(STAMP)
+test: setup
+	$(call apt_install,$(TEST_PACKAGES))
 	$(BIN)/ruff check engine web tests bench
 	$(BIN)/mypy
 	$(BIN)/pytest
@@ -32,6 +55,13 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/engine.py
+
+# After changing UI text: extract, merge, fill English from web/translations/en/*.json.
+translations: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o web/translations/messages.pot web
+	$(BIN)/pybabel update -i web/translations/messages.pot -d web/translations -l en
+	$(BIN)/python web/translations/translate.py
+	$(BIN)/pybabel compile -d web/translations
 
 clean:
 	rm -rf $(VENV) instance *.egg-info

@@ -82,6 +82,18 @@ class User(Base):
     active: Mapped[bool] = mapped_column(default=True)
 
 
+class ApiToken(Base):
+    """A token for integrations: it acts as its user, with the same permissions."""
+
+    __tablename__ = "api_token"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, doc="sha-256 of the token")
+    created_at: Mapped[datetime]
+    revoked: Mapped[bool] = mapped_column(default=False)
+
+
 class ProcedureVersion(Base):
     """One version of a catalog entry (thủ tục hành chính): the legal facts of a procedure."""
 

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
@@ -30,7 +35,8 @@ from engine.views import (
 
 
 def task_view(row: TaskRecord, code: str, specs: SpecCache | None = None,
-              session: Session | None = None, definition_id: int | None = None) -> TaskView:
+              session: Session | None = None, definition_id: int | None = None,
+              unit: str = "") -> TaskView:
     fields: tuple[FieldSpec, ...] = ()
     if specs is not None and session is not None and definition_id is not None:
         info = specs.get(session, definition_id).tasks.get((row.process_id, row.spec_id))
@@ -40,7 +46,7 @@ def task_view(row: TaskRecord, code: str, specs: SpecCache | None = None,
         department=row.department, status=row.status, sla=row.sla, ready_at=row.ready_at,
         due_at=row.due_at, claimed_by=row.claimed_by, claimed_at=row.claimed_at,
         completed_by=row.completed_by, completed_at=row.completed_at, outcome=row.outcome,
-        fields=fields,
+        fields=fields, unit=unit, received_by=row.received_by, received_at=row.received_at,
     )
 
 
@@ -51,7 +57,7 @@ def list_tasks(
     """Tasks in a state (ready by default), soonest due first; optionally only those of
     one department, unit or dossier (by code)."""
     query = (
-        select(TaskRecord, Dossier.code)
+        select(TaskRecord, Dossier.code, Dossier.unit)
         .join(Dossier, Dossier.id == TaskRecord.dossier_id)
         .where(TaskRecord.status == status)
     )
@@ -62,7 +68,7 @@ def list_tasks(
     if dossier:
         query = query.where(Dossier.code == dossier)
     query = query.order_by(TaskRecord.due_at.is_(None), TaskRecord.due_at, TaskRecord.ready_at)
-    return [task_view(row, code) for row, code in session.execute(query)]
+    return [task_view(row, code, unit=unit) for row, code, unit in session.execute(query)]
 
 
 def ready_task_ids(session: Session, code: str) -> list[str]:
@@ -79,7 +85,7 @@ def get_task(session: Session, specs: SpecCache, task_id: str) -> TaskView:
     if row is None:
         raise NotFound(f"task {task_id} does not exist")
     dossier = session.get_one(Dossier, row.dossier_id)
-    return task_view(row, dossier.code, specs, session, dossier.definition_id)
+    return task_view(row, dossier.code, specs, session, dossier.definition_id, dossier.unit)
 
 
 def resolve_task_id(session: Session, text: str) -> str:
@@ -104,6 +110,50 @@ def dossier_code_of_task(session: Session, task_id: str) -> str:
     if row is None:
         raise NotFound(f"task {task_id} does not exist")
     return session.get_one(Dossier, row.dossier_id).code
+
+
+@dataclass(frozen=True)
+class DossierSummary:
+    """A line of a dossier list."""
+
+    code: str
+    procedure: str
+    unit: str
+    applicant: str
+    channel: str
+    status: str
+    received_at: datetime
+    appointment_at: datetime | None
+    outcome: str | None
+
+
+def search_dossiers(session: Session, units: Sequence[str], *, text: str = "",
+                    status: str | None = None, limit: int = 100) -> list[DossierSummary]:
+    """Dossiers of these units, newest first, whose code or applicant name contains
+    `text` (case- and diacritics-insensitive for the name)."""
+    query = (select(Dossier, DefinitionVersion.name)
+             .join(DefinitionVersion, DefinitionVersion.id == Dossier.definition_id)
+             .where(Dossier.unit.in_(units)).order_by(Dossier.received_at.desc()))
+    if status:
+        query = query.where(Dossier.status == status)
+    wanted = fold(text.strip())
+    found = []
+    for dossier, name in session.execute(query.limit(limit * 20 if wanted else limit)):
+        applicant = str(dossier.applicant.get("name", ""))
+        if wanted and wanted not in fold(dossier.code) and wanted not in fold(applicant):
+            continue
+        found.append(DossierSummary(dossier.code, name, dossier.unit, applicant,
+                                    dossier.channel, dossier.status, dossier.received_at,
+                                    dossier.appointment_at, dossier.outcome))
+        if len(found) >= limit:
+            break
+    return found
+
+
+def fold(text: str) -> str:
+    """Text for matching: lower case, Vietnamese diacritics removed (đ -> d)."""
+    decomposed = unicodedata.normalize("NFD", text.casefold().replace("đ", "d"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def find_dossier(session: Session, code: str) -> Dossier:
@@ -146,7 +196,7 @@ def show_dossier(session: Session, code: str) -> DossierView:
         channel=dossier.channel, status=dossier.status, received_at=dossier.received_at,
         counting_from=dossier.counting_from, appointment_at=dossier.appointment_at,
         completed_at=dossier.completed_at, outcome=dossier.outcome,
-        steps=tuple(task_view(row, dossier.code) for row in rows),
+        steps=tuple(task_view(row, dossier.code, unit=dossier.unit) for row in rows),
         handovers=tuple(handovers), events=events, links=_links(session, dossier),
         applicant=dict(dossier.applicant), procedure_code=dossier.procedure_code,
         field_of_work=dossier.field_of_work, documents=tuple(dossier.documents),

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
 
 from argon2 import PasswordHasher
@@ -12,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.errors import InvalidAction, NotFound
-from engine.models import Department, Unit, User
+from engine.models import ApiToken, Department, Unit, User
 
 UNIT_KINDS = ("city", "district", "ward", "police", "social_insurance", "other")
 ROLES = ("reception", "staff", "leader", "supervisor", "designer", "admin")
@@ -141,6 +144,34 @@ def authenticate(session: Session, username: str, password: str) -> UserView | N
     except (VerificationError, InvalidHashError):
         return None
     return user_view(user)
+
+
+def create_token(session: Session, username: str, name: str, at: datetime) -> str:
+    """A new API token for a user; only its hash is stored, so show it once."""
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise NotFound(f"user {username} does not exist")
+    token = secrets.token_urlsafe(32)
+    session.add(ApiToken(user_id=user.id, name=name, created_at=at, revoked=False,
+                         token_hash=hashlib.sha256(token.encode()).hexdigest()))
+    session.flush()
+    return token
+
+
+def authenticate_token(session: Session, token: str) -> UserView | None:
+    """The active user a (not revoked) API token belongs to, or None."""
+    digest = hashlib.sha256(token.encode()).hexdigest()
+    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == digest,
+                                                ApiToken.revoked.is_(False)))
+    if row is None:
+        return None
+    user = session.get(User, row.user_id)
+    return user_view(user) if user is not None and user.active else None
+
+
+def get_user(session: Session, user_id: int) -> UserView | None:
+    user = session.get(User, user_id)
+    return user_view(user) if user is not None and user.active else None
 
 
 def find_user(session: Session, username: str) -> UserView:

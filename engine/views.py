@@ -26,6 +26,9 @@ class TaskView:
     completed_at: datetime | None
     outcome: str | None
     fields: tuple[FieldSpec, ...] = ()
+    unit: str = ""
+    received_by: str | None = None
+    received_at: datetime | None = None
 
 
 @dataclass(frozen=True)

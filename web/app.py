@@ -2,22 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from flask import Flask, current_app, render_template
+from flask import Flask, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.exceptions import HTTPException
 
-from engine import latest_versions, list_tasks
+from engine import EngineError
+from engine.units import UserView
 from web import settings as settings_module
-from web.services import Services, build_services
+from web.access import can_receive
+from web.auth import bp as auth_bp
+from web.auth import current_user, load_user
+from web.db import close_session, services
+from web.i18n import init_i18n
 
+csrf = CSRFProtect()
 
-def services() -> Services:
-    """The process's engine services, built on first use."""
-    found: Services | None = current_app.extensions.get("lienthong")
-    if found is None:
-        found = build_services(current_app.config["LIENTHONG"])
-        current_app.extensions["lienthong"] = found
-    return found
+# (endpoint, label, who sees it) of the top navigation
+NAVIGATION: list[tuple[str, Any, Callable[[UserView], bool]]] = [
+    ("desk.home", _l("Tiếp nhận hồ sơ"), can_receive),
+    ("inbox.home", _l("Việc cần xử lý"), lambda user: bool(user.departments)),
+    ("dossiers.search", _l("Tra cứu hồ sơ"), lambda user: True),
+    ("papers.logbook", _l("Sổ theo dõi"), lambda user: True),
+]
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -25,19 +36,76 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__)
     config = settings_module.load()
     config.update((test_config or {}).get("LIENTHONG", {}))
-    app.config.update(SECRET_KEY=config["SECRET_KEY"], LIENTHONG=config)
+    app.config.update(
+        SECRET_KEY=config["SECRET_KEY"],
+        LIENTHONG=config,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=config["SECURE_COOKIES"] == "1",
+        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
+    )
     app.config.update({k: v for k, v in (test_config or {}).items() if k != "LIENTHONG"})
+    csrf.init_app(app)
+    init_i18n(app)
+    app.before_request(load_user)
+    app.teardown_appcontext(close_session)
+    app.register_blueprint(auth_bp)
+    _register_areas(app)
+
+    @app.context_processor
+    def navigation() -> dict[str, Any]:
+        def nav_items() -> list[tuple[str, Any]]:
+            user = current_user()
+            if user is None:
+                return []
+            return [(endpoint, label) for endpoint, label, allowed in NAVIGATION
+                    if endpoint in app.view_functions and allowed(user)]
+
+        return {"nav_items": nav_items}
 
     @app.get("/")
-    def index() -> str:
-        with services().transaction() as session:
-            procedures = sorted(latest_versions(session).values(), key=lambda v: v.name)
-            rows = [(p.key, p.version, p.name) for p in procedures]
-            ready = list_tasks(session)
-        return render_template("index.html", procedures=rows, ready=len(ready))
+    def index() -> ResponseReturnValue:
+        user = current_user()
+        if user is None:
+            return redirect(url_for("auth.login"))
+        for endpoint, _label, allowed in NAVIGATION:  # the first area the user works in
+            if endpoint in app.view_functions and allowed(user):
+                return redirect(url_for(endpoint))
+        return render_template("home.html")
 
     @app.get("/healthz")
     def healthz() -> dict[str, str]:
+        services()
         return {"status": "ok"}
 
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError) -> ResponseReturnValue:
+        return render_template("errors/error.html", code=400, message=error.description), 400
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> ResponseReturnValue:
+        code = error.code or 500
+        return render_template("errors/error.html", code=code,
+                               message=error.description), code
+
+    @app.errorhandler(EngineError)
+    def engine_error(error: EngineError) -> ResponseReturnValue:
+        return render_template("errors/error.html", code=400, message=str(error)), 400
+
     return app
+
+
+def _register_areas(app: Flask) -> None:
+    """One blueprint per area of work."""
+    import importlib
+
+    for name in ("desk", "inbox", "dossiers", "papers", "api"):
+        try:
+            module = importlib.import_module(f"web.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"web.{name}":
+                raise
+            continue
+        app.register_blueprint(module.bp)
+        if name == "api":
+            csrf.exempt(module.bp)  # token-authenticated, no cookies

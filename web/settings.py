@@ -29,6 +29,8 @@ SETTINGS = (
             "Folder of the shipped .bpmn procedures that `make run` deploys."),
     Setting("SECRET_KEY", "dev-only-change-me",
             "Key that signs session cookies; set a long random value in production."),
+    Setting("SECURE_COOKIES", "0",
+            "1 to send the session cookie over HTTPS only (set it behind HTTPS)."),
     Setting("OFFICE_HOURS", "08:00-12:00,13:00-17:00",
             "Default office hours of every unit, comma-separated periods."),
     Setting("TIMEZONE", "Asia/Ho_Chi_Minh", "Time zone of office hours and displayed times."),

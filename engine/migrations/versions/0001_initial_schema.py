@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 18:54:01.441413
+Create Date: 2026-11-26 18:57:27.406687
 """
 
 import sqlalchemy as sa
@@ -157,6 +157,20 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_dossier_resolved_at'), ['resolved_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_dossier_status'), ['status'], unique=False)
         batch_op.create_index(batch_op.f('ix_dossier_unit'), ['unit'], unique=False)
+
+    op.create_table('api_token',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=100), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('created_at', engine.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('revoked', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['app_user.id'], ),
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('token_hash')
+    )
+    with op.batch_alter_table('api_token', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_api_token_user_id'), ['user_id'], unique=False)
 
     op.create_table('apology',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -313,6 +327,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_apology_dossier_id'))
 
     op.drop_table('apology')
+    with op.batch_alter_table('api_token', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_api_token_user_id'))
+
+    op.drop_table('api_token')
     with op.batch_alter_table('dossier', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_dossier_unit'))
         batch_op.drop_index(batch_op.f('ix_dossier_status'))

@@ -1,0 +1,59 @@
+"""Web fixtures: the real app on the test database (SQLite, and PostgreSQL when its URL
+is given), with the demo units and users and the shipped procedures; rows are really
+committed, so the database is emptied after each test."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import Engine
+
+from engine import FixedClock, Runtime, make_sessionmaker, seed_departments
+from engine.demo import DEMO_PASSWORD, seed_demo_units
+from engine.models import Base
+from tests.conftest import WORKFLOWS, deploy_files, vn
+from web.app import create_app
+
+
+def wipe(engine: Engine) -> None:
+    with engine.begin() as conn:
+        for table in reversed(Base.metadata.sorted_tables):
+            conn.execute(table.delete())
+    with make_sessionmaker(engine).begin() as session:
+        seed_departments(session)
+
+
+@pytest.fixture
+def app(db_engine: Engine) -> Iterator[Flask]:
+    with make_sessionmaker(db_engine).begin() as session:
+        seed_demo_units(session)
+        deploy_files(session, Runtime(FixedClock(vn("2026-03-02 08:00"))), WORKFLOWS)
+    url = db_engine.url.render_as_string(hide_password=False)
+    app = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False,
+                      "LIENTHONG": {"DATABASE_URL": url}})
+    yield app
+    services = app.extensions.get("lienthong")
+    if services is not None:
+        services.db.dispose()
+    wipe(db_engine)
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+def login(client: FlaskClient, username: str, password: str = DEMO_PASSWORD) -> None:
+    """Sign in through the form, as a person would."""
+    response = client.post("/login", data={"username": username, "password": password})
+    assert response.status_code == 302, response.get_data(as_text=True)
+
+
+def csrf_token(html: str) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert found, "no CSRF token in the page"
+    return found.group(1)

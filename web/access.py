@@ -1,0 +1,42 @@
+"""Who may see and do what: by unit, departments and roles. A refusal is a 403 page."""
+
+from __future__ import annotations
+
+from flask import abort
+from flask_babel import gettext as _
+
+from engine.units import UserView, descendants
+from web.db import db
+
+
+def visible_units(user: UserView) -> list[str]:
+    """The user's unit and every unit below it (a ward sees its police post's dossiers)."""
+    return descendants(db(), user.unit_code)
+
+
+def can_view_dossier(user: UserView, unit: str) -> bool:
+    return unit in visible_units(user)
+
+
+def can_work(user: UserView, department: str, unit: str) -> bool:
+    """Claim, complete or hand back a task: the task's department is one of the user's,
+    in the user's own unit."""
+    return unit == user.unit_code and department in user.departments
+
+
+def can_receive(user: UserView) -> bool:
+    return "reception" in user.roles
+
+
+def can_sign(user: UserView) -> bool:
+    return "leader" in user.roles
+
+
+def can_supervise(user: UserView) -> bool:
+    return bool({"supervisor", "leader", "admin"} & set(user.roles))
+
+
+def require(allowed: bool, message: str | None = None) -> None:
+    """Stop with 403 and a clear reason when the action is not allowed."""
+    if not allowed:
+        abort(403, message or _("Bạn không có quyền thực hiện thao tác này."))

@@ -1,0 +1,51 @@
+"""The request's database session: one request = one transaction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, g
+from sqlalchemy.orm import Session
+
+from web.services import Services, build_services
+
+
+def services() -> Services:
+    """The process's engine services, built on first use."""
+    found: Services | None = current_app.extensions.get("lienthong")
+    if found is None:
+        found = build_services(current_app.config["LIENTHONG"])
+        current_app.extensions["lienthong"] = found
+    return found
+
+
+def db() -> Session:
+    """The session of this request, in one transaction. A view that changes something
+    calls `commit()` once its action succeeded; anything not committed is rolled back
+    when the request ends, so a refused action never half-applies."""
+    session: Session | None = g.get("db_session")
+    if session is None:
+        session = services().sessions()
+        session.begin()
+        g.db_session = session
+    return session
+
+
+def commit() -> None:
+    """Commit the request's transaction now (before redirecting after a POST)."""
+    session: Session | None = g.pop("db_session", None)
+    if session is not None:
+        try:
+            session.commit()
+        finally:
+            session.close()
+
+
+def close_session(error: Any = None) -> None:
+    session: Session | None = g.pop("db_session", None)
+    if session is None:
+        return
+    try:
+        session.rollback()
+    finally:
+        session.close()
