@@ -239,3 +239,46 @@ def _links(session: Session, dossier: Dossier) -> tuple[LinkView, ...]:
         seen.add(other.id)
         links.append(LinkView(other.code, other.process_key, other.status, relation))
     return tuple(links)
+
+
+@dataclass(frozen=True)
+class DiagramView:
+    """A dossier's diagram and where the dossier stands in it, for a diagram viewer."""
+
+    xml: str
+    process_id: str
+    done: tuple[str, ...]
+    current: tuple[str, ...]
+
+
+def dossier_diagram(session: Session, code: str, *, specs: SpecCache | None = None
+                    ) -> DiagramView:
+    """The BPMN XML of the dossier's definition version, with the ids of the main
+    process's elements that ran (`done`) and those the dossier stands at (`current`:
+    ready or running steps, events and gateways that wait). Steps of called processes
+    are not in this diagram: their call activity is current while they run, done after.
+    Pass the runtime's `specs` to reuse its parsed definitions."""
+    from SpiffWorkflow.util.task import TaskState
+
+    from engine.state import load_state
+
+    dossier = find_dossier(session, code)
+    version = session.get_one(DefinitionVersion, dossier.definition_id)
+    loaded = (specs or SpecCache(size=1)).get(session, dossier.definition_id)
+    done: list[str] = []
+    current: list[str] = []
+    if dossier.state:
+        wf = load_state(dossier.state, loaded.spec, loaded.subprocess_specs)
+        for task in wf.get_tasks(skip_subprocesses=True):
+            element = task.task_spec.bpmn_id  # None for Spiff's own bookkeeping tasks
+            if element is None or task.workflow is not wf:
+                continue
+            if task.state & (TaskState.READY | TaskState.STARTED | TaskState.WAITING):
+                current.append(element)
+            elif task.state == TaskState.COMPLETED:
+                done.append(element)
+    now = tuple(dict.fromkeys(current))
+    return DiagramView(
+        xml=version.xml.decode("utf-8"), process_id=loaded.spec.name,
+        done=tuple(e for e in dict.fromkeys(done) if e not in now), current=now,
+    )

@@ -77,6 +77,12 @@ def latest_versions(session: Session) -> dict[str, DefinitionVersion]:
     return {row.key: row for row in rows}
 
 
+def latest_version(session: Session, key: str) -> DefinitionVersion | None:
+    """The newest deployed version of one procedure diagram."""
+    return session.scalar(select(DefinitionVersion).where(DefinitionVersion.key == key)
+                          .order_by(DefinitionVersion.version.desc()).limit(1))
+
+
 def read_paths(paths: Sequence[Path], suffixes: tuple[str, ...] = (".bpmn", ".toml")
                ) -> list[tuple[str, bytes]]:
     """The files named (folders are searched, sorted by name) as (source, bytes):

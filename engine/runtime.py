@@ -39,7 +39,7 @@ from engine.models import (
     Handover,
     TaskRecord,
 )
-from engine.repository import LoadedDefinition, SpecCache, latest_versions
+from engine.repository import LoadedDefinition, SpecCache, latest_version
 from engine.sandbox import make_script_engine
 from engine.state import dump_state, load_state
 
@@ -188,12 +188,19 @@ class Runtime:
 
     def save(self, session: Session, dossier: Dossier, wf: BpmnWorkflow) -> None:
         """Store the state; a concurrent change of the same dossier becomes Conflict."""
-        dossier.state = dump_state(wf)
-        dossier.next_timer_at = _next_timer(wf)
+        state = dump_state(wf)
+        if state != dossier.state:
+            dossier.state = state
+        timer = _next_timer(wf)
+        if timer != dossier.next_timer_at:
+            dossier.next_timer_at = timer
         code = dossier.code  # after a failed flush the row cannot be read any more
         try:
-            session.flush()
+            for row in [o for o in session.dirty if isinstance(o, TaskRecord)]:
+                journal.write_changes(session, row)
+            journal.write_changes(session, dossier)
             journal.write(session)
+            session.flush()  # whatever else the command changed (rare: pauses, sequences)
         except StaleDataError:
             raise Conflict(
                 f"dossier {code} was changed by someone else; nothing was saved"
@@ -205,17 +212,21 @@ class Runtime:
                            "try again") from None
 
     # -- starting --------------------------------------------------------------------
-    def next_code(self, session: Session, unit: str, received: datetime, cal: WorkingCalendar
-                  ) -> str:
+    def next_code(self, session: Session, unit: str, received: datetime
+                  ) -> tuple[str, Callable[[], None]]:
+        """The next dossier code of the unit's day, and the call that takes it."""
         day: date = received.astimezone(ZoneInfo(self.hours.tz)).date()
         seq = session.get(DossierSequence, (unit, day))
-        if seq is None:
-            seq = DossierSequence(unit=unit, day=day, last=0)
-            session.add(seq)
-        seq.last += 1
-        return self.code_format.format(unit=unit, date=day, seq=seq.last)
 
-    @atomic
+        def take() -> None:
+            if seq is None:
+                session.add(DossierSequence(unit=unit, day=day, last=1))
+            else:
+                seq.last += 1
+
+        number = (seq.last if seq else 0) + 1
+        return self.code_format.format(unit=unit, date=day, seq=number), take
+
     def start(
         self,
         session: Session,
@@ -244,16 +255,18 @@ class Runtime:
             raise InvalidAction(f"unknown channel {channel!r}; use one of {', '.join(CHANNELS)}")
         cal = self.calendar(session, unit)
         received_day = now.astimezone(ZoneInfo(self.hours.tz)).date()
-        entry = latest_procedure(session, key)
-        if entry is not None:
-            key = entry.process_key
-            in_force = procedure_for(session, key, received_day)
-            if in_force is None:
-                raise InvalidAction(
-                    f"procedure {entry.code} ({entry.name}) is not in force on "
-                    f"{received_day:%d/%m/%Y}")
-            entry = in_force
-        version = latest_versions(session).get(key)
+        entry = procedure_for(session, key, received_day)
+        if entry is None:
+            named = latest_procedure(session, key)  # a national code, or not in force
+            if named is not None:
+                key = named.process_key
+                entry = procedure_for(session, key, received_day)
+                if entry is None:
+                    raise InvalidAction(
+                        f"procedure {named.code} ({named.name}) is not in force on "
+                        f"{received_day:%d/%m/%Y}")
+        key = entry.process_key if entry else key
+        version = latest_version(session, key)
         if version is None:
             raise NotFound(f"no procedure {key!r} is deployed")
         loaded = self.specs.get(session, version.id)
@@ -270,7 +283,7 @@ class Runtime:
         limit = (rules["verification_time_limit"] if verification else None) \
             or rules["time_limit"]
         appointment = deadline(cal, counting_from, limit) if limit else None
-        code = self.next_code(session, unit, now, cal)
+        code, take_code = self.next_code(session, unit, now)
         wf = BpmnWorkflow(loaded.spec, loaded.subprocess_specs)
         wf.script_engine = self._script_engine(cal, now)
         seed = dict(data or {}) | {
@@ -278,12 +291,17 @@ class Runtime:
             "verification": verification}
         for first in wf.get_tasks(state=TaskState.READY):  # the start task: data flows on
             first.data.update(seed)
+        top_level = step is None
+        step = step or Step(at=now, actor=actor)
+        before_ids = _ready_ids(wf)
+        self._run(wf, step.at)  # nothing is written before the workflow ran
+        take_code()
         dossier = Dossier(
             code=code, definition_id=version.id, process_key=key, unit=unit, channel=channel,
             status="running", applicant=dict(applicant or {}), received_at=now,
             counting_from=counting_from, appointment_at=appointment,
             original_appointment_at=appointment, completed_at=None,
-            next_timer_at=None, state="", started_by_message_id=None,
+            next_timer_at=_next_timer(wf), state=dump_state(wf), started_by_message_id=None,
             procedure_version_id=entry.id if entry else None,
             procedure_code=entry.code if entry else None,
             field_of_work=rules["field_of_work"] or "", documents=list(documents),
@@ -291,16 +309,15 @@ class Runtime:
         )
         session.add(dossier)
         session.flush()
-        top_level = step is None
-        step = step or Step(at=now, actor=actor)
         record_event(session, dossier, now, "received", actor, process=key,
                      version=version.version, channel=channel,
                      procedure=entry.code if entry else None, verification=verification)
-        self.advance(session, dossier, wf, loaded, cal, step)
-        if top_level:
+        self._record(session, dossier, wf, loaded, cal, step, before_ids)
+        if top_level and step.messages:
             from engine.messaging import deliver
 
-            deliver(session, self, step)
+            with session.begin_nested():
+                deliver(session, self, step)
         return dossier
 
     # -- the work of every command -------------------------------------------------
@@ -319,18 +336,31 @@ class Runtime:
         the state. `before` runs first inside the same clock/error context; `after_run`
         once the workflow ran, before the rows are written. Nothing is written to the
         session before the workflow has run without error."""
-        from engine.messaging import collect_messages, sync_subscriptions
-
         # Every READY user task already has an open task row: comparing the workflow
         # before and after tells which rows to add or cancel without a query.
         before_ids = _ready_ids(wf)
-        with self._running(step.at):
+        self._run(wf, step.at, before)
+        if after_run is not None:
+            with session.no_autoflush:
+                after_run()
+        self._record(session, dossier, wf, loaded, cal, step, before_ids)
+
+    def _run(self, wf: BpmnWorkflow, at: datetime,
+             before: Callable[[BpmnWorkflow], None] | None = None) -> None:
+        """Run the workflow at `at` (touches no database row)."""
+        with self._running(at):
             if before is not None:
                 before(wf)
             wf.do_engine_steps()
+
+    def _record(self, session: Session, dossier: Dossier, wf: BpmnWorkflow,
+                loaded: LoadedDefinition, cal: WorkingCalendar, step: Step,
+                before_ids: set[str]) -> None:
+        """Write what the run changed: task rows, handovers, messages, subscriptions,
+        the completion, and the state."""
+        from engine.messaging import collect_messages, sync_subscriptions
+
         with session.no_autoflush:  # one flush, in save(): inserts go out in batches
-            if after_run is not None:
-                after_run()
             self._sync_tasks(session, dossier, wf, loaded, cal, step, before_ids)
             collect_messages(session, dossier, wf, step)
             if loaded.uses_messages:

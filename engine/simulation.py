@@ -1,0 +1,573 @@
+"""Simulated months of a ward's one-stop shop, through the real engine on a simulated clock.
+
+`simulate` files dossiers on working days and hours (online ones at any hour) and has
+the units' staff work every step the engine makes ready, each after a working-time
+delay drawn against the step's SLA: some late, some refused, some waiting for the
+citizen's papers, a few withdrawn, late ones apologised for. Every action is a normal
+engine command in its own transaction, as a person at the desk would make it, so the
+database afterwards is what months of real use would leave (docs/simulation.md).
+"""
+
+from __future__ import annotations
+
+import heapq
+import random
+import time as wall
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from engine.calendar import WorkingCalendar
+from engine.catalog import ProcedureView, list_catalog
+from engine.clock import FixedClock
+from engine.definitions import FieldSpec
+from engine.demo import DEMO_USERS
+from engine.errors import InvalidAction
+from engine.lifecycle import apologize, request_supplement, supply, withdraw
+from engine.models import Dossier, Event, TaskRecord, Unit, User
+from engine.queries import get_task
+from engine.runtime import Runtime
+from engine.simulation_data import FormContext, applicant, fill_form
+from engine.timers import tick
+from engine.units import ancestors, get_unit
+
+FALLBACK_USER = "mo.phong"  # who works a step when no user of its unit and department exists
+DEFAULT_SLA = timedelta(hours=4)  # for steps whose diagram gives no SLA
+
+# Shares; the docs (docs/simulation.md) describe what each one drives.
+LATE_STEPS = 0.065  # steps taking 110-250 % of their SLA
+CLAIM_FIRST = 0.35  # steps claimed some time before they are completed
+REFUSE_DECISION = 0.02  # decisions offering "refuse" that take it
+SUPPLEMENT = 0.04  # dossiers asked for missing papers at their first specialist step
+SUPPLIED = 0.85  # of those, the citizen brings them within 1-5 working days
+WITHDRAWN = 0.005  # dossiers the citizen withdraws
+APOLOGY = 0.30  # late dossiers flagged at risk that get a leader-signed apology
+VERIFICATION = 0.08  # dossiers of procedures with a verification limit that need it
+POST = 0.06  # paper dossiers sent by post rather than brought to the desk
+
+# Relative frequency of the ward's procedures by process key (others: 1).
+PROCEDURE_WEIGHTS = {"certified_copy": 12.0, "birth_registration": 1.5,
+                     "birth_residence_health_card": 1.2, "marriage_registration": 0.8}
+# Office arrivals: by weekday (0 = Monday), then morning versus afternoon.
+DAY_WEIGHTS = (1.35, 1.1, 1.0, 1.0, 0.9, 0.8, 0.8)
+# Online filings by local hour, 0-23: day-time mostly, some at night.
+HOUR_WEIGHTS = (0.15, 0.1, 0.1, 0.1, 0.1, 0.15, 0.4, 0.8, 1.2, 1.2, 1.2, 1.1, 0.8, 0.9,
+                1.1, 1.1, 1.0, 0.9, 0.8, 0.9, 0.9, 0.7, 0.5, 0.3)
+
+
+@dataclass(frozen=True)
+class SimulationResult:
+    """What a simulation did: counts of the engine commands and their outcomes."""
+
+    unit: str
+    start: date
+    end: date
+    dossiers: int  # filed by citizens at `unit`
+    online: int
+    linked: int  # dossiers the engine started at other units by message (police, BHXH)
+    claimed: int
+    completed: int  # task completions
+    late_steps: int  # completions after the step's due time
+    supplements: int  # supplement requests
+    supplied: int
+    refused: int  # dossiers refused: by a decision or for want of papers
+    withdrawn: int
+    apologies: int
+    resolved: int
+    in_progress: int  # dossiers still open when the simulated period ended
+    commands: int  # transactions committed
+    elapsed: float  # wall-clock seconds
+
+
+@dataclass
+class _Task:
+    """A ready step the simulation has planned work for."""
+
+    id: str
+    dossier_id: int
+    code: str
+    unit: str
+    department: str
+    definition_id: int
+    process_id: str
+    spec_id: str
+    sla: str | None
+
+
+@dataclass
+class _Case:
+    """What the simulation remembers of one dossier."""
+
+    id: int
+    code: str
+    unit: str
+    top: bool  # filed by a citizen (not started by a message)
+    supplement: bool = False  # will be asked for papers at its first specialist step
+    supplied: bool = False  # the citizen will bring them
+    documents: tuple[str, ...] = ()
+    parked: list[_Task] = field(default_factory=list)  # steps waiting for the papers
+    late_pending: int = 0  # late completions planned but not yet made
+
+
+@dataclass(frozen=True)
+class _Arrival:
+    at: datetime
+    channel: str
+    procedure: ProcedureView
+    verification: bool
+    supplement: bool
+    supplied: bool
+    withdraw_after: timedelta | None
+
+
+def simulate(sessions: sessionmaker[Any], template: Runtime, *, unit: str, start: date,
+             end: date, dossiers: int, online: int, seed: int = 1) -> SimulationResult:
+    """Simulate `dossiers` citizens' dossiers (`online` of them filed online) at `unit`
+    from `start` to `end` (local dates, included), with the same office hours, time zone
+    and code format as `template`, on a simulated clock.
+
+    Procedures are the catalog's ward-level entries in force; users are the units'
+    staff in the database (or the demo users' names). Commits one transaction per
+    command. Dossiers still open at the end of `end` stay in progress. The same seed
+    on the same database content gives the same dossiers and figures.
+    Raises InvalidAction for impossible parameters or an empty catalog.
+    """
+    if start > end:
+        raise InvalidAction(f"the period starts ({start:%d/%m/%Y}) after it ends "
+                            f"({end:%d/%m/%Y})")
+    if dossiers < 0 or not 0 <= online <= dossiers:
+        raise InvalidAction("give at least 0 dossiers, and at most that many online")
+    return _Simulation(sessions, template, unit, seed).run(start, end, dossiers, online)
+
+
+class _Simulation:
+    def __init__(self, sessions: sessionmaker[Any], template: Runtime, unit: str,
+                 seed: int) -> None:
+        self.sessions = sessions
+        self.clock = FixedClock(datetime(2000, 1, 1, tzinfo=ZoneInfo(template.hours.tz)))
+        self.runtime = Runtime(self.clock, hours=template.hours, specs=template.specs,
+                               script_time_limit=template.script_time_limit,
+                               code_format=template.code_format)
+        self.zone = ZoneInfo(template.hours.tz)
+        self.unit = unit
+        self.rng = random.Random(seed)  # noqa: S311 - reproducible simulation, not secrets
+        self.heap: list[tuple[datetime, int, Callable[..., None], tuple[Any, ...]]] = []
+        self.seq = 0
+        self.cases: dict[int, _Case] = {}
+        self.known: set[str] = set()  # task ids already planned
+        self.fields: dict[tuple[int, str, str], tuple[FieldSpec, ...]] = {}
+        self.calendars: dict[str, WorkingCalendar] = {}
+        self.counts = dict.fromkeys(("claimed", "completed", "late_steps", "supplements",
+                                     "supplied", "withdrawn", "apologies", "commands"), 0)
+        self.event_mark = 0
+
+    # -- setting up ---------------------------------------------------------------------
+    def run(self, start: date, end: date, dossiers: int, online: int) -> SimulationResult:
+        began = wall.perf_counter()
+        with self.sessions.begin() as session:
+            ward = get_unit(session, self.unit)
+            self.ward_name = ward.name
+            self.cal = self._calendar(session, self.unit)
+            procedures = [p for p in list_catalog(session) if p.level == "ward"]
+            self._load_people(session)
+            self.agencies = self._agencies(session)
+            self.event_mark = session.scalar(select(func.max(Event.id))) or 0
+            first_id = session.scalar(select(func.max(Dossier.id))) or 0
+        self.horizon = datetime.combine(end + timedelta(days=1), time(0), tzinfo=self.zone)
+        arrivals = self._plan_arrivals(start, end, dossiers, online, procedures)
+        for arrival in arrivals:
+            self._push(arrival.at, self._arrive, arrival)
+        closing = self.runtime.hours.periods[-1][1]
+        day = start
+        while day <= end:
+            if self.cal.is_working_day(day):
+                at = datetime.combine(day, closing, tzinfo=self.zone) - timedelta(minutes=30)
+                self._push(at, self._tick)
+            day += timedelta(days=1)
+        self._push(self.horizon - timedelta(minutes=1), self._tick)
+        while self.heap:
+            at, _, action, args = heapq.heappop(self.heap)
+            if at >= self.horizon:
+                break
+            self.clock.set(at)
+            action(at, *args)
+        return self._result(start, end, first_id, dossiers, online,
+                            wall.perf_counter() - began)
+
+    def _load_people(self, session: Session) -> None:
+        """(unit, department) -> username, and each unit's leaders, from the users table;
+        the demo users' names where the table has none."""
+        self.staff: dict[tuple[str, str], str] = {}
+        self.names: dict[str, str] = {}
+        self.leaders: dict[str, str] = {}
+        for username, full_name, unit, _roles, departments in sorted(DEMO_USERS):
+            for department in departments:
+                self.staff.setdefault((unit, department), username)
+            self.names[username] = full_name
+        db_staff: dict[tuple[str, str], str] = {}
+        for user in session.scalars(select(User).where(User.active.is_(True))
+                                    .order_by(User.username)):
+            self.names[user.username] = user.full_name
+            for department in user.departments:
+                db_staff.setdefault((user.unit_code, department), user.username)
+            if "leader" in user.roles:
+                self.leaders.setdefault(user.unit_code, user.username)
+        self.staff.update(db_staff)
+
+    def _agencies(self, session: Session) -> dict[str, str]:
+        """The police office under the ward and the social-insurance office of its
+        district, for forms that name the agencies a linked dossier goes to."""
+        found: dict[str, str] = {}
+        chain = ancestors(session, self.unit)
+        for row in session.scalars(select(Unit).where(Unit.parent_code.in_(chain))
+                                   .order_by(Unit.code)):
+            if row.kind == "police" and row.parent_code == self.unit:
+                found.setdefault("police", row.code)
+            elif row.kind == "social_insurance":
+                found.setdefault("insurance", row.code)
+        return found
+
+    def _calendar(self, session: Session, unit: str) -> WorkingCalendar:
+        cal = self.calendars.get(unit)
+        if cal is None:
+            cal = self.calendars[unit] = self.runtime.calendar(session, unit)
+        return cal
+
+    def _user(self, unit: str, department: str) -> str:
+        return self.staff.get((unit, department), FALLBACK_USER)
+
+    def _push(self, at: datetime, action: Callable[..., None], *args: Any) -> None:
+        self.seq += 1
+        heapq.heappush(self.heap, (at, self.seq, action, args))
+
+    # -- arrivals -----------------------------------------------------------------------
+    def _plan_arrivals(self, start: date, end: date, dossiers: int, online: int,
+                       procedures: list[ProcedureView]) -> list[_Arrival]:
+        rng, cal = self.rng, self.cal
+        days = [start + timedelta(days=i) for i in range((end - start).days + 1)]
+        working = [d for d in days if cal.is_working_day(d)]
+        if dossiers - online and not working:
+            raise InvalidAction(f"no working day from {start:%d/%m/%Y} to {end:%d/%m/%Y} "
+                                "for dossiers filed at the desk")
+        if dossiers and not procedures:
+            raise InvalidAction("the catalog has no ward-level procedure: deploy the "
+                                "procedures first (lienthong deploy workflows)")
+        instants = [(at, "post" if rng.random() < POST else "in_person")
+                    for at in self._office_instants(working, dossiers - online)]
+        instants += [(at, "online") for at in self._online_instants(days, online)]
+        instants.sort(key=lambda pair: pair[0])
+        chosen = self._procedures(procedures, [at for at, _ in instants])
+        arrivals = []
+        for (at, channel), procedure in zip(instants, chosen, strict=True):
+            verification = procedure.verification_time_limit is not None \
+                and rng.random() < VERIFICATION
+            supplement = rng.random() < SUPPLEMENT
+            supplied = rng.random() < SUPPLIED
+            withdraw_after = timedelta(minutes=rng.randint(10, 240)) \
+                if rng.random() < WITHDRAWN else None
+            arrivals.append(_Arrival(at, channel, procedure, verification, supplement,
+                                     supplied, withdraw_after))
+        return arrivals
+
+    def _office_instants(self, working: list[date], count: int) -> list[datetime]:
+        """Instants in office hours: busier on Monday mornings, quieter on Friday
+        afternoons, in half-hour slots."""
+        slots: list[tuple[datetime, int]] = []
+        weights: list[float] = []
+        periods = self.runtime.hours.periods
+        for day in working:
+            for index, (opening, closing) in enumerate(periods):
+                weight = DAY_WEIGHTS[day.weekday()] * (1.25 if index == 0 else 0.8)
+                if day.weekday() == 0 and index == 0:
+                    weight *= 1.2
+                if day.weekday() == 4 and index > 0:
+                    weight *= 0.6
+                at = datetime.combine(day, opening, tzinfo=self.zone)
+                stop = datetime.combine(day, closing, tzinfo=self.zone)
+                while at < stop:
+                    length = int(min(timedelta(minutes=30), stop - at).total_seconds())
+                    slots.append((at, length))
+                    weights.append(weight)
+                    at += timedelta(minutes=30)
+        picked = self.rng.choices(slots, weights, k=count) if count else []
+        return [at + timedelta(seconds=self.rng.randrange(length)) for at, length in picked]
+
+    def _online_instants(self, days: list[date], count: int) -> list[datetime]:
+        """Instants at any hour of any day, working days and day-time more often."""
+        hours = [(day, hour) for day in days for hour in range(24)]
+        weights = [HOUR_WEIGHTS[hour] * (1.0 if self.cal.is_working_day(day) else 0.45)
+                   for day, hour in hours]
+        picked = self.rng.choices(hours, weights, k=count) if count else []
+        return [datetime.combine(day, time(hour), tzinfo=self.zone)
+                + timedelta(seconds=self.rng.randrange(3600)) for day, hour in picked]
+
+    def _procedures(self, procedures: list[ProcedureView], instants: list[datetime]
+                    ) -> list[ProcedureView]:
+        """A procedure in force for each arrival, common ones more often; every
+        procedure at least once when there are enough arrivals."""
+        def in_force(day: date) -> list[ProcedureView]:
+            return [p for p in procedures if p.effective_from <= day
+                    and (p.abolished_on is None or p.abolished_on > day)]
+
+        chosen = []
+        for at in instants:
+            options = in_force(at.astimezone(self.zone).date())
+            if not options:
+                raise InvalidAction(f"no ward-level procedure is in force on {at:%d/%m/%Y}")
+            weights = [PROCEDURE_WEIGHTS.get(p.process_key, 1.0) for p in options]
+            chosen.append(self.rng.choices(options, weights)[0])
+        if len(instants) < len(procedures):
+            return chosen
+        counts = Counter(p.code for p in chosen)
+        for procedure in sorted(procedures, key=lambda p: p.code):
+            if counts[procedure.code]:
+                continue
+            spare = [i for i, p in enumerate(chosen) if counts[p.code] > 1
+                     and procedure in in_force(instants[i].astimezone(self.zone).date())]
+            if spare:
+                i = self.rng.choice(spare)
+                counts[chosen[i].code] -= 1
+                counts[procedure.code] += 1
+                chosen[i] = procedure
+        return chosen
+
+    def _arrive(self, at: datetime, arrival: _Arrival) -> None:
+        procedure = arrival.procedure
+        online = arrival.channel == "online"
+        documents = tuple(d.name for d in procedure.documents if d.required)
+        with self.sessions.begin() as session:
+            dossier = self.runtime.start(
+                session, procedure.code, unit=self.unit,
+                applicant=applicant(self.rng, self.ward_name, online),
+                channel=arrival.channel, at=at, documents=documents,
+                actor=None if online else self._user(self.unit, "reception"),
+                verification=arrival.verification)
+            case = _Case(dossier.id, dossier.code, self.unit, top=True,
+                         supplement=arrival.supplement, supplied=arrival.supplied,
+                         documents=tuple(d.name for d in procedure.documents))
+            self.cases[dossier.id] = case
+            self._collect(session, at)
+        self.counts["commands"] += 1
+        if arrival.withdraw_after is not None:
+            self._push(self.cal.add(at, arrival.withdraw_after), self._withdraw, case)
+
+    # -- steps --------------------------------------------------------------------------
+    def _collect(self, session: Session, at: datetime) -> None:
+        """Plan work for the steps the last command made ready, in whichever dossier
+        (a message may have started one at the police or BHXH)."""
+        events = session.execute(select(Event.id, Event.dossier_id, Event.kind)
+                                 .where(Event.id > self.event_mark)).all()
+        if not events:
+            return
+        self.event_mark = max(e.id for e in events)
+        touched = {e.dossier_id for e in events if e.kind == "task_ready"}
+        if not touched:
+            return
+        rows = session.execute(
+            select(TaskRecord.id, TaskRecord.dossier_id, TaskRecord.department,
+                   TaskRecord.process_id, TaskRecord.spec_id, TaskRecord.sla, Dossier.code,
+                   Dossier.unit, Dossier.definition_id, Dossier.appointment_at,
+                   Dossier.started_by_message_id)
+            .join(Dossier, Dossier.id == TaskRecord.dossier_id)
+            .where(TaskRecord.dossier_id.in_(touched), TaskRecord.status == "ready")).all()
+        for row in sorted(rows, key=lambda r: (r.code, r.process_id, r.spec_id, r.id)):
+            if row.id in self.known:
+                continue
+            self.known.add(row.id)
+            case = self.cases.get(row.dossier_id)
+            if case is None:
+                case = self.cases[row.dossier_id] = _Case(
+                    row.dossier_id, row.code, row.unit, top=row.started_by_message_id is None)
+            task = _Task(row.id, row.dossier_id, row.code, row.unit, row.department,
+                         row.definition_id, row.process_id, row.spec_id, row.sla)
+            self._plan(session, case, task, at, row.appointment_at)
+
+    def _plan(self, session: Session, case: _Case, task: _Task, at: datetime,
+              appointment: datetime | None) -> None:
+        """Schedule the step's completion (perhaps a claim before it), or the supplement
+        request if this is the dossier's first specialist step and it needs papers."""
+        rng = self.rng
+        cal = self._calendar(session, task.unit)
+        sla = self._sla(cal, task.sla, at)
+        user = self._user(task.unit, task.department)
+        if case.supplement and task.department != "reception":
+            case.supplement = False
+            self._push(cal.add(at, sla * rng.uniform(0.05, 0.3)), self._request, case, task)
+            return
+        late = rng.random() < LATE_STEPS
+        if late:
+            delay = sla * rng.uniform(1.1, 2.5)
+            case.late_pending += 1
+        else:
+            delay = sla * rng.triangular(0.1, 0.9, 0.35)
+            if appointment is not None:  # officers hurry when the appointment is near
+                left = cal.between(at, appointment)
+                delay = min(delay, left * rng.uniform(0.2, 0.5))
+            delay = max(delay, timedelta(minutes=rng.randint(2, 6)))
+        if rng.random() < CLAIM_FIRST:
+            self._push(cal.add(at, delay * rng.uniform(0.05, 0.4)), self._claim, task, user)
+        self._push(cal.add(at, delay), self._complete, case, task, user, late)
+
+    @staticmethod
+    def _sla(cal: WorkingCalendar, sla: str | None, at: datetime) -> timedelta:
+        if not sla:
+            return DEFAULT_SLA
+        if sla == "same_day":
+            return cal.between(at, cal.end_of_day(cal.next_working_instant(at))) \
+                or DEFAULT_SLA
+        return cal.parse_duration(sla)
+
+    def _claim(self, at: datetime, task: _Task, user: str) -> None:
+        with self.sessions.begin() as session:
+            row = session.get(TaskRecord, task.id)
+            dossier = session.get(Dossier, task.dossier_id)
+            if row is None or row.status != "ready" or row.claimed_by is not None \
+                    or dossier is None or dossier.status not in ("running", "resolved"):
+                return
+            self.runtime.claim(session, task.id, user=user, at=at)
+        self.counts["claimed"] += 1
+        self.counts["commands"] += 1
+
+    def _complete(self, at: datetime, case: _Case, task: _Task, user: str, late: bool
+                  ) -> None:
+        if late:
+            case.late_pending -= 1
+        with self.sessions.begin() as session:
+            row = session.get(TaskRecord, task.id)
+            dossier = session.get(Dossier, task.dossier_id)
+            if row is None or dossier is None or row.status != "ready":
+                return
+            if dossier.status == "waiting_supplement":
+                case.parked.append(task)  # taken up again when the papers come
+                return
+            if dossier.status not in ("running", "resolved"):
+                return
+            refuse = self.rng.random() < REFUSE_DECISION
+            context = FormContext(
+                at=at.astimezone(self.zone), applicant=dossier.applicant,
+                channel=dossier.channel, actor_name=self.names.get(user, user),
+                refuse=refuse, verification=dossier.verification, unit_codes=self.agencies)
+            data = fill_form(self.rng, self._fields(session, task), context)
+            done = self.runtime.complete(session, task.id, user=user, data=data, at=at)
+            if done.outcome == "late":
+                self.counts["late_steps"] += 1
+            self._collect(session, at)
+        self.counts["completed"] += 1
+        self.counts["commands"] += 1
+
+    def _fields(self, session: Session, task: _Task) -> tuple[FieldSpec, ...]:
+        key = (task.definition_id, task.process_id, task.spec_id)
+        fields = self.fields.get(key)
+        if fields is None:
+            fields = self.fields[key] = get_task(session, self.runtime.specs, task.id).fields
+        return fields
+
+    # -- the dossier's life around its steps ---------------------------------------------
+    def _request(self, at: datetime, case: _Case, task: _Task) -> None:
+        with self.sessions.begin() as session:
+            dossier = session.get_one(Dossier, case.id)
+            if dossier.status != "running":
+                return
+            optional = [d for d in case.documents if d not in dossier.documents]
+            items = [self.rng.choice(optional or list(case.documents) or ["Tờ khai"])]
+            request_supplement(session, self.runtime, case.code,
+                               user=self._user(task.unit, task.department), items=items,
+                               reason="Hồ sơ chưa đầy đủ giấy tờ theo quy định", at=at)
+        case.parked.append(task)
+        case.documents = tuple(items)
+        self.counts["supplements"] += 1
+        self.counts["commands"] += 1
+        if case.supplied:  # else the daily tick refuses it after 7 working days
+            wait = self.cal.daily * self.rng.uniform(1, 5)
+            self._push(self.cal.add(at, wait), self._supply, case)
+
+    def _supply(self, at: datetime, case: _Case) -> None:
+        with self.sessions.begin() as session:
+            dossier = session.get_one(Dossier, case.id)
+            if dossier.status != "waiting_supplement":
+                return
+            supply(session, self.runtime, case.code, user=self._user(case.unit, "reception"),
+                   documents=case.documents, at=at)
+            parked, case.parked = case.parked, []
+            for task in parked:
+                self._plan(session, case, task, at, dossier.appointment_at)
+        self.counts["supplied"] += 1
+        self.counts["commands"] += 1
+
+    def _withdraw(self, at: datetime, case: _Case) -> None:
+        with self.sessions.begin() as session:
+            dossier = session.get_one(Dossier, case.id)
+            if dossier.status not in ("running", "waiting_supplement"):
+                return  # already resolved or closed: nothing left to withdraw
+            withdraw(session, self.runtime, case.code, user=self._user(case.unit, "reception"),
+                     reason="Công dân đề nghị rút hồ sơ", at=at)
+        self.counts["withdrawn"] += 1
+        self.counts["commands"] += 1
+
+    def _tick(self, at: datetime) -> None:
+        """The daily run of `lienthong tick`: timers, expired supplements, at-risk flags;
+        some late dossiers then get an apology."""
+        with self.sessions.begin() as session:
+            result = tick(session, self.runtime, at)
+            self._collect(session, at)
+            flagged = session.execute(select(Dossier.id, Dossier.unit, Dossier.appointment_at)
+                                      .where(Dossier.code.in_(result.at_risk))).all() \
+                if result.at_risk else []
+            signers = {}
+            for row in sorted(flagged, key=lambda r: r.id):
+                case = self.cases.get(row.id)
+                late = case is not None and case.late_pending > 0 or (
+                    row.appointment_at is not None and row.appointment_at <= at)
+                leader = self._leader(session, row.unit)
+                if case is not None and late and leader and self.rng.random() < APOLOGY:
+                    signers[row.id] = leader
+        self.counts["commands"] += 1
+        for dossier_id, leader in signers.items():
+            self._push(at + timedelta(minutes=5), self._apologize, self.cases[dossier_id],
+                       leader)
+
+    def _leader(self, session: Session, unit: str) -> str | None:
+        if session.get(Unit, unit) is None:
+            return None
+        for code in ancestors(session, unit):
+            if code in self.leaders:
+                return self.leaders[code]
+        return None
+
+    def _apologize(self, at: datetime, case: _Case, leader: str) -> None:
+        with self.sessions.begin() as session:
+            dossier = session.get_one(Dossier, case.id)
+            if dossier.status not in ("running", "waiting_supplement"):
+                return
+            cal = self._calendar(session, dossier.unit)
+            base = max(dossier.appointment_at or at, at)
+            apologize(session, self.runtime, case.code, leader=leader,
+                      reason="Hồ sơ cần thêm thời gian xử lý, kiểm tra", at=at,
+                      new_appointment=cal.add(base, 2 * cal.daily))
+        self.counts["apologies"] += 1
+        self.counts["commands"] += 1
+
+    # -- the result -----------------------------------------------------------------------
+    def _result(self, start: date, end: date, first_id: int, dossiers: int, online: int,
+                elapsed: float) -> SimulationResult:
+        with self.sessions.begin() as session:
+            kinds: Mapping[str | None, int] = {
+                kind: count for kind, count in session.execute(
+                    select(Dossier.finish_kind, func.count())
+                    .where(Dossier.id > first_id).group_by(Dossier.finish_kind)).tuples()}
+            linked = session.scalar(select(func.count()).select_from(Dossier).where(
+                Dossier.id > first_id, Dossier.started_by_message_id.is_not(None))) or 0
+        c = self.counts
+        return SimulationResult(
+            unit=self.unit, start=start, end=end, dossiers=dossiers, online=online,
+            linked=linked, claimed=c["claimed"], completed=c["completed"],
+            late_steps=c["late_steps"], supplements=c["supplements"], supplied=c["supplied"],
+            refused=kinds.get("refused", 0), withdrawn=c["withdrawn"],
+            apologies=c["apologies"], resolved=kinds.get("resolved", 0),
+            in_progress=kinds.get(None, 0), commands=c["commands"], elapsed=round(elapsed, 2))
