@@ -160,7 +160,7 @@ class Dossier(Base):
     process_key: Mapped[str] = mapped_column(String(200), index=True)
     unit: Mapped[str] = mapped_column(String(64), index=True)
     channel: Mapped[str] = mapped_column(String(16))
-    status: Mapped[str] = mapped_column(String(16), index=True)
+    status: Mapped[str] = mapped_column(String(24), index=True)
     applicant: Mapped[dict[str, Any]]
     procedure_version_id: Mapped[int | None] = mapped_column(ForeignKey("procedure_version.id"))
     procedure_code: Mapped[str | None] = mapped_column(String(64), index=True)

@@ -31,6 +31,16 @@ def vn(text_: str) -> datetime:
     return datetime.fromisoformat(text_).replace(tzinfo=VN)
 
 
+def _admin(url: str, *statements: str) -> None:
+    engine = make_engine(url)
+    try:
+        with engine.begin() as conn:
+            for statement in statements:
+                conn.execute(text(statement))
+    finally:
+        engine.dispose()
+
+
 def _reset(engine: Engine) -> None:
     Base.metadata.drop_all(engine)
     with engine.begin() as conn:
@@ -41,19 +51,25 @@ def _reset(engine: Engine) -> None:
 def db_engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
               ) -> Iterator[Engine]:
     """A migrated database; PostgreSQL must be reachable when its URL is given."""
+    schema = None
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
     else:
         assert PG_URL is not None
-        url = PG_URL
+        # A schema of this run's own, so parallel runs on one server do not collide.
+        schema = f"lienthong_test_{os.getpid()}"
+        _admin(PG_URL, f"DROP SCHEMA IF EXISTS {schema} CASCADE", f"CREATE SCHEMA {schema}")
+        separator = "&" if "?" in PG_URL else "?"
+        url = f"{PG_URL}{separator}options=-csearch_path%3D{schema}"
     engine = make_engine(url)
     _reset(engine)
     upgrade(engine)
     with Session(engine) as session, session.begin():
         seed_departments(session)
     yield engine
-    _reset(engine)
     engine.dispose()
+    if schema is not None and PG_URL is not None:
+        _admin(PG_URL, f"DROP SCHEMA IF EXISTS {schema} CASCADE")
 
 
 @pytest.fixture

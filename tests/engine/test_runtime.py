@@ -74,16 +74,21 @@ def test_two_departments_across_a_weekend(session, runtime, shipped):
     runtime.claim(session, register.id, user="officer", at=vn("2026-03-09 08:30"))
     runtime.complete(session, register.id, user="officer", at=vn("2026-03-09 09:00"),
                      data={"decision": "approve", "register_number": "15/2026"})
+    sign = ready_task(session, code)
+    assert (sign.department, sign.due_at) == ("leadership", vn("2026-03-09 10:00"))
+    runtime.complete(session, sign.id, user="chairman", at=vn("2026-03-09 09:15"),
+                     data={"leader_decision": "approve"})
     give_back = ready_task(session, code)
     runtime.complete(session, give_back.id, user="clerk2", at=vn("2026-03-09 09:30"),
                      data={"returned_to": "Nguyễn Văn A"})
 
     view = show_dossier(session, code)
-    assert view.status == "completed"
+    assert view.status == "returned"  # the return step is the "returned" milestone
     assert view.outcome == "late"  # due Friday 17:00 (same day), returned Monday
     assert [(s.name, s.outcome) for s in view.steps] == [
         ("Tiếp nhận và kiểm tra hồ sơ", "on_time"),
         ("Ghi sổ hộ tịch, cấp giấy khai sinh", "late"),
+        ("Ký giấy khai sinh", "on_time"),
         ("Trả kết quả", "on_time"),
     ]
     slip = [(h.from_department, h.to_department, h.giver, h.receiver, h.handed_at,
@@ -92,7 +97,9 @@ def test_two_departments_across_a_weekend(session, runtime, shipped):
         (None, "reception", "clerk", "clerk", vn("2026-03-06 10:00"), vn("2026-03-06 11:00")),
         ("reception", "civil_status", "clerk", "officer", vn("2026-03-06 11:00"),
          vn("2026-03-09 08:30")),
-        ("civil_status", "reception", "officer", "clerk2", vn("2026-03-09 09:00"),
+        ("civil_status", "leadership", "officer", "chairman", vn("2026-03-09 09:00"),
+         vn("2026-03-09 09:15")),
+        ("leadership", "reception", "chairman", "clerk2", vn("2026-03-09 09:15"),
          vn("2026-03-09 09:30")),
     ]
     assert list_tasks(session) == []
@@ -176,11 +183,12 @@ def test_state_survives_reload_between_steps(session, clock, shipped):
     """Each step runs on a fresh runtime (no cached specs), as another process would."""
     code = Runtime(clock).start(session, "birth_registration", unit="PHUCLOI",
                                 at=vn("2026-03-06 10:00")).code
-    for data in (RECEIVE, {"decision": "approve"}, {"returned_to": "A"}):
+    for data in (RECEIVE, {"decision": "approve"}, {"leader_decision": "approve"},
+                 {"returned_to": "A"}):
         session.expire_all()
         Runtime(clock).complete(session, ready_task(session, code).id, user="u", data=data,
                                 at=vn("2026-03-06 11:00"))
-    assert show_dossier(session, code).status == "completed"
+    assert show_dossier(session, code).status == "returned"
 
 
 def test_events_log_each_step_without_citizen_data(session, runtime, shipped):

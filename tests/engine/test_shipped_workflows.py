@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from engine.calendar import WorkingCalendar
-from engine.definitions import build_specs, inspect_definition
+from engine.definitions import build_specs, check_references, inspect_definition
 from engine.reference import DEFAULT_DEPARTMENTS
 from engine.runtime import limit_parser
 from tests.conftest import WORKFLOWS
@@ -21,10 +21,22 @@ def test_there_are_shipped_workflows():
     assert SHIPPED
 
 
+def inspect(path: Path):
+    return inspect_definition(path.read_bytes(), source=path.name, departments=SPELLINGS,
+                              sla_parser=limit_parser(WorkingCalendar()))
+
+
 @pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.name)
 def test_shipped_workflow_is_valid(path: Path):
-    info = inspect_definition(path.read_bytes(), source=path.name, departments=SPELLINGS,
-                              sla_parser=limit_parser(WorkingCalendar()))
-    assert info.user_tasks and all(t.department and t.sla for t in info.user_tasks)
+    info = inspect(path)
+    # an agency's linked part may only call its core (its tasks are the core's)
+    assert info.user_tasks or info.called_elements
+    assert all(t.department and t.sla for t in info.user_tasks)
     assert info.properties.get("time_limit")
-    build_specs(path.read_bytes(), [], info.key)
+    others = [p.read_bytes() for p in SHIPPED if p != path]
+    build_specs(path.read_bytes(), others, info.key)  # called processes of other files
+
+
+def test_shipped_workflows_resolve_each_other():
+    infos = [inspect(path) for path in SHIPPED]
+    check_references(infos)

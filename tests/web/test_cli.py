@@ -46,12 +46,15 @@ def test_quick_start_across_a_weekend(cli):
     cli("claim", officer["id"], "--user", "officer", "--at", "2026-03-09T08:05")
     cli("complete", officer["id"], "--user", "officer", "--at", "2026-03-09T14:00",
         "--data", '{"decision": "approve", "register_number": "12/2026"}')
+    leader = as_json(cli("tasks", "--department", "leadership", "--json"))[0]
+    cli("complete", leader["id"], "--user", "chairman", "--at", "2026-03-09T14:30",
+        "--data", '{"leader_decision": "approve"}')
     back = as_json(cli("tasks", "--json"))[0]
     cli("complete", back["id"], "--user", "clerk", "--at", "2026-03-09T15:00",
         "--data", '{"returned_to": "Nguyễn Văn A"}')
 
     shown = cli("show", "PHUCLOI-260306-0001").output
-    assert "status completed" in shown and "completed 09/03/2026 15:00: on time" in shown
+    assert "status returned" in shown and "completed 09/03/2026 15:00: on time" in shown
     # PT2H from Friday 15:30: 1.5 h on Friday, 0.5 h on Monday
     assert ("Tiếp nhận và kiểm tra hồ sơ [reception] ready 06/03/2026 15:30, due 09/03/2026 "
             "08:30, completed 06/03/2026 16:00 by clerk: early (Trước hạn)") in shown
@@ -61,7 +64,7 @@ def test_quick_start_across_a_weekend(cli):
     assert ("reception -> civil_status: handed 06/03/2026 16:00 by clerk, received "
             "09/03/2026 08:05 by officer") in shown
     view = as_json(cli("show", "PHUCLOI-260306-0001", "--json"))
-    assert [s["outcome"] for s in view["steps"]] == ["early", "late", "on_time"]
+    assert [s["outcome"] for s in view["steps"]] == ["early", "late", "on_time", "on_time"]
 
 
 def test_errors_are_one_line_and_change_nothing(cli, tmp_path):

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 18:57:27.406687
+Create Date: 2026-11-26 19:04:07.532485
 """
 
 import sqlalchemy as sa
@@ -117,7 +117,7 @@ def upgrade() -> None:
     sa.Column('process_key', sa.String(length=200), nullable=False),
     sa.Column('unit', sa.String(length=64), nullable=False),
     sa.Column('channel', sa.String(length=16), nullable=False),
-    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('status', sa.String(length=24), nullable=False),
     sa.Column('applicant', sa.JSON(), nullable=False),
     sa.Column('procedure_version_id', sa.Integer(), nullable=True),
     sa.Column('procedure_code', sa.String(length=64), nullable=True),
