@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import select
@@ -17,9 +17,17 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine.errors import Conflict, InvalidAction, NotFound
-from engine.models import Apology, DefinitionVersion, Dossier, Pause, TaskRecord, User
+from engine.models import (
+    Apology,
+    DefinitionVersion,
+    Dossier,
+    Pause,
+    ProcedureVersion,
+    TaskRecord,
+    User,
+)
 from engine.queries import find_dossier
-from engine.runtime import Runtime, Step, finish, record_event
+from engine.runtime import Runtime, Step, deadline, finish, record_event
 from engine.units import ancestors
 
 SUPPLEMENT_PERIOD = "P7D"  # the citizen has 7 working days to supplement
@@ -105,6 +113,42 @@ def supply(session: Session, runtime: Runtime, code: str, *, user: str,
                  waited_hours=round(waited.total_seconds() / 3600, 2))
     session.flush()
     return dossier
+
+
+@_atomic
+def require_verification(session: Session, runtime: Runtime, code: str, *, user: str,
+                         reason: str, at: datetime | None = None) -> Dossier:
+    """The dossier turns out to need verification: the procedure's longer limit applies,
+    counted from the same start (plus any time spent waiting for the citizen)."""
+    now = runtime.now(at)
+    dossier = _open(session, code, ("running", "waiting_supplement"))
+    if dossier.verification:
+        raise InvalidAction(f"dossier {code} already counts with verification")
+    if not reason.strip():
+        raise InvalidAction("give the reason verification is needed")
+    limit = _verification_limit(session, dossier)
+    if limit is None:
+        raise InvalidAction(f"the procedure of dossier {code} has no verification time limit")
+    cal = runtime.calendar(session, dossier.unit)
+    waited = sum((cal.between(p.started_at, p.ended_at or now) for p in session.scalars(
+        select(Pause).where(Pause.dossier_id == dossier.id))), start=timedelta())
+    due = cal.add(deadline(cal, dossier.counting_from, limit), waited)
+    dossier.verification = True
+    if dossier.original_appointment_at == dossier.appointment_at:  # no apology moved it
+        dossier.appointment_at = due
+    dossier.original_appointment_at = due
+    record_event(session, dossier, now, "verification_required", user)
+    session.flush()
+    return dossier
+
+
+def _verification_limit(session: Session, dossier: Dossier) -> str | None:
+    if dossier.procedure_version_id is not None:
+        entry = session.get_one(ProcedureVersion, dossier.procedure_version_id)
+        return entry.verification_time_limit
+    version = session.get_one(DefinitionVersion, dossier.definition_id)
+    value = version.info.get("properties", {}).get("verification_time_limit")
+    return str(value) if value else None
 
 
 def _end(session: Session, runtime: Runtime, dossier: Dossier, kind: str, user: str | None,

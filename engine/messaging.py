@@ -142,6 +142,7 @@ def deliver(session: Session, runtime: Runtime, step: Step, pending_only: bool =
                 session, key, unit=str(payload.get("unit") or sender.unit),
                 applicant=payload.get("applicant") or sender.applicant,
                 channel=sender.channel, actor=message.sender, at=step.at, step=hop,
+                verification=bool(payload.get("verification", False)),
             )
             target.started_by_message_id = message.id
         wf, loaded, cal = runtime.load(session, target, step.at)

@@ -15,6 +15,7 @@ from engine.lifecycle import (
     late_list,
     refuse,
     request_supplement,
+    require_verification,
     supply,
     withdraw,
 )
@@ -205,3 +206,13 @@ def test_receipt_control_slip_and_logbook(session, simple):
                    vn("2026-03-02 00:00").date())
     assert [(r.number, r.code, r.transferred_at) for r in book.rows] == [
         (1, code, vn("2026-03-02 10:00"))]
+
+
+def test_verification_found_later_extends_the_appointment(session, simple):
+    dossier = start(simple, session)  # Monday 09:00, P3D -> Thursday 09:00
+    require_verification(session, simple, dossier.code, user="hotich.phucloi",
+                         reason="Cần xác minh nơi cư trú", at=vn("2026-03-03 09:00"))
+    view = show_dossier(session, dossier.code)
+    assert view.appointment_at == vn("2026-03-09 09:00")  # P5D from Monday 09:00
+    with pytest.raises(InvalidAction, match="already counts with verification"):
+        require_verification(session, simple, dossier.code, user="u", reason="x")

@@ -11,6 +11,7 @@ from engine.lifecycle import (
     late_list,
     refuse,
     request_supplement,
+    require_verification,
     stop,
     supply,
     withdraw,
@@ -91,6 +92,8 @@ def _lifecycle(name: str, action: object, help_text: str) -> None:
 
 
 _lifecycle("refuse", refuse, "Refuse a dossier with its reasons.")
+_lifecycle("require-verification", require_verification,
+           "The dossier needs verification: the procedure's longer time limit applies.")
 _lifecycle("withdraw", withdraw, "Record that the citizen withdrew the dossier.")
 _lifecycle("stop", stop, "Stop processing a dossier (notice of stopping).")
 
