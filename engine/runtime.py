@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any, Concatenate, ParamSpec, TypeVar
-from uuid import UUID
+from uuid import UUID, uuid4
 from zoneinfo import ZoneInfo
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
@@ -385,21 +385,26 @@ class Runtime:
         before_ids: set[str],
     ) -> None:
         ready = {str(t.id): t for t in wf.get_tasks(state=TaskState.READY, manual=True)}
-        for gone in before_ids - ready.keys():
-            row = session.get(TaskRecord, gone)
-            if row is not None and row.status == "ready":  # cancelled by an interrupting event
+        gone = before_ids - ready.keys()
+        if gone:  # cancelled by an interrupting event, or a step sent back
+            for row in session.scalars(select(TaskRecord).where(
+                    TaskRecord.dossier_id == dossier.id, TaskRecord.task_id.in_(gone),
+                    TaskRecord.status == "ready")):
+                if row.status != "ready":  # completed by this very command
+                    continue
                 row.status = "cancelled"
                 record_event(session, dossier, step.at, "task_cancelled", step.actor,
                              task=row.spec_id)
-        for task_id, task in ready.items():
-            if task_id in before_ids:
+        for spiff_id, task in ready.items():
+            if spiff_id in before_ids:
                 continue
+            task_id = str(uuid4())
             info = loaded.tasks.get((task.workflow.spec.name, task.task_spec.name))
             department = info.department if info and info.department else "unknown"
             sla = info.sla if info else None
             due = deadline(cal, step.at, sla) if sla else None
             journal.append(
-                session, TaskRecord, id=task_id, dossier_id=dossier.id,
+                session, TaskRecord, id=task_id, task_id=spiff_id, dossier_id=dossier.id,
                 spec_id=task.task_spec.name, process_id=task.workflow.spec.name,
                 name=(info.name if info else None) or task.task_spec.bpmn_name
                 or task.task_spec.name,
@@ -483,7 +488,7 @@ class Runtime:
             raise InvalidAction(f"task {task_id} is claimed by {row.claimed_by}")
         dossier: Dossier = found[1] if found else session.get_one(Dossier, row.dossier_id)
         wf, loaded, cal = self.load(session, dossier, now)
-        task = wf.get_task_from_id(UUID(task_id))
+        task = wf.get_task_from_id(UUID(row.task_id))
         if task is None or task.state != TaskState.READY:
             raise InvalidAction(f"task {task_id} is not ready in dossier {dossier.code}")
         info = loaded.tasks.get((row.process_id, row.spec_id))
@@ -527,6 +532,44 @@ class Runtime:
             with session.begin_nested():
                 deliver(session, self, step)
         return row
+
+    def send_back(self, session: Session, task_id: str, *, user: str, reason: str,
+                  at: datetime | None = None) -> TaskRecord:
+        """Send a ready task back to the step completed before it (to be done again),
+        with the reason; the returned record is the re-opened step."""
+        now = self.now(at)
+        row = self._open_task(session, task_id)
+        if row.claimed_by and row.claimed_by != user:
+            raise InvalidAction(f"task {task_id} is claimed by {row.claimed_by}")
+        if not reason.strip():
+            raise InvalidAction("give the reason the step is sent back")
+        dossier = session.get_one(Dossier, row.dossier_id)
+        if dossier.status not in ("running", "resolved"):
+            raise InvalidAction(f"dossier {dossier.code} is {dossier.status}")
+        previous = session.scalar(
+            select(TaskRecord).where(TaskRecord.dossier_id == dossier.id,
+                                     TaskRecord.status == "completed")
+            .order_by(TaskRecord.completed_at.desc(), TaskRecord.ready_at.desc()).limit(1))
+        if previous is None:
+            raise InvalidAction(f"task {task_id} is the first step: there is nothing to "
+                                "send it back to")
+        wf, loaded, cal = self.load(session, dossier, now)
+        step = Step(at=now, actor=user, from_department=row.department)
+
+        def reset(workflow: BpmnWorkflow) -> None:
+            workflow.reset_from_task_id(UUID(previous.task_id))
+
+        def note() -> None:
+            record_event(session, dossier, now, "sent_back", user, task=row.spec_id,
+                         to=previous.spec_id, reason=reason.strip())
+
+        self.advance(session, dossier, wf, loaded, cal, step, before=reset, after_run=note)
+        reopened = session.scalar(select(TaskRecord).where(
+            TaskRecord.dossier_id == dossier.id, TaskRecord.task_id == previous.task_id,
+            TaskRecord.status == "ready"))
+        if reopened is None:
+            raise InvalidAction(f"step {previous.name} could not be re-opened")
+        return reopened
 
     @staticmethod
     def _receive(row: TaskRecord, user: str, at: datetime) -> None:

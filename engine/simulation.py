@@ -13,18 +13,17 @@ from __future__ import annotations
 import heapq
 import random
 import time as wall
-from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from engine.calendar import WorkingCalendar
-from engine.catalog import ProcedureView, list_catalog
+from engine.catalog import list_catalog
 from engine.clock import FixedClock
 from engine.definitions import FieldSpec
 from engine.demo import DEMO_USERS
@@ -33,32 +32,38 @@ from engine.lifecycle import apologize, request_supplement, supply, withdraw
 from engine.models import Dossier, Event, TaskRecord, Unit, User
 from engine.queries import get_task
 from engine.runtime import Runtime
-from engine.simulation_data import FormContext, applicant, fill_form
+from engine.simulation_data import (
+    Arrival,
+    FormContext,
+    Rates,
+    applicant,
+    fill_form,
+    plan_arrivals,
+)
 from engine.timers import tick
 from engine.units import ancestors, get_unit
 
 FALLBACK_USER = "mo.phong"  # who works a step when no user of its unit and department exists
 DEFAULT_SLA = timedelta(hours=4)  # for steps whose diagram gives no SLA
 
-# Shares; the docs (docs/simulation.md) describe what each one drives.
-LATE_STEPS = 0.065  # steps taking 110-250 % of their SLA
-CLAIM_FIRST = 0.35  # steps claimed some time before they are completed
-REFUSE_DECISION = 0.02  # decisions offering "refuse" that take it
-SUPPLEMENT = 0.04  # dossiers asked for missing papers at their first specialist step
-SUPPLIED = 0.85  # of those, the citizen brings them within 1-5 working days
-WITHDRAWN = 0.005  # dossiers the citizen withdraws
-APOLOGY = 0.30  # late dossiers flagged at risk that get a leader-signed apology
-VERIFICATION = 0.08  # dossiers of procedures with a verification limit that need it
-POST = 0.06  # paper dossiers sent by post rather than brought to the desk
 
-# Relative frequency of the ward's procedures by process key (others: 1).
-PROCEDURE_WEIGHTS = {"certified_copy": 12.0, "birth_registration": 1.5,
-                     "birth_residence_health_card": 1.2, "marriage_registration": 0.8}
-# Office arrivals: by weekday (0 = Monday), then morning versus afternoon.
-DAY_WEIGHTS = (1.35, 1.1, 1.0, 1.0, 0.9, 0.8, 0.8)
-# Online filings by local hour, 0-23: day-time mostly, some at night.
-HOUR_WEIGHTS = (0.15, 0.1, 0.1, 0.1, 0.1, 0.15, 0.4, 0.8, 1.2, 1.2, 1.2, 1.1, 0.8, 0.9,
-                1.1, 1.1, 1.0, 0.9, 0.8, 0.9, 0.9, 0.7, 0.5, 0.3)
+# Ready steps of the dossiers that got a `task_ready` event after :mark (Core: run often).
+_NEW_READY = (
+    select(Event.id.label("event_id"), TaskRecord.id, TaskRecord.dossier_id,
+           TaskRecord.department, TaskRecord.process_id, TaskRecord.spec_id, TaskRecord.sla,
+           Dossier.code, Dossier.unit, Dossier.definition_id, Dossier.appointment_at,
+           Dossier.started_by_message_id)
+    .select_from(Event)
+    .join(TaskRecord, TaskRecord.dossier_id == Event.dossier_id)
+    .join(Dossier, Dossier.id == TaskRecord.dossier_id)
+    .where(Event.id > bindparam("mark"), Event.kind == "task_ready",
+           TaskRecord.status == "ready"))
+# A step's state and its dossier's, checked before acting on it.
+_STEP_STATE = (
+    select(TaskRecord.status, TaskRecord.claimed_by, Dossier.status.label("dossier_status"),
+           Dossier.applicant, Dossier.channel, Dossier.verification)
+    .join(Dossier, Dossier.id == TaskRecord.dossier_id)
+    .where(TaskRecord.id == bindparam("task")))
 
 
 @dataclass(frozen=True)
@@ -115,41 +120,39 @@ class _Case:
     late_pending: int = 0  # late completions planned but not yet made
 
 
-@dataclass(frozen=True)
-class _Arrival:
-    at: datetime
-    channel: str
-    procedure: ProcedureView
-    verification: bool
-    supplement: bool
-    supplied: bool
-    withdraw_after: timedelta | None
-
-
 def simulate(sessions: sessionmaker[Any], template: Runtime, *, unit: str, start: date,
-             end: date, dossiers: int, online: int, seed: int = 1) -> SimulationResult:
+             end: date, dossiers: int, online: int, seed: int = 1,
+             rates: Rates | None = None, progress: Callable[[date, int], None] | None = None
+             ) -> SimulationResult:
     """Simulate `dossiers` citizens' dossiers (`online` of them filed online) at `unit`
     from `start` to `end` (local dates, included), with the same office hours, time zone
     and code format as `template`, on a simulated clock.
 
     Procedures are the catalog's ward-level entries in force; users are the units'
-    staff in the database (or the demo users' names). Commits one transaction per
-    command. Dossiers still open at the end of `end` stay in progress. The same seed
-    on the same database content gives the same dossiers and figures.
-    Raises InvalidAction for impossible parameters or an empty catalog.
+    staff in the database (or the demo users' names). `rates` says how often steps
+    are late, dossiers refused, supplemented, withdrawn ... (default: `Rates()`).
+    Commits one transaction per command. Dossiers still open at the end of `end` stay
+    in progress. The same seed on the same database content gives the same dossiers
+    and figures.
+    `progress(day, filed)` is called after each simulated working day, with the
+    number of dossiers filed so far. Raises InvalidAction for impossible parameters
+    or an empty catalog, NotFound for an unknown unit.
     """
     if start > end:
         raise InvalidAction(f"the period starts ({start:%d/%m/%Y}) after it ends "
                             f"({end:%d/%m/%Y})")
     if dossiers < 0 or not 0 <= online <= dossiers:
         raise InvalidAction("give at least 0 dossiers, and at most that many online")
-    return _Simulation(sessions, template, unit, seed).run(start, end, dossiers, online)
+    simulation = _Simulation(sessions, template, unit, seed, rates or Rates())
+    simulation.progress = progress
+    return simulation.run(start, end, dossiers, online)
 
 
 class _Simulation:
     def __init__(self, sessions: sessionmaker[Any], template: Runtime, unit: str,
-                 seed: int) -> None:
+                 seed: int, rates: Rates) -> None:
         self.sessions = sessions
+        self.rates = rates
         self.clock = FixedClock(datetime(2000, 1, 1, tzinfo=ZoneInfo(template.hours.tz)))
         self.runtime = Runtime(self.clock, hours=template.hours, specs=template.specs,
                                script_time_limit=template.script_time_limit,
@@ -166,6 +169,8 @@ class _Simulation:
         self.counts = dict.fromkeys(("claimed", "completed", "late_steps", "supplements",
                                      "supplied", "withdrawn", "apologies", "commands"), 0)
         self.event_mark = 0
+        self.filed = 0
+        self.progress: Callable[[date, int], None] | None = None
 
     # -- setting up ---------------------------------------------------------------------
     def run(self, start: date, end: date, dossiers: int, online: int) -> SimulationResult:
@@ -180,7 +185,8 @@ class _Simulation:
             self.event_mark = session.scalar(select(func.max(Event.id))) or 0
             first_id = session.scalar(select(func.max(Dossier.id))) or 0
         self.horizon = datetime.combine(end + timedelta(days=1), time(0), tzinfo=self.zone)
-        arrivals = self._plan_arrivals(start, end, dossiers, online, procedures)
+        arrivals = plan_arrivals(self.rng, self.cal, procedures, self.rates, start=start,
+                                 end=end, dossiers=dossiers, online=online)
         for arrival in arrivals:
             self._push(arrival.at, self._arrive, arrival)
         closing = self.runtime.hours.periods[-1][1]
@@ -247,97 +253,7 @@ class _Simulation:
         heapq.heappush(self.heap, (at, self.seq, action, args))
 
     # -- arrivals -----------------------------------------------------------------------
-    def _plan_arrivals(self, start: date, end: date, dossiers: int, online: int,
-                       procedures: list[ProcedureView]) -> list[_Arrival]:
-        rng, cal = self.rng, self.cal
-        days = [start + timedelta(days=i) for i in range((end - start).days + 1)]
-        working = [d for d in days if cal.is_working_day(d)]
-        if dossiers - online and not working:
-            raise InvalidAction(f"no working day from {start:%d/%m/%Y} to {end:%d/%m/%Y} "
-                                "for dossiers filed at the desk")
-        if dossiers and not procedures:
-            raise InvalidAction("the catalog has no ward-level procedure: deploy the "
-                                "procedures first (lienthong deploy workflows)")
-        instants = [(at, "post" if rng.random() < POST else "in_person")
-                    for at in self._office_instants(working, dossiers - online)]
-        instants += [(at, "online") for at in self._online_instants(days, online)]
-        instants.sort(key=lambda pair: pair[0])
-        chosen = self._procedures(procedures, [at for at, _ in instants])
-        arrivals = []
-        for (at, channel), procedure in zip(instants, chosen, strict=True):
-            verification = procedure.verification_time_limit is not None \
-                and rng.random() < VERIFICATION
-            supplement = rng.random() < SUPPLEMENT
-            supplied = rng.random() < SUPPLIED
-            withdraw_after = timedelta(minutes=rng.randint(10, 240)) \
-                if rng.random() < WITHDRAWN else None
-            arrivals.append(_Arrival(at, channel, procedure, verification, supplement,
-                                     supplied, withdraw_after))
-        return arrivals
-
-    def _office_instants(self, working: list[date], count: int) -> list[datetime]:
-        """Instants in office hours: busier on Monday mornings, quieter on Friday
-        afternoons, in half-hour slots."""
-        slots: list[tuple[datetime, int]] = []
-        weights: list[float] = []
-        periods = self.runtime.hours.periods
-        for day in working:
-            for index, (opening, closing) in enumerate(periods):
-                weight = DAY_WEIGHTS[day.weekday()] * (1.25 if index == 0 else 0.8)
-                if day.weekday() == 0 and index == 0:
-                    weight *= 1.2
-                if day.weekday() == 4 and index > 0:
-                    weight *= 0.6
-                at = datetime.combine(day, opening, tzinfo=self.zone)
-                stop = datetime.combine(day, closing, tzinfo=self.zone)
-                while at < stop:
-                    length = int(min(timedelta(minutes=30), stop - at).total_seconds())
-                    slots.append((at, length))
-                    weights.append(weight)
-                    at += timedelta(minutes=30)
-        picked = self.rng.choices(slots, weights, k=count) if count else []
-        return [at + timedelta(seconds=self.rng.randrange(length)) for at, length in picked]
-
-    def _online_instants(self, days: list[date], count: int) -> list[datetime]:
-        """Instants at any hour of any day, working days and day-time more often."""
-        hours = [(day, hour) for day in days for hour in range(24)]
-        weights = [HOUR_WEIGHTS[hour] * (1.0 if self.cal.is_working_day(day) else 0.45)
-                   for day, hour in hours]
-        picked = self.rng.choices(hours, weights, k=count) if count else []
-        return [datetime.combine(day, time(hour), tzinfo=self.zone)
-                + timedelta(seconds=self.rng.randrange(3600)) for day, hour in picked]
-
-    def _procedures(self, procedures: list[ProcedureView], instants: list[datetime]
-                    ) -> list[ProcedureView]:
-        """A procedure in force for each arrival, common ones more often; every
-        procedure at least once when there are enough arrivals."""
-        def in_force(day: date) -> list[ProcedureView]:
-            return [p for p in procedures if p.effective_from <= day
-                    and (p.abolished_on is None or p.abolished_on > day)]
-
-        chosen = []
-        for at in instants:
-            options = in_force(at.astimezone(self.zone).date())
-            if not options:
-                raise InvalidAction(f"no ward-level procedure is in force on {at:%d/%m/%Y}")
-            weights = [PROCEDURE_WEIGHTS.get(p.process_key, 1.0) for p in options]
-            chosen.append(self.rng.choices(options, weights)[0])
-        if len(instants) < len(procedures):
-            return chosen
-        counts = Counter(p.code for p in chosen)
-        for procedure in sorted(procedures, key=lambda p: p.code):
-            if counts[procedure.code]:
-                continue
-            spare = [i for i, p in enumerate(chosen) if counts[p.code] > 1
-                     and procedure in in_force(instants[i].astimezone(self.zone).date())]
-            if spare:
-                i = self.rng.choice(spare)
-                counts[chosen[i].code] -= 1
-                counts[procedure.code] += 1
-                chosen[i] = procedure
-        return chosen
-
-    def _arrive(self, at: datetime, arrival: _Arrival) -> None:
+    def _arrive(self, at: datetime, arrival: Arrival) -> None:
         procedure = arrival.procedure
         online = arrival.channel == "online"
         documents = tuple(d.name for d in procedure.documents if d.required)
@@ -353,6 +269,7 @@ class _Simulation:
                          documents=tuple(d.name for d in procedure.documents))
             self.cases[dossier.id] = case
             self._collect(session, at)
+        self.filed += 1
         self.counts["commands"] += 1
         if arrival.withdraw_after is not None:
             self._push(self.cal.add(at, arrival.withdraw_after), self._withdraw, case)
@@ -360,22 +277,12 @@ class _Simulation:
     # -- steps --------------------------------------------------------------------------
     def _collect(self, session: Session, at: datetime) -> None:
         """Plan work for the steps the last command made ready, in whichever dossier
-        (a message may have started one at the police or BHXH)."""
-        events = session.execute(select(Event.id, Event.dossier_id, Event.kind)
-                                 .where(Event.id > self.event_mark)).all()
-        if not events:
+        (a message may have started one at the police or BHXH): those of the dossiers
+        with a `task_ready` event newer than the last one seen. One query."""
+        rows = session.connection().execute(_NEW_READY, {"mark": self.event_mark}).all()
+        if not rows:
             return
-        self.event_mark = max(e.id for e in events)
-        touched = {e.dossier_id for e in events if e.kind == "task_ready"}
-        if not touched:
-            return
-        rows = session.execute(
-            select(TaskRecord.id, TaskRecord.dossier_id, TaskRecord.department,
-                   TaskRecord.process_id, TaskRecord.spec_id, TaskRecord.sla, Dossier.code,
-                   Dossier.unit, Dossier.definition_id, Dossier.appointment_at,
-                   Dossier.started_by_message_id)
-            .join(Dossier, Dossier.id == TaskRecord.dossier_id)
-            .where(TaskRecord.dossier_id.in_(touched), TaskRecord.status == "ready")).all()
+        self.event_mark = max(r.event_id for r in rows)
         for row in sorted(rows, key=lambda r: (r.code, r.process_id, r.spec_id, r.id)):
             if row.id in self.known:
                 continue
@@ -400,7 +307,7 @@ class _Simulation:
             case.supplement = False
             self._push(cal.add(at, sla * rng.uniform(0.05, 0.3)), self._request, case, task)
             return
-        late = rng.random() < LATE_STEPS
+        late = rng.random() < self.rates.late_steps
         if late:
             delay = sla * rng.uniform(1.1, 2.5)
             case.late_pending += 1
@@ -410,7 +317,7 @@ class _Simulation:
                 left = cal.between(at, appointment)
                 delay = min(delay, left * rng.uniform(0.2, 0.5))
             delay = max(delay, timedelta(minutes=rng.randint(2, 6)))
-        if rng.random() < CLAIM_FIRST:
+        if rng.random() < self.rates.claim_first:
             self._push(cal.add(at, delay * rng.uniform(0.05, 0.4)), self._claim, task, user)
         self._push(cal.add(at, delay), self._complete, case, task, user, late)
 
@@ -425,10 +332,9 @@ class _Simulation:
 
     def _claim(self, at: datetime, task: _Task, user: str) -> None:
         with self.sessions.begin() as session:
-            row = session.get(TaskRecord, task.id)
-            dossier = session.get(Dossier, task.dossier_id)
-            if row is None or row.status != "ready" or row.claimed_by is not None \
-                    or dossier is None or dossier.status not in ("running", "resolved"):
+            state = session.connection().execute(_STEP_STATE, {"task": task.id}).first()
+            if state is None or state.status != "ready" or state.claimed_by is not None \
+                    or state.dossier_status not in ("running", "resolved"):
                 return
             self.runtime.claim(session, task.id, user=user, at=at)
         self.counts["claimed"] += 1
@@ -439,20 +345,19 @@ class _Simulation:
         if late:
             case.late_pending -= 1
         with self.sessions.begin() as session:
-            row = session.get(TaskRecord, task.id)
-            dossier = session.get(Dossier, task.dossier_id)
-            if row is None or dossier is None or row.status != "ready":
+            state = session.connection().execute(_STEP_STATE, {"task": task.id}).first()
+            if state is None or state.status != "ready":
                 return
-            if dossier.status == "waiting_supplement":
+            if state.dossier_status == "waiting_supplement":
                 case.parked.append(task)  # taken up again when the papers come
                 return
-            if dossier.status not in ("running", "resolved"):
+            if state.dossier_status not in ("running", "resolved"):
                 return
-            refuse = self.rng.random() < REFUSE_DECISION
+            refuse = self.rng.random() < self.rates.refuse
             context = FormContext(
-                at=at.astimezone(self.zone), applicant=dossier.applicant,
-                channel=dossier.channel, actor_name=self.names.get(user, user),
-                refuse=refuse, verification=dossier.verification, unit_codes=self.agencies)
+                at=at.astimezone(self.zone), applicant=state.applicant,
+                channel=state.channel, actor_name=self.names.get(user, user),
+                refuse=refuse, verification=state.verification, unit_codes=self.agencies)
             data = fill_form(self.rng, self._fields(session, task), context)
             done = self.runtime.complete(session, task.id, user=user, data=data, at=at)
             if done.outcome == "late":
@@ -525,9 +430,11 @@ class _Simulation:
                 late = case is not None and case.late_pending > 0 or (
                     row.appointment_at is not None and row.appointment_at <= at)
                 leader = self._leader(session, row.unit)
-                if case is not None and late and leader and self.rng.random() < APOLOGY:
+                if case is not None and late and leader and self.rng.random() < self.rates.apology:
                     signers[row.id] = leader
         self.counts["commands"] += 1
+        if self.progress is not None:
+            self.progress(at.astimezone(self.zone).date(), self.filed)
         for dossier_id, leader in signers.items():
             self._push(at + timedelta(minutes=5), self._apologize, self.cases[dossier_id],
                        leader)
@@ -558,9 +465,9 @@ class _Simulation:
                 elapsed: float) -> SimulationResult:
         with self.sessions.begin() as session:
             kinds: Mapping[str | None, int] = {
-                kind: count for kind, count in session.execute(
-                    select(Dossier.finish_kind, func.count())
-                    .where(Dossier.id > first_id).group_by(Dossier.finish_kind)).tuples()}
+                row.finish_kind: row.count for row in session.execute(
+                    select(Dossier.finish_kind, func.count().label("count"))
+                    .where(Dossier.id > first_id).group_by(Dossier.finish_kind))}
             linked = session.scalar(select(func.count()).select_from(Dossier).where(
                 Dossier.id > first_id, Dossier.started_by_message_id.is_not(None))) or 0
         c = self.counts

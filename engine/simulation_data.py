@@ -1,4 +1,5 @@
-"""Made-up citizens and form values for the simulation (engine/simulation.py).
+"""What the simulation (engine/simulation.py) makes up: when dossiers arrive and of which
+procedure, who files them, and what officers type into forms.
 
 Small built-in lists of Vietnamese names, streets and agencies; every value is drawn
 from the simulation's seeded random generator, so a seed gives the same data.
@@ -8,13 +9,156 @@ Nothing here touches the database.
 from __future__ import annotations
 
 import random
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from engine.calendar import WorkingCalendar
+from engine.catalog import ProcedureView
 from engine.definitions import FieldSpec
+from engine.errors import InvalidAction
 
+
+@dataclass(frozen=True)
+class Rates:
+    """How often things happen; docs/simulation.md describes each. Shares are 0..1."""
+
+    late_steps: float = 0.065  # steps taking 110-250 % of their SLA
+    claim_first: float = 0.3  # steps claimed some time before they are completed
+    refuse: float = 0.02  # decisions offering "refuse" that take it
+    supplement: float = 0.04  # dossiers asked for papers at their first specialist step
+    supplied: float = 0.85  # of those, the citizen brings them within 1-5 working days
+    withdrawn: float = 0.005  # dossiers the citizen withdraws within hours of filing
+    apology: float = 0.3  # late dossiers flagged at risk that get a leader-signed apology
+    verification: float = 0.08  # dossiers needing verification, where a procedure has a
+    # verification time limit
+    post: float = 0.06  # paper dossiers sent by post rather than brought to the desk
+
+
+# Relative frequency of the ward's procedures by process key (others: 1).
+PROCEDURE_WEIGHTS = {"certified_copy": 12.0, "birth_registration": 1.5,
+                     "birth_residence_health_card": 1.2, "marriage_registration": 0.8}
+# Office arrivals: by weekday (0 = Monday), then morning versus afternoon.
+DAY_WEIGHTS = (1.35, 1.1, 1.0, 1.0, 0.9, 0.8, 0.8)
+# Online filings by local hour, 0-23: day-time mostly, some at night.
+HOUR_WEIGHTS = (0.15, 0.1, 0.1, 0.1, 0.1, 0.15, 0.4, 0.8, 1.2, 1.2, 1.2, 1.1, 0.8, 0.9,
+                1.1, 1.1, 1.0, 0.9, 0.8, 0.9, 0.9, 0.7, 0.5, 0.3)
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """A dossier a citizen will file, decided before the simulation runs."""
+
+    at: datetime
+    channel: str
+    procedure: ProcedureView
+    verification: bool
+    supplement: bool  # asked for papers at its first specialist step
+    supplied: bool  # the citizen then brings them
+    withdraw_after: timedelta | None  # working time after filing, if withdrawn
+
+
+def plan_arrivals(rng: random.Random, cal: WorkingCalendar, procedures: Sequence[ProcedureView],
+                  rates: Rates, *, start: date, end: date, dossiers: int, online: int
+                  ) -> list[Arrival]:
+    """`dossiers` arrivals from `start` to `end` (local dates), `online` of them online at
+    any hour, the others at the desk (or by post) in office hours; in time order."""
+    days = [start + timedelta(days=i) for i in range((end - start).days + 1)]
+    working = [d for d in days if cal.is_working_day(d)]
+    if dossiers - online and not working:
+        raise InvalidAction(f"no working day from {start:%d/%m/%Y} to {end:%d/%m/%Y} "
+                            "for dossiers filed at the desk")
+    if dossiers and not procedures:
+        raise InvalidAction("the catalog has no ward-level procedure: deploy the "
+                            "procedures first (lienthong deploy workflows)")
+    instants = [(at, "post" if rng.random() < rates.post else "in_person")
+                for at in _office_instants(rng, cal, working, dossiers - online)]
+    instants += [(at, "online") for at in _online_instants(rng, cal, days, online)]
+    instants.sort(key=lambda pair: pair[0])
+    chosen = _procedures(rng, cal, procedures, [at for at, _ in instants])
+    arrivals = []
+    for (at, channel), procedure in zip(instants, chosen, strict=True):
+        verification = procedure.verification_time_limit is not None \
+            and rng.random() < rates.verification
+        supplement = rng.random() < rates.supplement
+        supplied = rng.random() < rates.supplied
+        withdraw_after = timedelta(minutes=rng.randint(10, 240)) \
+            if rng.random() < rates.withdrawn else None
+        arrivals.append(Arrival(at, channel, procedure, verification, supplement, supplied,
+                                withdraw_after))
+    return arrivals
+
+
+def _office_instants(rng: random.Random, cal: WorkingCalendar, working: list[date],
+                     count: int) -> list[datetime]:
+    """Instants in office hours, in half-hour slots: busier on Monday mornings and in
+    mornings generally, quieter on Friday afternoons."""
+    slots: list[tuple[datetime, int]] = []
+    weights: list[float] = []
+    for day in working:
+        for index, (opening, closing) in enumerate(cal.hours.periods):
+            weight = DAY_WEIGHTS[day.weekday()] * (1.25 if index == 0 else 0.8)
+            if day.weekday() == 0 and index == 0:
+                weight *= 1.2
+            if day.weekday() == 4 and index > 0:
+                weight *= 0.6
+            at = datetime.combine(day, opening, tzinfo=cal.zone)
+            stop = datetime.combine(day, closing, tzinfo=cal.zone)
+            while at < stop:
+                slots.append((at, int(min(timedelta(minutes=30), stop - at).total_seconds())))
+                weights.append(weight)
+                at += timedelta(minutes=30)
+    picked = rng.choices(slots, weights, k=count) if count else []
+    return [at + timedelta(seconds=rng.randrange(length)) for at, length in picked]
+
+
+def _online_instants(rng: random.Random, cal: WorkingCalendar, days: list[date], count: int
+                     ) -> list[datetime]:
+    """Instants at any hour of any day; working days and day-time more often."""
+    hours = [(day, hour) for day in days for hour in range(24)]
+    weights = [HOUR_WEIGHTS[hour] * (1.0 if cal.is_working_day(day) else 0.45)
+               for day, hour in hours]
+    picked = rng.choices(hours, weights, k=count) if count else []
+    return [datetime.combine(day, time(hour), tzinfo=cal.zone)
+            + timedelta(seconds=rng.randrange(3600)) for day, hour in picked]
+
+
+def _procedures(rng: random.Random, cal: WorkingCalendar, procedures: Sequence[ProcedureView],
+                instants: list[datetime]) -> list[ProcedureView]:
+    """A procedure in force for each arrival, common ones more often; every procedure
+    at least once when there are enough arrivals."""
+
+    def in_force(at: datetime) -> list[ProcedureView]:
+        day = at.astimezone(cal.zone).date()
+        return [p for p in procedures if p.effective_from <= day
+                and (p.abolished_on is None or p.abolished_on > day)]
+
+    chosen = []
+    for at in instants:
+        options = in_force(at)
+        if not options:
+            raise InvalidAction(f"no ward-level procedure is in force on {at:%d/%m/%Y}")
+        weights = [PROCEDURE_WEIGHTS.get(p.process_key, 1.0) for p in options]
+        chosen.append(rng.choices(options, weights)[0])
+    if len(instants) < len(procedures):
+        return chosen
+    counts = Counter(p.code for p in chosen)
+    for procedure in sorted(procedures, key=lambda p: p.code):
+        if counts[procedure.code]:
+            continue
+        spare = [i for i, p in enumerate(chosen)
+                 if counts[p.code] > 1 and procedure in in_force(instants[i])]
+        if spare:
+            i = rng.choice(spare)
+            counts[chosen[i].code] -= 1
+            counts[procedure.code] += 1
+            chosen[i] = procedure
+    return chosen
+
+
+# -- citizens and forms ---------------------------------------------------------------
 FAMILY = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ",
           "Ngô", "Dương", "Lý", "Phan", "Đinh", "Trịnh", "Mai", "Cao", "Lương")
 FAMILY_WEIGHTS = (38, 11, 9, 7, 5, 4, 3, 2, 2, 2, 1.5, 1.3, 1, 0.5, 4.5, 0.8, 0.6, 0.5, 0.5,

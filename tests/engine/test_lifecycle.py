@@ -216,3 +216,31 @@ def test_verification_found_later_extends_the_appointment(session, simple):
     assert view.appointment_at == vn("2026-03-09 09:00")  # P5D from Monday 09:00
     with pytest.raises(InvalidAction, match="already counts with verification"):
         require_verification(session, simple, dossier.code, user="u", reason="x")
+
+
+def test_a_step_sent_back_is_done_again(session, simple):
+    code = start(simple, session).code
+    first = work(simple, session, code, "2026-03-02 10:00", user="tiepnhan.phucloi")
+    examine = list_tasks(session)[0]
+    with pytest.raises(InvalidAction, match="give the reason"):
+        simple.send_back(session, examine.id, user="hotich.phucloi", reason=" ")
+    reopened = simple.send_back(session, examine.id, user="hotich.phucloi",
+                                reason="Thiếu chữ ký người khai", at=vn("2026-03-02 11:00"))
+    assert (reopened.spec_id, reopened.department, reopened.status) == (
+        first.spec_id, "reception", "ready")
+    assert reopened.id != first.id and reopened.ready_at == vn("2026-03-02 11:00")
+    view = show_dossier(session, code)
+    assert [(s.spec_id, s.status) for s in view.steps] == [
+        ("receive", "completed"), ("examine", "cancelled"), ("receive", "ready")]
+    assert view.handovers[-1].from_department == "civil_status"
+    sent = next(e for e in view.events if e.kind == "sent_back")
+    assert (sent.actor, sent.detail["reason"]) == ("hotich.phucloi", "Thiếu chữ ký người khai")
+    work(simple, session, code, "2026-03-02 13:00")
+    assert list_tasks(session)[0].spec_id == "examine"
+
+
+def test_the_first_step_cannot_be_sent_back(session, simple):
+    code = start(simple, session).code
+    with pytest.raises(InvalidAction, match="first step"):
+        simple.send_back(session, list_tasks(session)[0].id, user="u", reason="x")
+    assert show_dossier(session, code).steps[0].status == "ready"

@@ -188,6 +188,22 @@ def _task_command(name: str, help_text: str) -> Any:
     return command
 
 
+@main.command("send-back")
+@click.argument("task")
+@click.option("--user", required=True, help="Who sends it back.")
+@click.option("--reason", required=True, help="Why the previous step must be done again.")
+@at_option
+@pass_ctx
+def send_back_cmd(ctx: Context, task: str, user: str, reason: str, at_text: str | None) -> None:
+    """Send a ready task back to the step before it, which is re-opened."""
+    at = parse_instant(at_text, "--at", ctx.settings["TIMEZONE"])
+    with ctx.services.transaction() as session:
+        task_id = resolve_task_id(session, task)
+        row = ctx.services.runtime.send_back(session, task_id, user=user, reason=reason, at=at)
+        result = f"step {row.name} re-opened as task {row.id} [{row.department}]"
+    click.echo(result)
+
+
 _task_command("claim", "Claim a ready task (unique id prefix accepted).")
 _task_command("unclaim", "Give a claimed task back to the department's queue.")
 

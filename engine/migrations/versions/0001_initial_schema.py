@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 19:04:07.532485
+Create Date: 2026-11-26 19:09:58.688823
 """
 
 import sqlalchemy as sa
@@ -267,6 +267,7 @@ def upgrade() -> None:
 
     op.create_table('task_record',
     sa.Column('id', sa.String(length=36), nullable=False),
+    sa.Column('task_id', sa.String(length=36), nullable=False),
     sa.Column('dossier_id', sa.Integer(), nullable=False),
     sa.Column('spec_id', sa.String(length=200), nullable=False),
     sa.Column('process_id', sa.String(length=200), nullable=False),
@@ -290,11 +291,13 @@ def upgrade() -> None:
     with op.batch_alter_table('task_record', schema=None) as batch_op:
         batch_op.create_index('ix_task_record_department_status', ['department', 'status'], unique=False)
         batch_op.create_index(batch_op.f('ix_task_record_dossier_id'), ['dossier_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_task_record_task_id'), ['task_id'], unique=False)
 
 
 
 def downgrade() -> None:
     with op.batch_alter_table('task_record', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_task_record_task_id'))
         batch_op.drop_index(batch_op.f('ix_task_record_dossier_id'))
         batch_op.drop_index('ix_task_record_department_status')
 

@@ -1,0 +1,183 @@
+"""`lienthong simulate` and `lienthong demo`: months of a ward's work, simulated through
+the engine, so a newcomer has dossiers, steps and a report to look at."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import click
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine import InvalidAction, deploy, read_paths, seed_departments, upgrade
+from engine.catalog import deploy_catalog
+from engine.demo import DEMO_PASSWORD, seed_demo_units
+from engine.models import Dossier
+from engine.report import PeriodReport, period_report
+from engine.runtime import limit_parser
+from engine.simulation import SimulationResult, simulate
+from web.cli.common import Context, emit_json, json_option, main, pass_ctx
+from web.cli.report import ReportError, parse_date
+
+DEMO_WARD = "PHUCLOI"  # Phường Phúc Lợi, the ward whose report started the project
+# The figures of that report: 2411 dossiers in six months, 353 of them online.
+ONLINE_SHARE = 353 / 2411
+
+
+def _percent(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1f}%"
+
+
+def summary_lines(ctx: Context, result: SimulationResult, report: PeriodReport) -> list[str]:
+    """What the simulation did, then the II.06a totals of the unit for the period."""
+    r, t = result, report.total
+    span = f"{r.start:%d/%m/%Y}–{r.end:%d/%m/%Y}"
+    return [
+        f"simulated {r.unit} {span}: {r.dossiers} dossiers filed ({r.online} online), "
+        f"{r.linked} linked dossiers started at the police and social insurance",
+        f"  {r.completed} steps completed ({r.late_steps} late), {r.claimed} claimed first; "
+        f"{r.supplements} supplement requests ({r.supplied} supplied); {r.refused} refused, "
+        f"{r.withdrawn} withdrawn; {r.apologies} apologies",
+        f"  {r.commands} engine commands in {r.elapsed:.1f} s",
+        f"{report.unit_name} ({report.unit}), {span}, form II.06a:",
+        f"  received {t.received_total} ({t.received_online} online), resolved "
+        f"{t.resolved_total} = {_percent(t.resolution_rate)}, in progress "
+        f"{t.in_progress_total} ({t.in_progress_within} within deadline), withdrawn "
+        f"{t.withdrawn}, refused {t.refused}; on-time rate {_percent(t.on_time_rate)}",
+    ]
+
+
+def _run(ctx: Context, unit: str, start: date, end: date, dossiers: int, online: int,
+         seed: int) -> tuple[SimulationResult, PeriodReport]:
+    services = ctx.services
+    month = [start.replace(day=1)]
+
+    def progress(day: date, filed: int) -> None:
+        if day.replace(day=1) != month[0]:  # one line per simulated month, on stderr
+            click.echo(f"  {month[0]:%m/%Y} simulated, {filed} dossiers filed so far",
+                       err=True)
+            month[0] = day.replace(day=1)
+
+    result = simulate(services.sessions, services.runtime, unit=unit, start=start, end=end,
+                      dossiers=dossiers, online=online, seed=seed, progress=progress)
+    with services.transaction() as session:
+        report = period_report(session, unit=unit, start=start, end=end,
+                               tz=ctx.settings["TIMEZONE"])
+    return result, report
+
+
+def _echo(ctx: Context, result: SimulationResult, report: PeriodReport, as_json: bool
+          ) -> None:
+    if as_json:  # emit_json writes datetimes, not dates
+        simulation = {k: v.isoformat() if isinstance(v, date) else v
+                      for k, v in dataclasses.asdict(result).items()}
+        emit_json({"simulation": simulation, "report": report.total})
+        return
+    for line in summary_lines(ctx, result, report):
+        click.echo(line)
+
+
+@main.command("simulate")
+@click.option("--unit", help="Unit code of the ward (default: DEFAULT_UNIT).")
+@click.option("--from", "start", required=True, metavar="YYYY-MM-DD", callback=parse_date,
+              help="First simulated day (local date).")
+@click.option("--to", "end", required=True, metavar="YYYY-MM-DD", callback=parse_date,
+              help="Last simulated day, included.")
+@click.option("--dossiers", required=True, type=click.IntRange(min=0),
+              help="How many dossiers citizens file at the unit.")
+@click.option("--online", type=click.IntRange(min=0),
+              help="How many of them are filed online (default: 353 in 2411, as in "
+                   "Phúc Lợi's report).")
+@click.option("--seed", default=1, show_default=True, type=int,
+              help="The same seed on the same database gives the same dossiers.")
+@json_option
+@pass_ctx
+def simulate_cmd(ctx: Context, unit: str | None, start: date, end: date, dossiers: int,
+                 online: int | None, seed: int, as_json: bool) -> None:
+    """Simulate citizens filing dossiers and staff working them, through the engine on a
+    simulated clock; prints what happened and the unit's II.06a totals for the period.
+    The procedures must be deployed; the units' staff act (see docs/simulation.md)."""
+    if start > end:
+        raise ReportError(f"--from {start} is after --to {end}")
+    if online is None:
+        online = round(dossiers * ONLINE_SHARE)
+    if online > dossiers:
+        raise ReportError(f"--online {online} is more than --dossiers {dossiers}")
+    result, report = _run(ctx, unit or ctx.settings["DEFAULT_UNIT"], start, end, dossiers,
+                          online, seed)
+    _echo(ctx, result, report, as_json)
+
+
+def last_full_months(today: date, months: int) -> tuple[date, date]:
+    """The first and last day of the `months` whole months before `today`'s month."""
+    end = today.replace(day=1) - timedelta(days=1)
+    index = today.year * 12 + today.month - 1 - months
+    return date(index // 12, index % 12 + 1, 1), end
+
+
+@main.command("demo")
+@click.option("--dossiers", default=2411, show_default=True, type=click.IntRange(min=0),
+              help="Dossiers filed at the demo ward.")
+@click.option("--online", type=click.IntRange(min=0),
+              help="How many of them online (default: 353 in 2411, so 353).")
+@click.option("--months", default=6, show_default=True, type=click.IntRange(1, 120),
+              help="Simulate this many whole months before the current one.")
+@click.option("--seed", default=1, show_default=True, type=int)
+@click.option("--if-fresh", is_flag=True,
+              help="On a database that already holds dossiers, say so and do nothing "
+                   "(exit 0) instead of failing: what `make run` uses.")
+@json_option
+@pass_ctx
+def demo_cmd(ctx: Context, dossiers: int, online: int | None, months: int, seed: int,
+             if_fresh: bool, as_json: bool) -> None:
+    """Build a demo database: schema, demo units and users, the shipped procedures
+    (LIENTHONG_WORKFLOWS), and months of the ward Phúc Lợi simulated through the engine.
+    Only on a database without dossiers."""
+    if online is None:
+        online = round(dossiers * ONLINE_SHARE)
+    if online > dossiers:
+        raise ReportError(f"--online {online} is more than --dossiers {dossiers}")
+    services, settings = ctx.services, ctx.settings
+    zone = ZoneInfo(settings["TIMEZONE"])
+    start, end = last_full_months(services.runtime.clock.now().astimezone(zone).date(), months)
+    upgrade(services.db)
+    with services.transaction() as session:
+        if session.scalar(select(Dossier.id).limit(1)) is not None:
+            if if_fresh:
+                click.echo("the database already holds dossiers: demo not loaded")
+                return
+            raise InvalidAction("the database already holds dossiers; run `lienthong demo` on "
+                                "a fresh one (e.g. LIENTHONG_DATABASE_URL=sqlite:///demo.db)")
+        seed_departments(session)
+        units, users = seed_demo_units(session)
+        # Deployed as of the first simulated day, so no dossier predates its diagram.
+        deployed_at = datetime.combine(start, time(0), tzinfo=zone)
+        diagrams, entries = _deploy_workflows(ctx, session, deployed_at)
+    if not as_json:
+        click.echo(f"demo ready: {units} units, {users} users (password {DEMO_PASSWORD}), "
+                   f"{diagrams} diagrams and {entries} catalog entries from "
+                   f"{settings['WORKFLOWS']}; simulating {start:%d/%m/%Y}–{end:%d/%m/%Y} ...")
+    result, report = _run(ctx, DEMO_WARD, start, end, dossiers, online, seed)
+    _echo(ctx, result, report, as_json)
+    if not as_json:
+        click.echo("sign in as tiepnhan.phucloi, hotich.phucloi, lanhdao.phucloi or "
+                   "giamsat.phucloi; `lienthong report --unit PHUCLOI --from "
+                   f"{start} --to {end}` gives the report by field of work")
+
+
+def _deploy_workflows(ctx: Context, session: Session, at: datetime) -> tuple[int, int]:
+    """Deploy the workflows folder like `lienthong deploy`: diagrams, then the catalog."""
+    folder = Path(ctx.settings["WORKFLOWS"])
+    if not folder.is_dir():
+        raise InvalidAction(f"the workflows folder {folder} does not exist "
+                            "(LIENTHONG_WORKFLOWS)")
+    files = read_paths([folder])
+    parse = limit_parser(ctx.services.runtime.calendar(session, DEMO_WARD))
+    diagrams = deploy(session, [f for f in files if f[0].endswith(".bpmn")], user="system",
+                      at=at, sla_parser=parse)
+    entries = deploy_catalog(session, [f for f in files if f[0].endswith(".toml")],
+                             user="system", at=at, limit_parser=parse)
+    return len(diagrams), len(entries)
