@@ -158,6 +158,21 @@ def create_token(session: Session, username: str, name: str, at: datetime) -> st
     return token
 
 
+def revoke_tokens(session: Session, username: str, name: str | None = None) -> int:
+    """Revoke a user's tokens (only those with this name if given); return how many."""
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise NotFound(f"user {username} does not exist")
+    query = select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked.is_(False))
+    if name is not None:
+        query = query.where(ApiToken.name == name)
+    rows = session.scalars(query).all()
+    for row in rows:
+        row.revoked = True
+    session.flush()
+    return len(rows)
+
+
 def authenticate_token(session: Session, token: str) -> UserView | None:
     """The active user a (not revoked) API token belongs to, or None."""
     digest = hashlib.sha256(token.encode()).hexdigest()

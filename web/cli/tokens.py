@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from engine.units import create_token
+from engine.units import create_token, revoke_tokens
 from web.cli.common import Context, main, pass_ctx
 
 
@@ -28,3 +28,14 @@ def create_cmd(ctx: Context, username: str, name: str) -> None:
         token = create_token(session, username, name, ctx.services.runtime.clock.now())
     click.echo(token)  # alone on stdout, for TOKEN=$(lienthong token create ...)
     click.echo(f"token {name!r} created for {username}; it is not shown again", err=True)
+
+
+@token_group.command("revoke")
+@click.argument("username")
+@click.option("--name", help="Only the token with this name (default: all of the user's).")
+@pass_ctx
+def revoke_cmd(ctx: Context, username: str, name: str | None) -> None:
+    """Revoke USERNAME's API tokens: requests with them get 401 from now on."""
+    with ctx.services.transaction() as session:
+        count = revoke_tokens(session, username, name)
+    click.echo(f"{count} token(s) of {username} revoked")

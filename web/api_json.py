@@ -1,0 +1,266 @@
+"""JSON for the API: the engine's frozen records as JSON, their JSON schemas, and a
+checker for the small part of JSON Schema the API's request schemas use.
+
+One table (`SHAPES`) says how each record is named in the OpenAPI document and which
+attributes stay out, so what the API sends and what the document describes cannot drift.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import types
+import typing
+from collections.abc import Mapping
+from datetime import date, datetime, tzinfo
+from typing import Any
+
+from engine import (
+    DossierView,
+    EventView,
+    FieldSpec,
+    HandoverView,
+    LinkView,
+    PeriodReport,
+    ReportRow,
+    TaskView,
+)
+from engine.catalog import Document, ProcedureView
+from engine.lifecycle import LateEntry
+from engine.papers import (
+    ApologyPaper,
+    ControlRow,
+    ControlSlip,
+    Header,
+    Logbook,
+    LogbookRow,
+    Receipt,
+    Refusal,
+    SupplementRequest,
+)
+from engine.queries import DossierSummary
+from engine.units import UserView
+from engine.views import ApologyView, PauseView
+
+
+@dataclasses.dataclass(frozen=True)
+class Shape:
+    """A record's name in the document, and the attributes the API does not send."""
+
+    name: str
+    omit: frozenset[str] = frozenset()
+    description: str = ""
+
+
+SHAPES: dict[type, Shape] = {
+    DossierView: Shape("Dossier", frozenset({"id"}),
+                       "A dossier: status, appointment, steps, control slip, links, pauses, "
+                       "apologies and its event log."),
+    TaskView: Shape("TaskSummary", frozenset({"fields"}), "A step of a dossier."),
+    HandoverView: Shape("Handover", description="A row of the control slip (department codes)."),
+    EventView: Shape("Event", description="An entry of the dossier's event log."),
+    LinkView: Shape("Link", description="A dossier this one started, or was started by."),
+    PauseView: Shape("Pause", description="A wait for the citizen's supplement."),
+    ApologyView: Shape("Apology", description="A leader-signed apology with a new date."),
+    FieldSpec: Shape("Field", description="An input a task asks for."),
+    ProcedureView: Shape("Procedure", description="A catalog entry (the newest version)."),
+    Document: Shape("ProcedureDocument", description="A paper the procedure asks for."),
+    DossierSummary: Shape("DossierSummary", description="A line of a dossier search."),
+    LateEntry: Shape("LateEntry", description="A row of the public late list."),
+    PeriodReport: Shape("PeriodReport", description="Form II.06a of a unit and its units."),
+    ReportRow: Shape("ReportRow", description="A field of work's figures (or the total)."),
+    UserView: Shape("User", frozenset({"id"}), "The user a token acts as."),
+    Header: Shape("PaperHeader", description="What every paper starts with."),
+    Receipt: Shape("ReceiptPaper", description="Giấy tiếp nhận hồ sơ và hẹn trả kết quả."),
+    SupplementRequest: Shape("SupplementPaper",
+                             description="Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ."),
+    Refusal: Shape("RefusalPaper", description="Phiếu từ chối tiếp nhận, giải quyết hồ sơ."),
+    ApologyPaper: Shape("ApologyPaper", description="Phiếu xin lỗi và hẹn lại ngày trả kết quả."),
+    ControlSlip: Shape("ControlSlipPaper",
+                       description="Phiếu kiểm soát quá trình giải quyết hồ sơ."),
+    ControlRow: Shape("ControlSlipRow", description="A handover, as the paper prints it."),
+    Logbook: Shape("Logbook", description="Sổ theo dõi hồ sơ of a unit between two dates."),
+    LogbookRow: Shape("LogbookRow", description="A dossier in the logbook."),
+}
+
+
+# -- records to JSON ------------------------------------------------------------------------
+
+def to_json(value: Any, tz: tzinfo) -> Any:
+    """Records as objects (without their omitted attributes), instants as ISO 8601 in
+    `tz` with their offset, dates as YYYY-MM-DD, tuples as lists."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        omit = SHAPES[type(value)].omit if type(value) in SHAPES else frozenset()
+        return {f.name: to_json(getattr(value, f.name), tz)
+                for f in dataclasses.fields(value) if f.name not in omit}
+    if isinstance(value, datetime):
+        return value.astimezone(tz).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(k): to_json(v, tz) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_json(v, tz) for v in value]
+    return value
+
+
+# -- records to JSON schemas ----------------------------------------------------------------
+
+def ref(name: str) -> dict[str, Any]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    if "type" in schema and isinstance(schema["type"], str):
+        return {**schema, "type": [schema["type"], "null"]}
+    return {"anyOf": [schema, {"type": "null"}]}
+
+
+def type_schema(hint: Any) -> dict[str, Any]:
+    """The JSON schema of a Python type as `to_json` writes it."""
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin in (types.UnionType, typing.Union):
+        others = [a for a in args if a is not type(None)]
+        inner = type_schema(others[0]) if len(others) == 1 else {
+            "anyOf": [type_schema(a) for a in others]}
+        return _nullable(inner) if type(None) in args else inner
+    if origin in (tuple, list):
+        return {"type": "array", "items": type_schema(args[0]) if args else {}}
+    if origin is dict or hint is dict:
+        return {"type": "object"}
+    if hint in SHAPES:
+        return ref(SHAPES[hint].name)
+    simple = {str: {"type": "string"}, bool: {"type": "boolean"}, int: {"type": "integer"},
+              float: {"type": "number"},
+              datetime: {"type": "string", "format": "date-time"},
+              date: {"type": "string", "format": "date"}}
+    if hint in simple:
+        return dict(simple[hint])
+    return {}  # Any
+
+
+def record_schema(cls: type, extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """An object schema with every attribute `to_json` sends, all required."""
+    shape = SHAPES[cls]
+    hints = typing.get_type_hints(cls)
+    props = {f.name: type_schema(hints[f.name]) for f in dataclasses.fields(cls)
+             if f.name not in shape.omit}
+    props.update(extra or {})
+    schema: dict[str, Any] = {"type": "object", "properties": props, "required": list(props)}
+    if shape.description:
+        schema["description"] = shape.description
+    return schema
+
+
+def record_schemas() -> dict[str, dict[str, Any]]:
+    return {shape.name: record_schema(cls) for cls, shape in SHAPES.items()}
+
+
+# -- checking submitted JSON ----------------------------------------------------------------
+
+JSON_TYPES: dict[str, tuple[type, ...]] = {
+    "object": (dict,), "array": (list,), "string": (str,), "integer": (int,),
+    "number": (int, float), "boolean": (bool,), "null": (type(None),),
+}
+TYPE_PROBLEMS = {
+    "object": "must be an object", "array": "must be a list", "string": "must be text",
+    "integer": "must be a whole number", "number": "must be a number",
+    "boolean": "must be true or false", "null": "must be null",
+}
+
+
+def _is(value: Any, kind: str) -> bool:
+    if isinstance(value, bool) and kind in ("integer", "number"):
+        return False
+    return isinstance(value, JSON_TYPES[kind])
+
+
+def _instant_problem(value: str) -> str | None:
+    try:
+        at = datetime.fromisoformat(value)
+    except ValueError:
+        return "must be a date and time (ISO 8601, e.g. 2026-03-10T17:00:00+07:00)"
+    if at.tzinfo is None:
+        return "needs a UTC offset (e.g. 2026-03-10T17:00:00+07:00)"
+    return None
+
+
+def _date_problem(value: str) -> str | None:
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return "must be a date (YYYY-MM-DD)"
+    return None
+
+
+FORMATS = {"date-time": _instant_problem, "date": _date_problem}
+
+
+def _join(path: str, key: str | int) -> str:
+    if isinstance(key, int):
+        return f"{path}[{key}]"
+    return f"{path}.{key}" if path else key
+
+
+def check(schema: Mapping[str, Any], value: Any, schemas: Mapping[str, Any],
+          path: str = "") -> dict[str, str]:
+    """Problems of `value` against `schema`, keyed by the JSON path of each wrong field
+    ("applicant.name", "documents[0]"; "body" for the whole). Supports $ref, anyOf,
+    type, enum, properties, required, additionalProperties, items, minItems, minLength,
+    maxLength, pattern, minimum, maximum and the formats date-time and date."""
+    where = path or "body"
+    if "$ref" in schema:
+        return check(schemas[schema["$ref"].rsplit("/", 1)[-1]], value, schemas, path)
+    if "anyOf" in schema:
+        found: dict[str, str] = {}
+        for option in schema["anyOf"]:
+            found = check(option, value, schemas, path)
+            if not found:
+                return {}
+        return found
+    kinds = schema.get("type")
+    if kinds is not None:
+        kinds = [kinds] if isinstance(kinds, str) else kinds
+        if not any(_is(value, kind) for kind in kinds):
+            return {where: TYPE_PROBLEMS[kinds[0]]}
+    if "enum" in schema and value not in schema["enum"]:
+        return {where: "must be one of " + ", ".join(str(v) for v in schema["enum"])}
+    if isinstance(value, str):
+        return _check_text(schema, value, where)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if "minimum" in schema and value < schema["minimum"]:
+            return {where: f"must be at least {schema['minimum']}"}
+        if "maximum" in schema and value > schema["maximum"]:
+            return {where: f"must be at most {schema['maximum']}"}
+    problems: dict[str, str] = {}
+    if isinstance(value, list):
+        if len(value) < schema.get("minItems", 0):
+            return {where: f"needs at least {schema['minItems']} item(s)"}
+        for i, item in enumerate(value):
+            problems |= check(schema.get("items", {}), item, schemas, _join(path, i))
+    if isinstance(value, dict):
+        props = schema.get("properties", {})
+        extra = schema.get("additionalProperties", True)
+        for name in schema.get("required", ()):
+            if name not in value:
+                problems[_join(path, name)] = "is required"
+        for name, item in value.items():
+            if name in props:
+                problems |= check(props[name], item, schemas, _join(path, name))
+            elif extra is False:
+                problems[_join(path, name)] = "is not a field of this request"
+            elif isinstance(extra, dict):
+                problems |= check(extra, item, schemas, _join(path, name))
+    return problems
+
+
+def _check_text(schema: Mapping[str, Any], value: str, where: str) -> dict[str, str]:
+    if "pattern" in schema and not re.search(schema["pattern"], value):
+        return {where: schema.get("x-problem", "must not be empty")}
+    if len(value) < schema.get("minLength", 0):
+        return {where: "must not be empty"}
+    if "maxLength" in schema and len(value) > schema["maxLength"]:
+        return {where: f"must be at most {schema['maxLength']} characters"}
+    fmt = FORMATS.get(schema.get("format", ""))
+    problem = fmt(value) if fmt else None
+    return {where: problem} if problem else {}
