@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from engine.definitions import FieldSpec
 from engine.errors import NotFound
@@ -132,6 +132,7 @@ def search_dossiers(session: Session, units: Sequence[str], *, text: str = "",
     """Dossiers of these units, newest first, whose code or applicant name contains
     `text` (case- and diacritics-insensitive for the name)."""
     query = (select(Dossier, DefinitionVersion.name)
+             .options(defer(Dossier.state))  # the workflow state is large and not shown
              .join(DefinitionVersion, DefinitionVersion.id == Dossier.definition_id)
              .where(Dossier.unit.in_(units)).order_by(Dossier.received_at.desc()))
     if status:

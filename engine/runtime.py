@@ -550,7 +550,7 @@ class Runtime:
             select(TaskRecord).where(TaskRecord.dossier_id == dossier.id,
                                      TaskRecord.status == "completed")
             .order_by(TaskRecord.completed_at.desc(), TaskRecord.ready_at.desc()).limit(1))
-        if previous is None:
+        if previous is None or previous.task_id == row.task_id:
             raise InvalidAction(f"task {task_id} is the first step: there is nothing to "
                                 "send it back to")
         wf, loaded, cal = self.load(session, dossier, now)

@@ -249,8 +249,10 @@ class _Simulation:
         return self.staff.get((unit, department), FALLBACK_USER)
 
     def _push(self, at: datetime, action: Callable[..., None], *args: Any) -> None:
+        """Schedule `action(at, *args)`; instants are whole seconds (never before the
+        current one, which is whole too), as a person's actions would be recorded."""
         self.seq += 1
-        heapq.heappush(self.heap, (at, self.seq, action, args))
+        heapq.heappush(self.heap, (at.replace(microsecond=0), self.seq, action, args))
 
     # -- arrivals -----------------------------------------------------------------------
     def _arrive(self, at: datetime, arrival: Arrival) -> None:
@@ -427,10 +429,13 @@ class _Simulation:
             signers = {}
             for row in sorted(flagged, key=lambda r: r.id):
                 case = self.cases.get(row.id)
-                late = case is not None and case.late_pending > 0 or (
+                if case is None:
+                    continue
+                # really going to be late: a late step is pending or the date has passed
+                late = case.late_pending > 0 or (
                     row.appointment_at is not None and row.appointment_at <= at)
                 leader = self._leader(session, row.unit)
-                if case is not None and late and leader and self.rng.random() < self.rates.apology:
+                if late and leader and self.rng.random() < self.rates.apology:
                     signers[row.id] = leader
         self.counts["commands"] += 1
         if self.progress is not None:
@@ -465,8 +470,8 @@ class _Simulation:
                 elapsed: float) -> SimulationResult:
         with self.sessions.begin() as session:
             kinds: Mapping[str | None, int] = {
-                row.finish_kind: row.count for row in session.execute(
-                    select(Dossier.finish_kind, func.count().label("count"))
+                row.finish_kind: row.n for row in session.execute(
+                    select(Dossier.finish_kind, func.count().label("n"))
                     .where(Dossier.id > first_id).group_by(Dossier.finish_kind))}
             linked = session.scalar(select(func.count()).select_from(Dossier).where(
                 Dossier.id > first_id, Dossier.started_by_message_id.is_not(None))) or 0
