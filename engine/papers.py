@@ -231,7 +231,9 @@ def control_slip(session: Session, code: str) -> ControlSlip:
         rows.append(ControlRow(
             from_department=_department(session, h.from_department),
             to_department=_department(session, h.to_department), handed_at=h.handed_at,
-            received_at=task.received_at if task else None, giver=_name(session, h.giver),
+            received_at=task.received_at if task else None,
+            giver=(_name(session, h.giver) if h.from_department is not None
+                   else str(dossier.applicant.get("name", ""))),  # the citizen hands it in
             receiver=_name(session, task.received_by if task else None),
             due_at=task.due_at if task else None,
             outcome=OUTCOME_LABELS.get(task.outcome or "", "") if task else "", note=note,

@@ -46,7 +46,7 @@ EVENT_LABELS = {
     "task_unclaimed": _l("Trả bước “%(task)s” về hàng chờ"),
     "task_completed": _l("Hoàn thành bước “%(task)s”"),
     "task_cancelled": _l("Huỷ bước “%(task)s”"),
-    "message_sent": _l("Gửi hồ sơ liên thông (%(message)s)"),
+    "message_sent": _l("Gửi hồ sơ liên thông sang cơ quan khác"),
     "message_received": _l("Nhận hồ sơ liên thông từ %(sender)s"),
     "resolved": _l("Có kết quả giải quyết"),
     "returned": _l("Trả kết quả cho công dân"),

@@ -145,11 +145,12 @@ def _wants_pdf(fmt: str | None) -> bool:
     return fmt == "pdf" or request.args.get("format") == "pdf"
 
 
+@bp.get("/dossiers/<code>/papers/<kind>.pdf", defaults={"fmt": "pdf"}, endpoint="show_pdf")
 @bp.get("/dossiers/<code>/papers/<kind>", defaults={"fmt": None})
-@bp.get("/dossiers/<code>/papers/<kind>.pdf", defaults={"fmt": "pdf"})
 @login_required
 def show(code: str, kind: str, fmt: str | None) -> ResponseReturnValue:
-    """One paper of a dossier: print-ready HTML, or PDF with ?format=pdf or .pdf."""
+    """One paper of a dossier: print-ready HTML, or PDF with ?format=pdf or .pdf (its own
+    endpoint, so url_for("papers.show") always builds the printable page)."""
     paper = PAPERS.get(kind)
     if paper is None:
         abort(404, _("Không có loại phiếu “%(kind)s”.", kind=kind))

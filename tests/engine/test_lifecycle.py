@@ -200,7 +200,7 @@ def test_receipt_control_slip_and_logbook(session, simple):
     assert slip.appointment_at == vn("2026-03-05 09:00")
     rows = control_slip(session, code).rows
     assert [(r.from_department, r.to_department, r.giver) for r in rows] == [
-        ("Công dân", "Một cửa", "Phạm Thị Lan"), ("Một cửa", "Tư pháp - Hộ tịch", "Phạm Thị Lan")]
+        ("Công dân", "Một cửa", "Nguyễn Văn A"), ("Một cửa", "Tư pháp - Hộ tịch", "Phạm Thị Lan")]
     assert rows[0].outcome == "Đúng hạn"
     book = logbook(session, ["PHUCLOI"], vn("2026-03-02 00:00").date(),
                    vn("2026-03-02 00:00").date())

@@ -111,7 +111,7 @@ def test_control_slip_rows_with_outcomes(client, db_engine):
     rows = control_slip_rows(client.get(f"/dossiers/{parent}").get_data(as_text=True))
     assert rows == [
         "Công dân Một cửa Tiếp nhận hồ sơ liên thông 09/03/2026 08:30 09/03/2026 09:00 "
-        "Phạm Thị Lan Phạm Thị Lan 09/03/2026 10:30 Đúng hạn",
+        "Trần Thị Bích Phạm Thị Lan 09/03/2026 10:30 Đúng hạn",
         "Một cửa Tư pháp - Hộ tịch Ghi sổ hộ tịch, cấp giấy khai sinh 09/03/2026 09:00 "
         "09/03/2026 16:00 Phạm Thị Lan Đỗ Văn Hùng 09/03/2026 14:00 Quá hạn",
         "Tư pháp - Hộ tịch Lãnh đạo Ký giấy khai sinh 09/03/2026 16:00 10/03/2026 10:30 "

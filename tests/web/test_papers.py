@@ -128,7 +128,7 @@ def test_control_slip(client, db_engine):
         r"<tr>(.*?)</tr>", re.search(r"<tbody>(.*?)</tbody>", html, re.S).group(1), re.S)]
     assert rows == [
         "1 Giao: Công dân Nhận: Một cửa Giao: 08:30 09/03/2026 Nhận: 09:00 09/03/2026 "
-        "Hạn: 10:30 09/03/2026 Phạm Thị Lan Phạm Thị Lan Đúng hạn",
+        "Hạn: 10:30 09/03/2026 Trần Thị Bích Phạm Thị Lan Đúng hạn",
         "2 Giao: Một cửa Nhận: Tư pháp - Hộ tịch Giao: 09:00 09/03/2026 "
         "Nhận: 16:00 09/03/2026 Hạn: 14:00 09/03/2026 Phạm Thị Lan Đỗ Văn Hùng Quá hạn",
         "3 Giao: Tư pháp - Hộ tịch Nhận: Lãnh đạo Giao: 16:00 09/03/2026 "

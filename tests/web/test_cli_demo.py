@@ -1,0 +1,70 @@
+"""`lienthong demo` and `lienthong simulate` on a temporary SQLite file."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from click.testing import CliRunner
+
+import web.cli.demo  # noqa: F401  (registers the commands, whatever web/cli imports)
+from web.cli import main
+from web.cli.demo import last_full_months
+
+
+@pytest.fixture
+def run(tmp_path, monkeypatch):
+    monkeypatch.setenv("LIENTHONG_DATABASE_URL", f"sqlite:///{tmp_path / 'demo.db'}")
+    runner = CliRunner()
+
+    def invoke(*args: str, ok: bool = True):
+        result = runner.invoke(main, list(args), catch_exceptions=False)
+        assert (result.exit_code == 0) == ok, result.output
+        return result
+
+    return invoke
+
+
+def test_demo_on_a_fresh_database_then_never_again(run):
+    output = run("demo", "--dossiers", "30", "--months", "1").output
+    assert "demo ready: 11 units, 21 users" in output
+    assert "simulated PHUCLOI " in output and "30 dossiers filed (4 online)" in output
+    totals = re.search(r"received (\d+) \((\d+) online\), resolved (\d+) = [\d.]+%, in "
+                       r"progress (\d+) \((\d+) within deadline\), withdrawn (\d+), refused "
+                       r"(\d+); on-time rate ([\d.]+%|-)", output)
+    assert totals, output
+    received, _, resolved, in_progress, _, withdrawn, refused = map(int, totals.groups()[:7])
+    assert received >= 30 and received == resolved + in_progress + withdrawn + refused
+
+    refused_run = run("demo", "--dossiers", "30", "--months", "1", ok=False)
+    assert "error: the database already holds dossiers" in refused_run.output
+    assert "demo not loaded" in run("demo", "--if-fresh").output  # what `make run` does
+
+
+def test_simulate_more_weeks_of_a_ward(run):
+    run("demo", "--dossiers", "0", "--months", "1")
+    result = json.loads(run("simulate", "--unit", "VIETHUNG", "--from", "2026-03-02",
+                            "--to", "2026-03-06", "--dossiers", "12", "--online", "2",
+                            "--seed", "4", "--json").output)
+    assert result["simulation"]["dossiers"] == 12
+    assert result["report"]["received_online"] >= 2
+    text = run("simulate", "--from", "2026-03-09", "--to", "2026-03-10",
+               "--dossiers", "7").output
+    assert "simulated PHUCLOI 09/03/2026–10/03/2026: 7 dossiers filed (1 online)" in text
+    assert "Phường Phúc Lợi (PHUCLOI), 09/03/2026–10/03/2026, form II.06a:" in text
+
+    bad = run("simulate", "--from", "2026-03-10", "--to", "2026-03-09", "--dossiers", "3",
+              ok=False)
+    assert "error: --from 2026-03-10 is after --to 2026-03-09" in bad.output
+    bad = run("simulate", "--from", "2026-03-09", "--to", "2026-03-10", "--dossiers", "3",
+              "--online", "4", ok=False)
+    assert "error: --online 4 is more than --dossiers 3" in bad.output
+
+
+def test_last_full_months():
+    from datetime import date
+
+    assert last_full_months(date(2026, 11, 26), 6) == (date(2026, 5, 1), date(2026, 10, 31))
+    assert last_full_months(date(2026, 1, 1), 1) == (date(2025, 12, 1), date(2025, 12, 31))
+    assert last_full_months(date(2026, 3, 31), 14) == (date(2025, 1, 1), date(2026, 2, 28))
