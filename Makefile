@@ -36,11 +36,9 @@ setup: $(STAMP) $(CATALOG).mo
 
 run: setup
 	mkdir -p instance
-	@if [ ! -f $(DB_FILE) ] && [ "$(LIENTHONG_DATABASE_URL)" = "sqlite:///$(CURDIR)/$(DB_FILE)" ]; then \
-		$(BIN)/lienthong demo; \
-	else \
-		$(BIN)/lienthong init-db && $(BIN)/lienthong deploy workflows --user system; \
-	fi
+	$(BIN)/lienthong demo --if-fresh
+	$(BIN)/lienthong init-db
+	$(BIN)/lienthong deploy workflows --user system
 	$(BIN)/lienthong serve
 
 test: setup

@@ -19,9 +19,11 @@ DEMO_UNITS: tuple[tuple[str, str, str, str | None, tuple[str, ...]], ...] = (
     ("PHUCLOI", "Phường Phúc Lợi", "ward", "LONGBIEN", WARD_DEPARTMENTS),
     ("VIETHUNG", "Phường Việt Hưng", "ward", "LONGBIEN", WARD_DEPARTMENTS),
     ("TRAUQUY", "Phường Trâu Quỳ", "ward", "GIALAM", WARD_DEPARTMENTS),
-    ("CA-PHUCLOI", "Công an phường Phúc Lợi", "police", "PHUCLOI", ("police",)),
-    ("CA-VIETHUNG", "Công an phường Việt Hưng", "police", "VIETHUNG", ("police",)),
-    ("CA-TRAUQUY", "Công an phường Trâu Quỳ", "police", "TRAUQUY", ("police",)),
+    # Ward police posts belong to the district police, not to the ward's committee: their
+    # dossiers count in the district's report, not the ward's.
+    ("CA-PHUCLOI", "Công an phường Phúc Lợi", "police", "LONGBIEN", ("police",)),
+    ("CA-VIETHUNG", "Công an phường Việt Hưng", "police", "LONGBIEN", ("police",)),
+    ("CA-TRAUQUY", "Công an phường Trâu Quỳ", "police", "GIALAM", ("police",)),
     ("BHXH-LONGBIEN", "Bảo hiểm xã hội quận Long Biên", "social_insurance", "LONGBIEN",
      ("social_insurance",)),
     ("BHXH-GIALAM", "Bảo hiểm xã hội huyện Gia Lâm", "social_insurance", "GIALAM",

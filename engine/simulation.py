@@ -47,16 +47,15 @@ FALLBACK_USER = "mo.phong"  # who works a step when no user of its unit and depa
 DEFAULT_SLA = timedelta(hours=4)  # for steps whose diagram gives no SLA
 
 
-# Ready steps of the dossiers that got a `task_ready` event after :mark (Core: run often).
-_NEW_READY = (
-    select(Event.id.label("event_id"), TaskRecord.id, TaskRecord.dossier_id,
-           TaskRecord.department, TaskRecord.process_id, TaskRecord.spec_id, TaskRecord.sla,
-           Dossier.code, Dossier.unit, Dossier.definition_id, Dossier.appointment_at,
-           Dossier.started_by_message_id)
-    .select_from(Event)
-    .join(TaskRecord, TaskRecord.dossier_id == Event.dossier_id)
+# Events after :mark, then the ready steps of some dossiers: two index-driven queries
+# (joined in one, SQLite would scan every task record).
+_NEW_EVENTS = select(Event.id, Event.dossier_id, Event.kind).where(Event.id > bindparam("mark"))
+_READY_STEPS = (
+    select(TaskRecord.id, TaskRecord.dossier_id, TaskRecord.department, TaskRecord.process_id,
+           TaskRecord.spec_id, TaskRecord.sla, Dossier.code, Dossier.unit,
+           Dossier.definition_id, Dossier.appointment_at, Dossier.started_by_message_id)
     .join(Dossier, Dossier.id == TaskRecord.dossier_id)
-    .where(Event.id > bindparam("mark"), Event.kind == "task_ready",
+    .where(TaskRecord.dossier_id.in_(bindparam("dossiers", expanding=True)),
            TaskRecord.status == "ready"))
 # A step's state and its dossier's, checked before acting on it.
 _STEP_STATE = (
@@ -280,11 +279,16 @@ class _Simulation:
     def _collect(self, session: Session, at: datetime) -> None:
         """Plan work for the steps the last command made ready, in whichever dossier
         (a message may have started one at the police or BHXH): those of the dossiers
-        with a `task_ready` event newer than the last one seen. One query."""
-        rows = session.connection().execute(_NEW_READY, {"mark": self.event_mark}).all()
-        if not rows:
+        with a `task_ready` event newer than the last one seen."""
+        connection = session.connection()
+        events = connection.execute(_NEW_EVENTS, {"mark": self.event_mark}).all()
+        if not events:
             return
-        self.event_mark = max(r.event_id for r in rows)
+        self.event_mark = max(e.id for e in events)
+        touched = sorted({e.dossier_id for e in events if e.kind == "task_ready"})
+        if not touched:
+            return
+        rows = connection.execute(_READY_STEPS, {"dossiers": touched}).all()
         for row in sorted(rows, key=lambda r: (r.code, r.process_id, r.spec_id, r.id)):
             if row.id in self.known:
                 continue

@@ -225,7 +225,7 @@ def test_logbook_lists_the_dossiers_received_in_the_range(client, db_engine):
     assert "Từ ngày 01/03/2026 đến ngày 31/03/2026" in paper
     assert f"1 {first} Đăng ký khai sinh Trần Thị Bích Phường Phúc Lợi 08:30 06/03/2026" in paper
     assert f"2 {parent} Liên thông đăng ký khai sinh" in paper
-    assert police in paper  # the ward's police post is below the ward
+    assert police not in paper  # the police post's dossiers are the district police's
     assert "Đang giải quyết" in paper
     only_ninth = sheet(client.get("/papers/logbook?from=2026-03-09&to=2026-03-09")
                        .get_data(as_text=True))
