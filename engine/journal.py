@@ -9,9 +9,10 @@ command changed are written with one UPDATE each that checks their version.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import Table, event, insert, inspect, update
+from sqlalchemy import Table, Update, bindparam, event, insert, inspect, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
@@ -59,7 +60,8 @@ def write_changes(session: Session, obj: Base) -> None:
     and bumps its `version`; StaleDataError if someone else changed the row first.
 
     The ORM would do the same in its flush, with a good deal more bookkeeping; the
-    object is left clean and current, as after a flush.
+    statement is built once per table and set of columns, and the object is left clean
+    and current, as after a flush.
     """
     state = inspect(obj)
     if not state.persistent:
@@ -71,15 +73,26 @@ def write_changes(session: Session, obj: Base) -> None:
             changes[column.key] = added[0]
     if not changes:
         return
-    table = cast(Table, obj.__table__)
     current = obj.version  # type: ignore[attr-defined]
-    where = [col == value for col, value in zip(state.mapper.primary_key, state.identity or (),
-                                                strict=True)]
-    result = session.connection().execute(
-        update(table).where(*where, table.c.version == current)
-        .values(**changes, version=current + 1))
+    statement = _update_statement(type(obj), frozenset(changes))
+    params = dict(changes, _version=current, _next_version=current + 1)
+    params.update(zip(_PK_PARAMS, state.identity or (), strict=False))
+    result = session.connection().execute(statement, params)
     if result.rowcount != 1:
         raise StaleDataError(f"{type(obj).__name__} row was changed by someone else")
     for key, value in changes.items():
         set_committed_value(obj, key, value)
     set_committed_value(obj, "version", current + 1)
+
+
+_PK_PARAMS = ("_pk0", "_pk1")
+
+
+@cache
+def _update_statement(model: type[Base], columns: frozenset[str]) -> Update:
+    table = cast(Table, model.__table__)
+    keys = list(table.primary_key.columns)
+    where = [col == bindparam(name) for col, name in zip(keys, _PK_PARAMS, strict=False)]
+    values: dict[str, Any] = {name: bindparam(name) for name in sorted(columns)}
+    values["version"] = bindparam("_next_version")
+    return update(table).where(*where, table.c.version == bindparam("_version")).values(values)

@@ -200,7 +200,8 @@ class Runtime:
                 journal.write_changes(session, row)
             journal.write_changes(session, dossier)
             journal.write(session)
-            session.flush()  # whatever else the command changed (rare: pauses, sequences)
+            if session.new or session.dirty or session.deleted:
+                session.flush()  # whatever else the command changed (pauses, sequences)
         except StaleDataError:
             raise Conflict(
                 f"dossier {code} was changed by someone else; nothing was saved"
