@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterator
 
 import pytest
+from click.testing import CliRunner, Result
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import Engine
@@ -17,6 +18,7 @@ from engine.demo import DEMO_PASSWORD, seed_demo_units
 from engine.models import Base
 from tests.conftest import WORKFLOWS, deploy_files, vn
 from web.app import create_app
+from web.cli import main
 
 
 def wipe(engine: Engine) -> None:
@@ -57,3 +59,18 @@ def csrf_token(html: str) -> str:
     found = re.search(r'name="csrf_token" value="([^"]+)"', html)
     assert found, "no CSRF token in the page"
     return found.group(1)
+
+
+@pytest.fixture
+def run_cli(tmp_path, monkeypatch):
+    """`lienthong` as a newcomer runs it, on a fresh SQLite file; `ok=False` expects an
+    error exit."""
+    monkeypatch.setenv("LIENTHONG_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    runner = CliRunner()
+
+    def run(*args: str, ok: bool = True) -> Result:
+        result = runner.invoke(main, list(args), catch_exceptions=False)
+        assert (result.exit_code == 0) == ok, result.output
+        return result
+
+    return run

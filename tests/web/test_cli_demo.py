@@ -6,24 +6,14 @@ import json
 import re
 
 import pytest
-from click.testing import CliRunner
 
 import web.cli.demo  # noqa: F401  (registers the commands, whatever web/cli imports)
-from web.cli import main
 from web.cli.demo import last_full_months
 
 
 @pytest.fixture
-def run(tmp_path, monkeypatch):
-    monkeypatch.setenv("LIENTHONG_DATABASE_URL", f"sqlite:///{tmp_path / 'demo.db'}")
-    runner = CliRunner()
-
-    def invoke(*args: str, ok: bool = True):
-        result = runner.invoke(main, list(args), catch_exceptions=False)
-        assert (result.exit_code == 0) == ok, result.output
-        return result
-
-    return invoke
+def run(run_cli):
+    return run_cli
 
 
 def test_demo_on_a_fresh_database_then_never_again(run):

@@ -7,33 +7,22 @@ import io
 import json
 
 import pytest
-from click.testing import CliRunner
 from openpyxl import load_workbook
 from sqlalchemy.orm import Session
 
 from engine import make_engine
 from engine.models import DefinitionVersion, Dossier, Unit
 from tests.conftest import vn
-from web.cli import main
 
 
 @pytest.fixture
-def cli(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'cli.db'}"
-    monkeypatch.setenv("LIENTHONG_DATABASE_URL", url)
-    runner = CliRunner()
-
-    def run(*args: str, ok: bool = True):
-        result = runner.invoke(main, list(args), catch_exceptions=False)
-        assert (result.exit_code == 0) == ok, result.output
-        return result
-
-    run("init-db")
-    engine = make_engine(url)
+def cli(run_cli, tmp_path):
+    run_cli("init-db")
+    engine = make_engine(f"sqlite:///{tmp_path / 'cli.db'}")
     with Session(engine) as session, session.begin():
         _records(session)
     engine.dispose()
-    return run
+    return run_cli
 
 
 def _records(session: Session) -> None:
