@@ -32,6 +32,7 @@ def receive_dossier(clerk: Page, applicant: str, screenshot: Screenshot | None =
     """The clerk finds the procedure in the catalog, fills the receipt form and receives
     the dossier; returns its code, read from the page that follows."""
     clerk.get_by_role("link", name="Tiếp nhận hồ sơ mới").click()
+    clerk.wait_for_load_state()
     clerk.get_by_label("Tìm thủ tục").fill("lien thong khai sinh")  # typed without diacritics
     found = clerk.locator("#procedures li")
     expect(found).to_have_count(1)  # the list filters as the clerk types

@@ -53,13 +53,14 @@ def summary_lines(ctx: Context, result: SimulationResult, report: PeriodReport) 
 def _run(ctx: Context, unit: str, start: date, end: date, dossiers: int, online: int,
          seed: int) -> tuple[SimulationResult, PeriodReport]:
     services = ctx.services
-    month = [start.replace(day=1)]
+    seen = {"month": start.replace(day=1), "filed": 0}
 
     def progress(day: date, filed: int) -> None:
-        if day.replace(day=1) != month[0]:  # one line per simulated month, on stderr
-            click.echo(f"  {month[0]:%m/%Y} simulated, {filed} dossiers filed so far",
-                       err=True)
-            month[0] = day.replace(day=1)
+        if day.replace(day=1) != seen["month"]:  # one line per simulated month, on stderr
+            click.echo(f"  {seen['month']:%m/%Y} simulated, {seen['filed']} dossiers filed "
+                       "so far", err=True)
+            seen["month"] = day.replace(day=1)
+        seen["filed"] = filed
 
     result = simulate(services.sessions, services.runtime, unit=unit, start=start, end=end,
                       dossiers=dossiers, online=online, seed=seed, progress=progress)
