@@ -53,9 +53,9 @@ from engine import (
     seed_departments,
     upgrade,
 )
+from engine.deadlines import limit_parser
 from engine.definitions import build_specs
 from engine.models import Base, Dossier, Event, Handover, TaskRecord
-from engine.runtime import limit_parser
 from engine.sandbox import make_script_engine
 
 DIAGRAM = _HERE / "data" / "five_tasks.bpmn"

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from engine.deadlines import deadline
 from engine.errors import Conflict, InvalidAction, NotFound
 from engine.models import (
     Apology,
@@ -27,7 +28,8 @@ from engine.models import (
     User,
 )
 from engine.queries import find_dossier
-from engine.runtime import Runtime, Step, deadline, finish, record_event
+from engine.records import Step, finish, record_event
+from engine.runtime import Runtime
 from engine.units import ancestors
 
 SUPPLEMENT_PERIOD = "P7D"  # the citizen has 7 working days to supplement

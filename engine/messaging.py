@@ -19,10 +19,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.models import Dossier, Message, Subscription
+from engine.records import Step, record_event
 from engine.repository import latest_versions
 
 if TYPE_CHECKING:
-    from engine.runtime import Runtime, Step
+    from engine.runtime import Runtime
 
 MAX_HOPS = 50  # a message chain longer than this within one command is a diagram loop
 
@@ -34,7 +35,6 @@ def _plain(value: Any) -> Any:
 
 def collect_messages(session: Session, dossier: Dossier, wf: BpmnWorkflow, step: Step) -> None:
     """Move the messages the workflow threw outward into the outbox."""
-    from engine.runtime import record_event
 
     for event in wf.get_events():
         definition = event.event_definition
@@ -110,8 +110,6 @@ def deliver(session: Session, runtime: Runtime, step: Step, pending_only: bool =
 
     With pending_only=False every pending message is tried (what `tick` does).
     """
-    from engine.runtime import Step, record_event
-
     if pending_only:
         queue = list(step.messages)
     else:

@@ -11,7 +11,6 @@ import functools
 import logging
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any, Concatenate, ParamSpec, TypeVar
 from uuid import UUID, uuid4
@@ -29,38 +28,22 @@ from engine import journal
 from engine.calendar import OfficeHours, WorkingCalendar
 from engine.catalog import latest_procedure, procedure_for
 from engine.clock import Clock, FixedClock, engine_time
+from engine.deadlines import deadline, next_timer
 from engine.errors import Conflict, InvalidAction, NotFound, ScriptFailed
 from engine.forms import check_submission
 from engine.models import (
     CalendarOverride,
     Dossier,
     DossierSequence,
-    Event,
     Handover,
     TaskRecord,
 )
+from engine.records import Step, finish, record_event, resolve
 from engine.repository import LoadedDefinition, SpecCache, latest_version
 from engine.sandbox import make_script_engine
 from engine.state import dump_state, load_state
 
 CHANNELS = ("in_person", "online", "post")
-SAME_DAY = "same_day"  # a limit meaning: the closing time of the day counting starts
-
-
-def deadline(cal: WorkingCalendar, start: datetime, limit: str) -> datetime:
-    """`start` plus a limit in working time: an ISO duration or "same_day"."""
-    if limit == SAME_DAY:
-        return cal.end_of_day(cal.next_working_instant(start))
-    return cal.add(start, cal.parse_duration(limit))
-
-
-def limit_parser(cal: WorkingCalendar) -> Callable[[str], object]:
-    """What deploy checks `sla`/`time_limit` values with."""
-
-    def parse(text: str) -> object:
-        return text if text == SAME_DAY else cal.parse_duration(text)
-
-    return parse
 
 
 def quiet_spiff_logs() -> None:
@@ -68,14 +51,6 @@ def quiet_spiff_logs() -> None:
     for name in ("spiff", "spiff.task", "spiff.workflow"):
         if logging.getLogger(name).level < logging.INFO:
             logging.getLogger(name).setLevel(logging.INFO)
-
-
-def record_event(
-    session: Session, dossier: Dossier, at: datetime, kind: str, actor: str | None, **detail: Any
-) -> None:
-    """Append to the dossier's event log. `detail` must hold ids and names, no citizen data."""
-    journal.append(session, Event, dossier_id=dossier.id, at=at, kind=kind, actor=actor,
-                   detail=detail)
 
 
 P = ParamSpec("P")
@@ -100,17 +75,6 @@ def atomic(method: Callable[Concatenate[Runtime, Session, P], R]
             raise Conflict("the dossier is being changed by someone else; try again") from None
 
     return wrapper
-
-
-@dataclass
-class Step:
-    """One command's context: its instant, its actor and where the dossier came from."""
-
-    at: datetime
-    actor: str | None
-    from_department: str | None = None
-    source_dossier_id: int | None = None
-    messages: list[int] = field(default_factory=list)
 
 
 class Runtime:
@@ -191,7 +155,7 @@ class Runtime:
         state = dump_state(wf)
         if state != dossier.state:
             dossier.state = state
-        timer = _next_timer(wf)
+        timer = next_timer(wf)
         if timer != dossier.next_timer_at:
             dossier.next_timer_at = timer
         code = dossier.code  # after a failed flush the row cannot be read any more
@@ -302,7 +266,7 @@ class Runtime:
             status="running", applicant=dict(applicant or {}), received_at=now,
             counting_from=counting_from, appointment_at=appointment,
             original_appointment_at=appointment, completed_at=None,
-            next_timer_at=_next_timer(wf), state=dump_state(wf), started_by_message_id=None,
+            next_timer_at=next_timer(wf), state=dump_state(wf), started_by_message_id=None,
             procedure_version_id=entry.id if entry else None,
             procedure_code=entry.code if entry else None,
             field_of_work=rules["field_of_work"] or "", documents=list(documents),
@@ -585,31 +549,6 @@ class Runtime:
             raise Conflict("the task was changed by someone else; nothing was saved") from None
 
 
-def resolve(session: Session, dossier: Dossier, cal: WorkingCalendar, step: Step) -> None:
-    """The result is ready: the dossier leaves processing, timed against its appointment.
-    More than one supplement request counts as late in the national indicators."""
-    if dossier.finish_kind is not None:
-        return
-    dossier.resolved_at = dossier.finished_at = step.at
-    dossier.finish_kind = "resolved"
-    dossier.status = "resolved"
-    due = dossier.original_appointment_at or dossier.appointment_at  # apologies don't count
-    if due is not None:
-        dossier.outcome = cal.outcome(due, step.at)
-    if dossier.supplement_count >= 2:
-        dossier.outcome = "late"
-    record_event(session, dossier, step.at, "resolved", step.actor, outcome=dossier.outcome)
-
-
-def finish(session: Session, dossier: Dossier, step: Step, kind: str, reason: str) -> None:
-    """The dossier leaves processing unresolved: refused, withdrawn or stopped."""
-    dossier.finished_at = step.at
-    dossier.finish_kind = kind
-    dossier.finish_reason = reason
-    dossier.status = kind
-    record_event(session, dossier, step.at, kind, step.actor)
-
-
 def _ready_ids(wf: BpmnWorkflow) -> set[str]:
     return {str(t.id) for t in wf.get_tasks(state=TaskState.READY, manual=True)}
 
@@ -621,24 +560,3 @@ def _spiff_error(exc: SpiffWorkflowException) -> str:
     cause = getattr(exc, "error", None) or exc.__cause__
     text = str(cause) if cause is not None else str(exc).splitlines()[0]
     return f"{where}{text.splitlines()[0] if text else type(exc).__name__}"
-
-
-_TIMER_EVENTS = {
-    "TimeDateEventDefinition", "DurationTimerEventDefinition", "CycleTimerEventDefinition",
-}
-
-
-def _next_timer(wf: BpmnWorkflow) -> datetime | None:
-    """The earliest deadline among the workflow's waiting timers."""
-    deadlines = []
-    for pending in wf.waiting_events():
-        if pending.event_type not in _TIMER_EVENTS or pending.value is None:
-            continue
-        value = pending.value["next"] if isinstance(pending.value, dict) else pending.value
-        try:
-            when = datetime.fromisoformat(str(value))
-        except ValueError:
-            continue
-        if when.tzinfo is not None:
-            deadlines.append(when)
-    return min(deadlines, default=None)

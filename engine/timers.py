@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 from engine.lifecycle import expire_supplements, flag_at_risk
 from engine.messaging import deliver
 from engine.models import Dossier
-from engine.runtime import Runtime, Step, record_event
+from engine.records import Step, record_event
+from engine.runtime import Runtime
 
 
 @dataclass(frozen=True)

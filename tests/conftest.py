@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 
 from engine import FixedClock, Runtime, deploy, make_engine, read_paths, seed_departments, upgrade
 from engine.catalog import deploy_catalog
+from engine.deadlines import limit_parser
 from engine.models import Base
-from engine.runtime import limit_parser
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"

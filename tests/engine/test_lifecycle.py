@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from engine import InvalidAction, list_tasks, show_dossier, tick
 from engine.catalog import deploy_catalog, list_catalog
+from engine.deadlines import limit_parser
 from engine.definitions import DefinitionError
 from engine.demo import seed_demo_units
 from engine.lifecycle import (
@@ -21,7 +22,6 @@ from engine.lifecycle import (
 )
 from engine.models import ProcedureVersion
 from engine.papers import apology, control_slip, logbook, receipt, refusal, supplement_request
-from engine.runtime import limit_parser
 from tests.conftest import DATA, deploy_files, vn
 
 SIMPLE = (DATA / "simple_procedure.bpmn", DATA / "simple_procedure.toml")

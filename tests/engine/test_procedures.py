@@ -14,10 +14,10 @@ from sqlalchemy.orm import Session
 
 from engine import FixedClock, Runtime, list_tasks, show_dossier
 from engine.calendar import WorkingCalendar
+from engine.deadlines import limit_parser
 from engine.definitions import inspect_definition
 from engine.models import Message
 from engine.reference import DEFAULT_DEPARTMENTS
-from engine.runtime import limit_parser
 from tests.conftest import WORKFLOWS, vn
 
 SPELLINGS = {code: code for code in DEFAULT_DEPARTMENTS} | {

@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import func, select
 
 from engine import DefinitionError, Runtime, list_tasks, show_dossier
+from engine.deadlines import limit_parser
 from engine.models import DefinitionVersion
-from engine.runtime import limit_parser
 from tests.conftest import DATA, WORKFLOWS, deploy_files, vn
 
 

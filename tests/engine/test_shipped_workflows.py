@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from engine.calendar import WorkingCalendar
+from engine.deadlines import limit_parser
 from engine.definitions import build_specs, check_references, inspect_definition
 from engine.reference import DEFAULT_DEPARTMENTS
-from engine.runtime import limit_parser
 from tests.conftest import WORKFLOWS
 
 SHIPPED = sorted(WORKFLOWS.glob("*.bpmn"))

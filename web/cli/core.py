@@ -21,10 +21,11 @@ from engine import (
     upgrade,
 )
 from engine.catalog import deploy_catalog
+from engine.deadlines import limit_parser
 from engine.lifecycle import expire_supplements, flag_at_risk
 from engine.messaging import deliver
 from engine.queries import dossier_code_of_task, resolve_task_id
-from engine.runtime import Step, limit_parser
+from engine.records import Step
 from engine.timers import due_dossiers
 from web.cli.common import (
     OUTCOME,

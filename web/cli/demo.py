@@ -14,10 +14,10 @@ from sqlalchemy.orm import Session
 
 from engine import InvalidAction, deploy, read_paths, seed_departments, upgrade
 from engine.catalog import deploy_catalog
+from engine.deadlines import limit_parser
 from engine.demo import DEMO_PASSWORD, seed_demo_units
 from engine.models import Dossier
 from engine.report import PeriodReport, period_report
-from engine.runtime import limit_parser
 from engine.simulation import SimulationResult, simulate
 from web.cli.common import Context, emit_json, json_option, main, pass_ctx
 from web.cli.report import ReportError, parse_date

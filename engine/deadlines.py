@@ -1,0 +1,49 @@
+"""Deadlines in working time: statutory limits and SLAs, and the workflow's timers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+
+from engine.calendar import WorkingCalendar
+
+SAME_DAY = "same_day"  # a limit meaning: the closing time of the day counting starts
+
+
+def deadline(cal: WorkingCalendar, start: datetime, limit: str) -> datetime:
+    """`start` plus a limit in working time: an ISO duration or "same_day"."""
+    if limit == SAME_DAY:
+        return cal.end_of_day(cal.next_working_instant(start))
+    return cal.add(start, cal.parse_duration(limit))
+
+
+def limit_parser(cal: WorkingCalendar) -> Callable[[str], object]:
+    """What deploy checks `sla`/`time_limit` values with."""
+
+    def parse(text: str) -> object:
+        return text if text == SAME_DAY else cal.parse_duration(text)
+
+    return parse
+
+
+_TIMER_EVENTS = {
+    "TimeDateEventDefinition", "DurationTimerEventDefinition", "CycleTimerEventDefinition",
+}
+
+
+def next_timer(wf: BpmnWorkflow) -> datetime | None:
+    """The earliest deadline among the workflow's waiting timers."""
+    deadlines = []
+    for pending in wf.waiting_events():
+        if pending.event_type not in _TIMER_EVENTS or pending.value is None:
+            continue
+        value = pending.value["next"] if isinstance(pending.value, dict) else pending.value
+        try:
+            when = datetime.fromisoformat(str(value))
+        except ValueError:
+            continue
+        if when.tzinfo is not None:
+            deadlines.append(when)
+    return min(deadlines, default=None)
