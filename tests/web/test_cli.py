@@ -84,3 +84,9 @@ def test_tick_fires_due_timers(cli):
     assert len(as_json(cli("tick", "--now", "2026-03-06T12:01", "--json"))["fired"]) == 1
     events = [e["kind"] for e in as_json(cli("show", "PHUCLOI-260306-0001", "--json"))["events"]]
     assert events[-1] == "timer_fired"
+
+
+def test_worker_ticks_and_stops_when_told(cli):
+    cli("deploy", str(WORKFLOWS))
+    result = cli("worker", "--ticks", "2", "--interval", "0")
+    assert result.output.count("tick ") == 2 and "0 fired" in result.output
