@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
@@ -35,6 +34,14 @@ from engine.bpmn_xml import (
     read_bpmn,
     read_properties,
 )
+from engine.diagram_info import (
+    FIELD_TYPES,
+    MILESTONES,
+    DefinitionInfo,
+    FieldSpec,
+    UserTaskInfo,
+    parse_field,
+)
 
 __all__ = [
     "FIELD_TYPES",
@@ -50,65 +57,12 @@ __all__ = [
     "read_bpmn",
 ]
 
-FIELD_TYPES = ("string", "text", "integer", "number", "boolean", "date", "datetime", "choice")
-
-
-@dataclass(frozen=True)
-class FieldSpec:
-    """One input a user task asks for, declared as a `field:<name>` property."""
-
-    name: str
-    type: str
-    required: bool
-    label: str
-    choices: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class UserTaskInfo:
-    """A user task: who works it (department code) and in how much working time (sla).
-
-    `process_id` is the id SpiffWorkflow names the task's workflow spec by: the
-    bpmn:process, or the embedded subprocess the task sits in. `lane` is the
-    lane name, as in task_spec.lane.
-    """
-
-    id: str
-    name: str
-    process_id: str
-    lane: str | None
-    department: str | None
-    sla: str | None
-    fields: tuple[FieldSpec, ...]
-    milestone: str | None = None
-
-
-MILESTONES = ("resolved", "returned", "refused")
-
-
-@dataclass(frozen=True)
-class DefinitionInfo:
-    """What one checked .bpmn file defines, uses and offers to other files."""
-
-    key: str
-    name: str
-    process_ids: tuple[str, ...]
-    called_elements: tuple[str, ...]
-    messages_thrown: tuple[str, ...]
-    messages_caught: tuple[str, ...]
-    start_messages: tuple[str, ...]
-    # A plain dict (asdict/JSON round-trip as is), typed read-only, left out of the hash.
-    properties: Mapping[str, str] = field(hash=False)
-    user_tasks: tuple[UserTaskInfo, ...]
-
-
 _THROW_EVENTS = {"intermediateThrowEvent", "endEvent"}
 _CONDITIONAL_GATEWAYS = {"exclusiveGateway", "inclusiveGateway"}
 # What SpiffWorkflow makes a spec of: a user task's workflow.spec.name is the nearest one.
 _CONTAINERS = tuple(
     bpmn_tag(t) for t in ("process", "subProcess", "transaction", "adHocSubProcess")
 )
-_FIELD_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _CUTOFF = re.compile(r"([01]?\d|2[0-3]):[0-5]\d")
 # A bare ISO duration as a timer expression evaluates as a Python name and fails at run time.
 _BARE_ISO = re.compile(r"R?\d*/?P[0-9WDTHMSY.,]*", re.IGNORECASE)
@@ -445,7 +399,7 @@ class _Inspector:
                 continue
             name = prop_name[len("field:"):].strip()
             try:
-                result.append(_parse_field(name, value))
+                result.append(parse_field(name, value))
             except ValueError as exc:
                 self.problem(task_id, f"field '{name}': {exc}")
         return tuple(result)
@@ -466,53 +420,6 @@ class _Inspector:
             self.problem(exc.id or None, _spiff_message(exc))
         except Exception as exc:  # any failure here means "refuse the file", not a 500
             self.problem(None, f"SpiffWorkflow cannot load this diagram: {type(exc).__name__}")
-
-
-def _parse_field(name: str, spec: str) -> FieldSpec:
-    """Read `type=date; required; label=Ngày sinh; choices=a|b|c` (ValueError if bad)."""
-    if not _FIELD_NAME.fullmatch(name):
-        raise ValueError("a field name uses letters, digits and _ and does not start with a digit")
-    settings: dict[str, str | None] = {}
-    for part in spec.split(";"):
-        key, sep, value = part.partition("=")
-        key = key.strip().lower()
-        if not key:
-            if sep:
-                raise ValueError(f"'{part.strip()}' has no setting name")
-            continue
-        if key in settings:
-            raise ValueError(f"'{key}' is given twice")
-        settings[key] = value.strip() if sep else None
-    unknown = set(settings) - {"type", "required", "label", "choices"}
-    if unknown:
-        raise ValueError(
-            f"unknown setting '{sorted(unknown)[0]}' (use type, required, label, choices)"
-        )
-    kind = settings.get("type") or "string"
-    if kind not in FIELD_TYPES:
-        raise ValueError(f"unknown type '{kind}' (use {', '.join(FIELD_TYPES)})")
-    required_text = settings.get("required", "false" if "required" not in settings else None)
-    if required_text is None:
-        required = True
-    elif required_text.lower() in ("true", "false"):
-        required = required_text.lower() == "true"
-    else:
-        raise ValueError(f"required is a flag; write 'required' (got 'required={required_text}')")
-    label = settings.get("label")
-    if "label" in settings and not label:
-        raise ValueError("label is empty")
-    choices: tuple[str, ...] = ()
-    if "choices" in settings:
-        if kind != "choice":
-            raise ValueError("choices are only for type=choice")
-        choices = tuple(c.strip() for c in (settings["choices"] or "").split("|"))
-        if not all(choices):
-            raise ValueError("choices has an empty item (separate choices with |)")
-        if len(set(choices)) != len(choices):
-            raise ValueError("choices has a duplicate item")
-    elif kind == "choice":
-        raise ValueError("type=choice needs choices=a|b|c")
-    return FieldSpec(name=name, type=kind, required=required, label=label or name, choices=choices)
 
 
 def _unique(items: Iterable[str]) -> tuple[str, ...]:

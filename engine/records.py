@@ -6,12 +6,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from uuid import uuid4
 
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine import journal
 from engine.calendar import WorkingCalendar
-from engine.models import Dossier, Event
+from engine.deadlines import deadline
+from engine.models import Dossier, Event, Handover, TaskRecord
+from engine.repository import LoadedDefinition
 
 
 def record_event(
@@ -56,3 +62,55 @@ def finish(session: Session, dossier: Dossier, step: Step, kind: str, reason: st
     dossier.finish_reason = reason
     dossier.status = kind
     record_event(session, dossier, step.at, kind, step.actor)
+
+
+def ready_ids(wf: BpmnWorkflow) -> set[str]:
+    """Ids of the workflow's ready user tasks (each has an open task record)."""
+    return {str(t.id) for t in wf.get_tasks(state=TaskState.READY, manual=True)}
+
+
+def record_ready_tasks(
+    session: Session,
+    dossier: Dossier,
+    wf: BpmnWorkflow,
+    loaded: LoadedDefinition,
+    cal: WorkingCalendar,
+    step: Step,
+    before_ids: set[str],
+) -> None:
+    """Task records (and handovers) for the user tasks the run made ready; cancel the
+    records of ready tasks the run took away (an interrupting event, a step sent back)."""
+    ready = {str(t.id): t for t in wf.get_tasks(state=TaskState.READY, manual=True)}
+    gone = before_ids - ready.keys()
+    if gone:  # cancelled by an interrupting event, or a step sent back
+        for row in session.scalars(select(TaskRecord).where(
+                TaskRecord.dossier_id == dossier.id, TaskRecord.task_id.in_(gone),
+                TaskRecord.status == "ready")):
+            if row.status != "ready":  # completed by this very command
+                continue
+            row.status = "cancelled"
+            record_event(session, dossier, step.at, "task_cancelled", step.actor,
+                         task=row.spec_id)
+    for spiff_id, task in ready.items():
+        if spiff_id in before_ids:
+            continue
+        task_id = str(uuid4())
+        info = loaded.tasks.get((task.workflow.spec.name, task.task_spec.name))
+        department = info.department if info and info.department else "unknown"
+        sla = info.sla if info else None
+        due = deadline(cal, step.at, sla) if sla else None
+        journal.append(
+            session, TaskRecord, id=task_id, task_id=spiff_id, dossier_id=dossier.id,
+            spec_id=task.task_spec.name, process_id=task.workflow.spec.name,
+            name=(info.name if info else None) or task.task_spec.bpmn_name
+            or task.task_spec.name,
+            department=department, status="ready", sla=sla, ready_at=step.at, due_at=due,
+            version=1)
+        if step.from_department != department:
+            journal.append(
+                session, Handover, dossier_id=dossier.id,
+                from_department=step.from_department, to_department=department,
+                to_task_id=task_id, handed_at=step.at, giver=step.actor,
+                source_dossier_id=step.source_dossier_id)
+        record_event(session, dossier, step.at, "task_ready", step.actor,
+                     task=task.task_spec.name, department=department)

@@ -5,10 +5,9 @@ from __future__ import annotations
 import hashlib
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from SpiffWorkflow.bpmn.specs import BpmnProcessSpec
 from sqlalchemy import func, select
@@ -16,14 +15,13 @@ from sqlalchemy.orm import Session
 
 from engine.definitions import (
     DefinitionError,
-    DefinitionInfo,
-    FieldSpec,
     Problem,
     UserTaskInfo,
     build_specs,
     check_references,
     inspect_definition,
 )
+from engine.diagram_info import DefinitionInfo, info_from_json, info_to_json
 from engine.errors import NotFound
 from engine.models import DefinitionVersion, Department
 
@@ -36,20 +34,6 @@ class Deployed:
     version: int
     source: str
     created: bool
-
-
-def info_to_json(info: DefinitionInfo) -> dict[str, Any]:
-    return asdict(info) | {"properties": dict(info.properties)}
-
-
-def info_from_json(data: dict[str, Any]) -> DefinitionInfo:
-    tasks = tuple(
-        UserTaskInfo(**(t | {"fields": tuple(FieldSpec(**(f | {"choices": tuple(f["choices"])}))
-                                             for f in t["fields"])}))
-        for t in data["user_tasks"]
-    )
-    tuples = {k: tuple(v) for k, v in data.items() if isinstance(v, list) and k != "user_tasks"}
-    return DefinitionInfo(**(data | tuples | {"user_tasks": tasks}))
 
 
 def department_spellings(session: Session) -> dict[str, str]:

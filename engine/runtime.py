@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime, time
 from typing import Any, Concatenate, ParamSpec, TypeVar
-from uuid import UUID, uuid4
+from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
@@ -35,10 +35,16 @@ from engine.models import (
     CalendarOverride,
     Dossier,
     DossierSequence,
-    Handover,
     TaskRecord,
 )
-from engine.records import Step, finish, record_event, resolve
+from engine.records import (
+    Step,
+    finish,
+    ready_ids,
+    record_event,
+    record_ready_tasks,
+    resolve,
+)
 from engine.repository import LoadedDefinition, SpecCache, latest_version
 from engine.sandbox import make_script_engine
 from engine.state import dump_state, load_state
@@ -258,7 +264,7 @@ class Runtime:
             first.data.update(seed)
         top_level = step is None
         step = step or Step(at=now, actor=actor)
-        before_ids = _ready_ids(wf)
+        before_ids = ready_ids(wf)
         self._run(wf, step.at)  # nothing is written before the workflow ran
         take_code()
         dossier = Dossier(
@@ -303,7 +309,7 @@ class Runtime:
         session before the workflow has run without error."""
         # Every READY user task already has an open task row: comparing the workflow
         # before and after tells which rows to add or cancel without a query.
-        before_ids = _ready_ids(wf)
+        before_ids = ready_ids(wf)
         self._run(wf, step.at, before)
         if after_run is not None:
             with session.no_autoflush:
@@ -326,7 +332,7 @@ class Runtime:
         from engine.messaging import collect_messages, sync_subscriptions
 
         with session.no_autoflush:  # one flush, in save(): inserts go out in batches
-            self._sync_tasks(session, dossier, wf, loaded, cal, step, before_ids)
+            record_ready_tasks(session, dossier, wf, loaded, cal, step, before_ids)
             collect_messages(session, dossier, wf, step)
             if loaded.uses_messages:
                 sync_subscriptions(session, dossier, wf)
@@ -338,51 +344,6 @@ class Runtime:
                     dossier.status = "returned" if dossier.returned_at else "completed"
                 record_event(session, dossier, step.at, "completed", step.actor)
         self.save(session, dossier, wf)
-
-    def _sync_tasks(
-        self,
-        session: Session,
-        dossier: Dossier,
-        wf: BpmnWorkflow,
-        loaded: LoadedDefinition,
-        cal: WorkingCalendar,
-        step: Step,
-        before_ids: set[str],
-    ) -> None:
-        ready = {str(t.id): t for t in wf.get_tasks(state=TaskState.READY, manual=True)}
-        gone = before_ids - ready.keys()
-        if gone:  # cancelled by an interrupting event, or a step sent back
-            for row in session.scalars(select(TaskRecord).where(
-                    TaskRecord.dossier_id == dossier.id, TaskRecord.task_id.in_(gone),
-                    TaskRecord.status == "ready")):
-                if row.status != "ready":  # completed by this very command
-                    continue
-                row.status = "cancelled"
-                record_event(session, dossier, step.at, "task_cancelled", step.actor,
-                             task=row.spec_id)
-        for spiff_id, task in ready.items():
-            if spiff_id in before_ids:
-                continue
-            task_id = str(uuid4())
-            info = loaded.tasks.get((task.workflow.spec.name, task.task_spec.name))
-            department = info.department if info and info.department else "unknown"
-            sla = info.sla if info else None
-            due = deadline(cal, step.at, sla) if sla else None
-            journal.append(
-                session, TaskRecord, id=task_id, task_id=spiff_id, dossier_id=dossier.id,
-                spec_id=task.task_spec.name, process_id=task.workflow.spec.name,
-                name=(info.name if info else None) or task.task_spec.bpmn_name
-                or task.task_spec.name,
-                department=department, status="ready", sla=sla, ready_at=step.at, due_at=due,
-                version=1)
-            if step.from_department != department:
-                journal.append(
-                    session, Handover, dossier_id=dossier.id,
-                    from_department=step.from_department, to_department=department,
-                    to_task_id=task_id, handed_at=step.at, giver=step.actor,
-                    source_dossier_id=step.source_dossier_id)
-            record_event(session, dossier, step.at, "task_ready", step.actor,
-                         task=task.task_spec.name, department=department)
 
     # -- task commands ---------------------------------------------------------------
     def _open_task(self, session: Session, task_id: str, row: TaskRecord | None = None
@@ -547,10 +508,6 @@ class Runtime:
             session.flush()
         except StaleDataError:
             raise Conflict("the task was changed by someone else; nothing was saved") from None
-
-
-def _ready_ids(wf: BpmnWorkflow) -> set[str]:
-    return {str(t.id) for t in wf.get_tasks(state=TaskState.READY, manual=True)}
 
 
 def _spiff_error(exc: SpiffWorkflowException) -> str:

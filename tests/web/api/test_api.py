@@ -1,119 +1,27 @@
-"""The JSON API under /api/, driven with tokens as an integration would.
-
-Every response is checked against the OpenAPI document's schema for it, so the document
-and the API cannot drift apart.
+"""The JSON API under /api/, driven with tokens as an integration would: the document,
+authentication, reading, working tasks and refusals. Every response is checked against
+the OpenAPI document's schema for it, so the document and the API cannot drift apart.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
-from typing import Any
 
-import pytest
 from click.testing import CliRunner
-from flask import Flask
-from flask.testing import FlaskClient
-from sqlalchemy import Engine, update
+from sqlalchemy import update
 
 from engine import make_sessionmaker
 from engine.models import ApiToken
-from engine.units import create_token, revoke_tokens
-from tests.conftest import VN, WORKFLOWS
+from tests.conftest import WORKFLOWS
+from tests.web.api.client import (
+    MOTHER,
+    OFFSET,
+    Api,
+    receive,
+    received_and_checked,
+)
 from tests.web.conftest import login
-from web.api_json import check
 from web.app import create_app
-from web.openapi import OPERATION_BY_ID, document
-
-CHILD = {"child_name": "Nguyễn Bảo An", "birth_date": "2026-02-27", "gender": "nữ",
-         "birth_place": "Bệnh viện Phụ sản Hà Nội", "mother_name": "Trần Thị Bích",
-         "father_name": "Nguyễn Văn Cường", "address": "Số 12 ngõ 5 Phúc Lợi, Long Biên",
-         "initial_clinic": "Trạm y tế phường Phúc Lợi"}
-BIRTH = {"child_name": "Nguyễn Bảo An", "birth_date": "2026-02-27",
-         "documents_complete": True}
-MOTHER = {"name": "Trần Thị Bích", "phone": "0912345678", "address": "Số 12 ngõ 5 Phúc Lợi"}
-SCHEMAS = document()["components"]["schemas"]
-OFFSET = re.compile(r"[+-]\d\d:\d\d$")
-
-
-class Api:
-    """A client acting with one user's token; checks each response against the document."""
-
-    def __init__(self, app: Flask, client: FlaskClient, token: str | None) -> None:
-        self.app, self.client, self.token = app, client, token
-
-    def call(self, method: str, path: str, expect: int = 200, **kwargs: Any) -> Any:
-        headers = kwargs.pop("headers", {})
-        if self.token is not None:
-            headers.setdefault("Authorization", f"Bearer {self.token}")
-        response = self.client.open(f"/api{path}", method=method, headers=headers, **kwargs)
-        assert response.status_code == expect, (response.status_code, response.get_json())
-        assert response.mimetype == "application/json"
-        payload = response.get_json()
-        endpoint, _ = self.app.url_map.bind("localhost").match(
-            f"/api{path.split('?')[0]}", method)
-        operation = OPERATION_BY_ID[endpoint.removeprefix("api.")]
-        if expect < 400:
-            assert expect == operation.status
-            schema = operation.response
-        else:
-            assert expect in operation.errors, f"{expect} is not documented for {endpoint}"
-            schema = SCHEMAS["Error"]
-        assert check(schema, payload, SCHEMAS) == {}, check(schema, payload, SCHEMAS)
-        return payload
-
-    def get(self, path: str, expect: int = 200, **kwargs: Any) -> Any:
-        return self.call("GET", path, expect, **kwargs)
-
-    def post(self, path: str, json: Any = None, expect: int = 200, **kwargs: Any) -> Any:
-        if json is not None:
-            kwargs["json"] = json
-        return self.call("POST", path, expect, **kwargs)
-
-    def task_of(self, code: str, state: str = "ready") -> dict[str, Any]:
-        """The user's only task of this dossier."""
-        tasks = [t for t in self.get(f"/tasks?state={state}") if t["dossier_code"] == code]
-        assert len(tasks) == 1, tasks
-        return tasks[0]
-
-    def complete(self, code: str, data: dict[str, Any]) -> dict[str, Any]:
-        """Complete the user's only ready task of this dossier."""
-        task = self.task_of(code)
-        return self.post(f"/tasks/{task['id']}/complete", {"data": data})
-
-
-@pytest.fixture
-def token(db_engine: Engine):
-    def make(username: str) -> str:
-        with make_sessionmaker(db_engine).begin() as session:
-            return create_token(session, username, "test", datetime.now(VN))
-
-    return make
-
-
-@pytest.fixture
-def as_user(app: Flask, client: FlaskClient, token):
-    """as_user("tiepnhan.phucloi") -> an Api acting with a fresh token of that user."""
-    return lambda username: Api(app, client, token(username))
-
-
-@pytest.fixture
-def reception(as_user) -> Api:
-    return as_user("tiepnhan.phucloi")
-
-
-def receive(api: Api, procedure: str = "birth_registration", **extra: Any) -> dict[str, Any]:
-    return api.post("/dossiers", {"procedure": procedure, "applicant": MOTHER,
-                                  "documents": ["Tờ khai", "Giấy chứng sinh"], **extra},
-                    expect=201)
-
-
-def received_and_checked(reception: Api) -> str:
-    """A birth registration received and checked at the desk: the officer's turn."""
-    code = receive(reception)["code"]
-    reception.complete(code, BIRTH)
-    return code
-
 
 # -- the document --------------------------------------------------------------------------
 
@@ -417,143 +325,3 @@ def test_unknown_things_are_404(reception):
     assert reception.client.get("/no-such-page").mimetype == "text/html"
 
 
-# -- the dossier's life --------------------------------------------------------------------
-
-def test_supplement_refusal_withdrawal_apology(reception, as_user):
-    code = receive(reception)["code"]
-    reception.post(f"/dossiers/{code}/supplement-request", {"items": [], "reason": " "}, 422)
-    paused = reception.post(f"/dossiers/{code}/supplement-request",
-                            {"items": ["Giấy chứng sinh bản chính"], "reason": "Thiếu"})
-    assert paused["status"] == "waiting_supplement"
-    assert paused["pauses"][0]["items"] == ["Giấy chứng sinh bản chính"]
-    assert paused["pauses"][0]["ended_at"] is None
-    paper = reception.get(f"/dossiers/{code}/papers/supplement")
-    assert (paper["items"], paper["contact"]) == (["Giấy chứng sinh bản chính"], "Phạm Thị Lan")
-    reception.post(f"/dossiers/{code}/supplement-request", {"items": ["x"], "reason": "y"}, 409)
-    supplied = reception.post(f"/dossiers/{code}/supplement",
-                              {"documents": ["Giấy chứng sinh bản chính"]})
-    assert supplied["status"] == "running" and supplied["pauses"][0]["ended_at"]
-    assert supplied["documents"][-1] == "Giấy chứng sinh bản chính"
-
-    leader = as_user("lanhdao.phucloi")
-    later = (datetime.fromisoformat(supplied["appointment_at"]) + timedelta(days=3))
-    assert leader.post(f"/dossiers/{code}/apology", {
-        "reason": "x", "new_appointment": supplied["appointment_at"]}, 422)["fields"] == {
-        "new_appointment": "must be later than the current appointment "
-                           f"({supplied['appointment_at']})"}
-    assert leader.post(f"/dossiers/{code}/apology", {
-        "reason": "x", "new_appointment": "2030-01-01T17:00"}, 422)["fields"] == {
-        "new_appointment": "needs a UTC offset (e.g. 2026-03-10T17:00:00+07:00)"}
-    apologized = leader.post(f"/dossiers/{code}/apology", {
-        "reason": "Chờ xác minh", "new_appointment": later.isoformat()})
-    assert apologized["appointment_at"] == later.isoformat()
-    assert apologized["apologies"][0]["signed_by"] == "lanhdao.phucloi"
-    assert reception.get(f"/dossiers/{code}/papers/apology")["signed_by"] == "Ngô Thanh Tùng"
-    assert [e["code"] for e in reception.get("/late")] == [code]
-
-    refused = reception.post(f"/dossiers/{code}/refuse", {"reason": "Giấy tờ giả"})
-    assert (refused["status"], refused["finish_reason"]) == ("refused", "Giấy tờ giả")
-    assert all(s["status"] != "ready" for s in refused["steps"])
-    assert reception.get(f"/dossiers/{code}/papers/refusal")["reason"] == "Giấy tờ giả"
-    reception.post(f"/dossiers/{code}/withdraw", {"reason": "x"}, 409)
-
-    officers = received_and_checked(reception)  # the officer working it may refuse it
-    officer = as_user("hotich.phucloi")
-    assert officer.post(f"/dossiers/{officers}/refuse", {"reason": "Không có giấy chứng sinh"}
-                        )["status"] == "refused"
-    officer.post(f"/dossiers/{officers}/withdraw", {"reason": "x"}, 403)  # the desk's job
-
-    other = receive(reception)["code"]
-    assert reception.post(f"/dossiers/{other}/withdraw", {}, 422)["fields"] == {
-        "reason": "is required"}
-    assert reception.post(f"/dossiers/{other}/withdraw",
-                          {"reason": "Công dân rút hồ sơ"})["status"] == "withdrawn"
-
-
-def test_reports_are_for_supervisors_and_leaders(reception, as_user):
-    receive(reception, channel="online")
-    today = datetime.now(VN).date().isoformat()
-    period = f"/reports/period?from={today}&to={today}"
-    for username in ("giamsat.phucloi", "lanhdao.phucloi", "giamsat.longbien"):
-        report = as_user(username).get(period)
-        assert (report["total"]["received_total"], report["total"]["received_online"]) == (1, 1)
-    supervisor = as_user("giamsat.phucloi")
-    assert supervisor.get(period + "&unit=PHUCLOI")["unit_name"] == "Phường Phúc Lợi"
-    supervisor.get(period + "&unit=LONGBIEN", 403)  # above the supervisor's ward
-    assert supervisor.get(period + "&unit=NOWHERE", 400)["fields"] == {"unit": "no such unit"}
-    assert supervisor.get("/reports/period?from=2026-13-01", 400)["fields"] == {
-        "from": "must be a date (YYYY-MM-DD)", "to": "is required"}
-    assert supervisor.get("/reports/period?from=2026-03-02&to=2026-03-01", 400)[
-        "fields"] == {"from": "is after to"}
-    reception.get(period, 403)
-    as_user("hotich.phucloi").get(period, 403)
-    logbook = reception.get(f"/logbook?from={today}&to={today}")
-    assert [row["number"] for row in logbook["rows"]] == [1]
-    assert reception.get("/logbook")["rows"] == logbook["rows"]  # this month by default
-    assert reception.get("/logbook?from=2024-01-01&to=2026-01-01", 400)["fields"] == {
-        "to": "is more than 366 days after from"}
-    reception.get("/late?unit=CA-PHUCLOI", 403)  # the police post is the district's
-    reception.get("/late?unit=VIETHUNG", 403)
-
-
-# -- the interlinked procedure, from reception to the police and BHXH and back --------------
-
-def test_interlinked_dossier_through_five_tokens(reception, as_user):
-    parent = receive(reception, "birth_residence_health_card")
-    code = parent["code"]
-    assert parent["process_key"] == "birth_residence_health_card"
-    assert parent["procedure_code"] == "1.012924"
-
-    reception.complete(code, CHILD)
-    officer = as_user("hotich.phucloi")
-    task = officer.task_of(code)
-    officer.post(f"/tasks/{task['id']}/claim")
-    officer.post(f"/tasks/{task['id']}/complete",
-                 {"data": {"decision": "approve", "register_number": "31/2026"}})
-    leader = as_user("lanhdao.phucloi")
-    signed = leader.complete(code, {"leader_decision": "approve"})["dossier"]
-    parts = {link["process_key"]: link["code"] for link in signed["links"]
-             if link["relation"] == "started"}
-    police_code = parts["residence_linked_part"]
-    bhxh_code = parts["health_card_linked_part"]
-    assert police_code.startswith("CA-PHUCLOI-") and bhxh_code.startswith("BHXH-LONGBIEN-")
-
-    police = as_user("congan.phucloi")
-    police.get(f"/dossiers/{code}", 403)  # the ward's dossier is not the police's
-    shown = police.get(f"/dossiers/{police_code}")
-    assert shown["links"] == [{"code": code, "process_key": "birth_residence_health_card",
-                               "status": "running", "relation": "started_by"}]
-    police.complete(police_code, {"residence_decision": "approve",
-                                  "needs_verification": False})
-    police.complete(police_code, {"residence_number": "CT-0425"})
-    bhxh = as_user("bhxh.longbien")
-    bhxh.complete(bhxh_code, {"card_decision": "approve"})
-    bhxh.complete(bhxh_code, {"card_number": "0126012345", "card_valid_from": "2026-02-27"})
-
-    back = reception.task_of(code)
-    assert back["name"] == "Trả kết quả liên thông"
-    returned = reception.complete(code, {"returned_to": "Trần Thị Bích",
-                                         "return_channel": "desk"})["dossier"]
-    assert returned["status"] == "returned"
-
-    slip = reception.get(f"/dossiers/{code}/papers/control-slip")
-    assert [(r["from_department"], r["to_department"]) for r in slip["rows"]][:3] == [
-        ("Công dân", "Một cửa"), ("Một cửa", "Tư pháp - Hộ tịch"),
-        ("Tư pháp - Hộ tịch", "Lãnh đạo")]
-    assert slip["rows"][-1]["to_department"] == "Một cửa"
-    assert all(r["handed_at"] and r["received_at"] and r["outcome"] for r in slip["rows"])
-    police_slip = police.get(f"/dossiers/{police_code}/papers/control-slip")
-    assert police_slip["rows"][0]["note"] == f"Chuyển từ hồ sơ {code}"
-    assert police_slip["rows"][0]["to_department"] == "Công an"
-
-
-def test_a_revoked_token_is_refused(app, client, db_engine):
-    sessions = make_sessionmaker(db_engine)
-    with sessions.begin() as session:
-        token = create_token(session, "tiepnhan.phucloi", "test",
-                             datetime(2026, 3, 2, 8, tzinfo=VN))
-    headers = {"Authorization": f"Bearer {token}"}
-    assert client.get("/api/procedures", headers=headers).status_code == 200
-    with sessions.begin() as session:
-        assert revoke_tokens(session, "tiepnhan.phucloi") == 1
-    assert client.get("/api/procedures", headers=headers).status_code == 401

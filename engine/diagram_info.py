@@ -1,0 +1,124 @@
+"""What a checked diagram is: its description (processes, messages, user tasks with
+their departments, SLAs, fields and milestones) and that description as JSON, as stored
+with each deployed version."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+_FIELD_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+FIELD_TYPES = ("string", "text", "integer", "number", "boolean", "date", "datetime", "choice")
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One input a user task asks for, declared as a `field:<name>` property."""
+
+    name: str
+    type: str
+    required: bool
+    label: str
+    choices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class UserTaskInfo:
+    """A user task: who works it (department code) and in how much working time (sla).
+
+    `process_id` is the id SpiffWorkflow names the task's workflow spec by: the
+    bpmn:process, or the embedded subprocess the task sits in. `lane` is the
+    lane name, as in task_spec.lane.
+    """
+
+    id: str
+    name: str
+    process_id: str
+    lane: str | None
+    department: str | None
+    sla: str | None
+    fields: tuple[FieldSpec, ...]
+    milestone: str | None = None
+
+
+MILESTONES = ("resolved", "returned", "refused")
+
+
+@dataclass(frozen=True)
+class DefinitionInfo:
+    """What one checked .bpmn file defines, uses and offers to other files."""
+
+    key: str
+    name: str
+    process_ids: tuple[str, ...]
+    called_elements: tuple[str, ...]
+    messages_thrown: tuple[str, ...]
+    messages_caught: tuple[str, ...]
+    start_messages: tuple[str, ...]
+    # A plain dict (asdict/JSON round-trip as is), typed read-only, left out of the hash.
+    properties: Mapping[str, str] = field(hash=False)
+    user_tasks: tuple[UserTaskInfo, ...]
+
+
+def parse_field(name: str, spec: str) -> FieldSpec:
+    """Read `type=date; required; label=Ngày sinh; choices=a|b|c` (ValueError if bad)."""
+    if not _FIELD_NAME.fullmatch(name):
+        raise ValueError("a field name uses letters, digits and _ and does not start with a digit")
+    settings: dict[str, str | None] = {}
+    for part in spec.split(";"):
+        key, sep, value = part.partition("=")
+        key = key.strip().lower()
+        if not key:
+            if sep:
+                raise ValueError(f"'{part.strip()}' has no setting name")
+            continue
+        if key in settings:
+            raise ValueError(f"'{key}' is given twice")
+        settings[key] = value.strip() if sep else None
+    unknown = set(settings) - {"type", "required", "label", "choices"}
+    if unknown:
+        raise ValueError(
+            f"unknown setting '{sorted(unknown)[0]}' (use type, required, label, choices)"
+        )
+    kind = settings.get("type") or "string"
+    if kind not in FIELD_TYPES:
+        raise ValueError(f"unknown type '{kind}' (use {', '.join(FIELD_TYPES)})")
+    required_text = settings.get("required", "false" if "required" not in settings else None)
+    if required_text is None:
+        required = True
+    elif required_text.lower() in ("true", "false"):
+        required = required_text.lower() == "true"
+    else:
+        raise ValueError(f"required is a flag; write 'required' (got 'required={required_text}')")
+    label = settings.get("label")
+    if "label" in settings and not label:
+        raise ValueError("label is empty")
+    choices: tuple[str, ...] = ()
+    if "choices" in settings:
+        if kind != "choice":
+            raise ValueError("choices are only for type=choice")
+        choices = tuple(c.strip() for c in (settings["choices"] or "").split("|"))
+        if not all(choices):
+            raise ValueError("choices has an empty item (separate choices with |)")
+        if len(set(choices)) != len(choices):
+            raise ValueError("choices has a duplicate item")
+    elif kind == "choice":
+        raise ValueError("type=choice needs choices=a|b|c")
+    return FieldSpec(name=name, type=kind, required=required, label=label or name, choices=choices)
+
+
+def info_to_json(info: DefinitionInfo) -> dict[str, Any]:
+    return asdict(info) | {"properties": dict(info.properties)}
+
+
+def info_from_json(data: dict[str, Any]) -> DefinitionInfo:
+    tasks = tuple(
+        UserTaskInfo(**(t | {"fields": tuple(FieldSpec(**(f | {"choices": tuple(f["choices"])}))
+                                             for f in t["fields"])}))
+        for t in data["user_tasks"]
+    )
+    tuples = {k: tuple(v) for k, v in data.items() if isinstance(v, list) and k != "user_tasks"}
+    return DefinitionInfo(**(data | tuples | {"user_tasks": tasks}))
