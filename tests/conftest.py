@@ -72,6 +72,22 @@ def db_engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathF
         _admin(PG_URL, f"DROP SCHEMA IF EXISTS {schema} CASCADE")
 
 
+def wipe(engine: Engine) -> None:
+    """Empty every table (rows a test really committed) and put the departments back."""
+    with engine.begin() as conn:
+        for table in reversed(Base.metadata.sorted_tables):
+            conn.execute(table.delete())
+    with Session(engine) as session, session.begin():
+        seed_departments(session)
+
+
+@pytest.fixture
+def committed(db_engine: Engine) -> Iterator[Engine]:
+    """The test database for tests whose rows are really committed; emptied afterwards."""
+    yield db_engine
+    wipe(db_engine)
+
+
 @pytest.fixture
 def session(db_engine: Engine) -> Iterator[Session]:
     """A session inside an outer transaction that is rolled back after the test."""

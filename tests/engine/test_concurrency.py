@@ -4,27 +4,14 @@ Uses two real connections with real commits (not the rolled-back test session)."
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import select
 
-from engine import Conflict, Runtime, list_tasks, make_sessionmaker, seed_departments
-from engine.models import Base, Dossier, TaskRecord
+from engine import Conflict, Runtime, list_tasks, make_sessionmaker
+from engine.models import Dossier, TaskRecord
 from tests.conftest import WORKFLOWS, deploy_files, vn
 
 RECEIVE = {"child_name": "Bé Na", "birth_date": "2026-03-01", "documents_complete": True}
-
-
-@pytest.fixture
-def committed(db_engine: Engine) -> Iterator[Engine]:
-    """The database emptied after the test (its rows were really committed)."""
-    yield db_engine
-    with db_engine.begin() as conn:
-        for table in reversed(Base.metadata.sorted_tables):
-            conn.execute(table.delete())
-    with make_sessionmaker(db_engine).begin() as session:
-        seed_departments(session)
 
 
 def test_two_completions_of_one_task_one_conflicts(committed, clock):

@@ -6,7 +6,6 @@ database that is emptied after each test (not the rolled-back test session)."""
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -14,35 +13,20 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import sessionmaker
 
-from engine import InvalidAction, NotFound, Runtime, make_sessionmaker, seed_departments
+from engine import InvalidAction, NotFound, Runtime, make_sessionmaker
 from engine.calendar import WorkingCalendar
 from engine.catalog import Document, ProcedureView
 from engine.demo import DEMO_USERS, seed_demo_units
-from engine.models import Apology, Base, Dossier, Pause, TaskRecord
+from engine.models import Apology, Dossier, Pause, TaskRecord
 from engine.report import period_report
 from engine.simulation import SimulationResult, simulate
 from engine.simulation_data import Rates, plan_arrivals
-from tests.conftest import DATA, VN, WORKFLOWS, deploy_files
+from tests.conftest import DATA, VN, WORKFLOWS, deploy_files, wipe
 
 WARD = "PHUCLOI"
 START, END = date(2026, 3, 2), date(2026, 3, 13)  # two working weeks, Monday to Friday
 # More of the rare events than real life, so 40 dossiers show each of them.
 BUSY = Rates(late_steps=0.15, refuse=0.1, supplement=0.25, withdrawn=0.1, apology=1.0)
-
-
-def _empty(engine: Engine) -> None:
-    with engine.begin() as conn:
-        for table in reversed(Base.metadata.sorted_tables):
-            conn.execute(table.delete())
-    with make_sessionmaker(engine).begin() as session:
-        seed_departments(session)
-
-
-@pytest.fixture
-def committed(db_engine: Engine) -> Iterator[Engine]:
-    """The database emptied after the test (its rows were really committed)."""
-    yield db_engine
-    _empty(db_engine)
 
 
 def _setup(engine: Engine, runtime: Runtime, *paths: Any) -> sessionmaker[Any]:
@@ -135,7 +119,7 @@ def test_same_seed_same_simulation(committed, runtime):
         result = simulate(sessions, runtime, unit=WARD, start=START, end=START + timedelta(2),
                           dossiers=16, online=4, seed=7)
         runs.append(_fingerprint(sessions, result))
-        _empty(committed)
+        wipe(committed)
     assert runs[0] == runs[1]
     assert runs[0][0]["completed"] > 0
 

@@ -13,20 +13,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import Engine
 
-from engine import FixedClock, Runtime, make_sessionmaker, seed_departments
+from engine import FixedClock, Runtime, make_sessionmaker
 from engine.demo import DEMO_PASSWORD, seed_demo_units
-from engine.models import Base
-from tests.conftest import WORKFLOWS, deploy_files, vn
+from tests.conftest import WORKFLOWS, deploy_files, vn, wipe
 from web.app import create_app
 from web.cli import main
-
-
-def wipe(engine: Engine) -> None:
-    with engine.begin() as conn:
-        for table in reversed(Base.metadata.sorted_tables):
-            conn.execute(table.delete())
-    with make_sessionmaker(engine).begin() as session:
-        seed_departments(session)
 
 
 @pytest.fixture
