@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -128,15 +128,18 @@ class DossierSummary:
 
 
 def search_dossiers(session: Session, units: Sequence[str], *, text: str = "",
-                    status: str | None = None, limit: int = 100) -> list[DossierSummary]:
+                    status: str | None = None, codes: Collection[str] | None = None,
+                    limit: int = 100) -> list[DossierSummary]:
     """Dossiers of these units, newest first, whose code or applicant name contains
-    `text` (case- and diacritics-insensitive for the name)."""
+    `text` (case- and diacritics-insensitive for the name); only those `codes` if given."""
     query = (select(Dossier, DefinitionVersion.name)
              .options(defer(Dossier.state))  # the workflow state is large and not shown
              .join(DefinitionVersion, DefinitionVersion.id == Dossier.definition_id)
              .where(Dossier.unit.in_(units)).order_by(Dossier.received_at.desc()))
     if status:
         query = query.where(Dossier.status == status)
+    if codes is not None:
+        query = query.where(Dossier.code.in_(codes))
     wanted = fold(text.strip())
     found = []
     for dossier, name in session.execute(query.limit(limit * 20 if wanted else limit)):

@@ -49,7 +49,6 @@ bp = Blueprint("inbox", __name__)
 
 SOON_SHARE = 0.25  # due soon: less than a quarter of the step's working time left...
 SOON_LEFT = timedelta(hours=2)  # ...or less than two working hours
-OPEN_STATUSES = ("running", "resolved", "waiting_supplement")
 
 SLA_STATES = {"late": _l("Quá hạn"), "soon": _l("Sắp đến hạn"), "ok": _l("Trong hạn"),
               "paused": _l("Chờ bổ sung"), "none": _l("Không có hạn")}
@@ -176,17 +175,15 @@ class Row:
 
 
 def summaries(units: Iterable[str], codes: Iterable[str]) -> dict[str, DossierSummary]:
-    """Procedure, applicant and status of these dossiers (open dossiers of the units in a
-    few queries; any other one by itself)."""
+    """Procedure, applicant and status of these dossiers (those of the units in one query;
+    any other one by itself)."""
     wanted = set(codes)
     found: dict[str, DossierSummary] = {}
     units = sorted(set(units))
     if not wanted:
         return found
-    for status in OPEN_STATUSES:
-        for s in search_dossiers(db(), units, status=status, limit=5000):
-            if s.code in wanted:
-                found[s.code] = s
+    for s in search_dossiers(db(), units, codes=wanted, limit=len(wanted)):
+        found[s.code] = s
     for code in wanted - found.keys():
         view = show_dossier(db(), code)
         found[code] = DossierSummary(
