@@ -90,3 +90,18 @@ def test_worker_ticks_and_stops_when_told(cli):
     cli("deploy", str(WORKFLOWS))
     result = cli("worker", "--ticks", "2", "--interval", "0")
     assert result.output.count("tick ") == 2 and "0 fired" in result.output
+
+
+def test_announced_days_change_the_appointment(cli):
+    cli("deploy", str(WORKFLOWS))
+    # Friday 06/03/2026 declared a day off: a Thursday-evening dossier counts from Monday
+    assert "06/03/2026 is now a day off for every unit" in cli(
+        "calendar", "set", "2026-03-06", "off", "--note", "Thông báo 123").output
+    started = cli("start", "birth_registration", "--at", "2026-03-05T16:00").output
+    assert "counting from 09/03/2026 08:00, appointment 09/03/2026 17:00" in started
+    assert "06/03/2026  off" in cli("calendar", "list").output
+    cli("calendar", "remove", "2026-03-06")
+    again = cli("start", "birth_registration", "--at", "2026-03-05T16:00").output
+    assert "counting from 06/03/2026 08:00" in again
+    assert "'holiday' is not one of 'off', 'working'" in cli(
+        "calendar", "set", "2026-03-07", "holiday", ok=False).output

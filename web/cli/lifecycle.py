@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from engine.calendar_overrides import KINDS, list_overrides, remove_override, set_override
 from engine.catalog import list_catalog
 from engine.demo import seed_demo_units
 from engine.lifecycle import (
@@ -199,3 +200,49 @@ def paper_cmd(ctx: Context, kind: str, code_or_unit: str, start: object, end: ob
         else:
             data = PAPERS[kind](session, code_or_unit)
     emit_json(data)
+
+
+@main.group("calendar")
+def calendar_group() -> None:
+    """The working calendar's overrides: announced days off and make-up working days."""
+
+
+@calendar_group.command("set")
+@click.argument("day", type=click.DateTime(["%Y-%m-%d"]))
+@click.argument("kind", type=click.Choice(KINDS))
+@click.option("--unit", default="", help="Only this unit (default: every unit).")
+@click.option("--note", default="", help="Why, e.g. the announcement's number.")
+@pass_ctx
+def calendar_set_cmd(ctx: Context, day: object, kind: str, unit: str, note: str) -> None:
+    """Make DAY a day off ('off') or a working day ('working')."""
+    with ctx.services.transaction() as session:
+        row = set_override(session, day.date(), kind, unit=unit,  # type: ignore[attr-defined]
+                           note=note)
+    ctx.services.runtime.forget_calendars()
+    click.echo(f"{row.day:%d/%m/%Y} is now {'a day off' if kind == 'off' else 'a working day'}"
+               f" for {row.unit or 'every unit'}")
+
+
+@calendar_group.command("remove")
+@click.argument("day", type=click.DateTime(["%Y-%m-%d"]))
+@click.option("--unit", default="")
+@pass_ctx
+def calendar_remove_cmd(ctx: Context, day: object, unit: str) -> None:
+    """Drop DAY's override: the statutory calendar applies again."""
+    with ctx.services.transaction() as session:
+        removed = remove_override(session, day.date(), unit=unit)  # type: ignore[attr-defined]
+    click.echo("override removed" if removed else "no override on that day")
+
+
+@calendar_group.command("list")
+@json_option
+@pass_ctx
+def calendar_list_cmd(ctx: Context, as_json: bool) -> None:
+    """The overrides, by day."""
+    with ctx.services.transaction() as session:
+        rows = list_overrides(session)
+    if as_json:
+        emit_json(rows)
+        return
+    for r in rows:
+        click.echo(f"{r.day:%d/%m/%Y}  {r.kind:7}  {r.unit or '(every unit)'}  {r.note}")
