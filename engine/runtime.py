@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime, time
+from time import monotonic
 from typing import Any, Concatenate, ParamSpec, TypeVar
 from uuid import UUID
 from zoneinfo import ZoneInfo
@@ -50,6 +51,7 @@ from engine.sandbox import make_script_engine
 from engine.state import dump_state, load_state
 
 CHANNELS = ("in_person", "online", "post")
+CALENDAR_TTL = 300.0  # seconds a unit's calendar is reused before the overrides are re-read
 
 
 def quiet_spiff_logs() -> None:
@@ -100,23 +102,25 @@ class Runtime:
         self.specs = specs or SpecCache()
         self.script_time_limit = script_time_limit
         self.code_format = code_format
-        self._calendars: dict[str, WorkingCalendar] = {}
+        self._calendars: dict[str, tuple[float, WorkingCalendar]] = {}
         quiet_spiff_logs()
 
     # -- calendars ---------------------------------------------------------------
     def calendar(self, session: Session, unit: str) -> WorkingCalendar:
-        """The unit's working calendar: statutory holidays plus the override table."""
-        cal = self._calendars.get(unit)
-        if cal is None:
-            rows = session.scalars(
-                select(CalendarOverride).where(CalendarOverride.unit.in_(["", unit]))
-            ).all()
-            cal = WorkingCalendar(
-                self.hours,
-                days_off=[r.day for r in rows if r.kind == "off"],
-                working_days=[r.day for r in rows if r.kind == "working"],
-            )
-            self._calendars[unit] = cal
+        """The unit's working calendar: statutory holidays plus the override table (read
+        again every CALENDAR_TTL seconds, so another process's edits reach this one)."""
+        cached = self._calendars.get(unit)
+        if cached is not None and monotonic() - cached[0] < CALENDAR_TTL:
+            return cached[1]
+        rows = session.scalars(
+            select(CalendarOverride).where(CalendarOverride.unit.in_(["", unit]))
+        ).all()
+        cal = WorkingCalendar(
+            self.hours,
+            days_off=[r.day for r in rows if r.kind == "off"],
+            working_days=[r.day for r in rows if r.kind == "working"],
+        )
+        self._calendars[unit] = (monotonic(), cal)
         return cal
 
     def forget_calendars(self) -> None:
