@@ -15,10 +15,11 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from engine.bpmn_xml import DefinitionError, Problem
+from engine.errors import InvalidAction
 from engine.models import DefinitionVersion, ProcedureVersion
 from engine.repository import Deployed
 
@@ -156,27 +157,45 @@ def _jsonable(value: Any) -> Any:
 def procedure_for(session: Session, process_key: str, on: date) -> ProcedureVersion | None:
     """The catalog version for a process in force on `on`: the newest version already
     effective then (it supersedes older ones), unless it was abolished by then."""
-    row = session.scalar(
-        select(ProcedureVersion)
-        .where(ProcedureVersion.process_key == process_key,
-               ProcedureVersion.effective_from <= on)
-        .order_by(ProcedureVersion.version.desc())
-        .limit(1)
-    )
-    if row is None or (row.abolished_on is not None and row.abolished_on <= on):
+    rows = session.scalars(select(ProcedureVersion)
+                           .where(ProcedureVersion.process_key == process_key)).all()
+    return _in_force(rows, on)
+
+
+def procedure_in_force(session: Session, code_or_key: str, on: date
+                       ) -> ProcedureVersion | None:
+    """The catalog version in force on `on` for a process key or a national code (one
+    query when the key is a process key); None when the catalog does not know the name.
+    InvalidAction when it knows the entry but it is not in force on `on`."""
+    rows = session.scalars(_BY_CODE_OR_KEY, {"name": code_or_key}).all()
+    by_key = [r for r in rows if r.process_key == code_or_key]
+    if by_key:
+        entry = _in_force(by_key, on)
+    elif rows:  # a national code: its process may have versions under other codes
+        named = max(rows, key=lambda r: r.version)
+        entry = procedure_for(session, named.process_key, on)
+    else:
+        return None
+    if entry is None:
+        named = max(rows, key=lambda r: r.version)
+        raise InvalidAction(f"procedure {named.code} ({named.name}) is not in force on "
+                            f"{on:%d/%m/%Y}")
+    return entry
+
+
+_BY_CODE_OR_KEY = select(ProcedureVersion).where(or_(
+    ProcedureVersion.code == bindparam("name"),
+    ProcedureVersion.process_key == bindparam("name")))
+
+
+def _in_force(rows: Sequence[ProcedureVersion], on: date) -> ProcedureVersion | None:
+    effective = [r for r in rows if r.effective_from <= on]
+    if not effective:
+        return None
+    row = max(effective, key=lambda r: r.version)
+    if row.abolished_on is not None and row.abolished_on <= on:
         return None
     return row
-
-
-def latest_procedure(session: Session, code_or_key: str) -> ProcedureVersion | None:
-    """The newest version of a catalog entry, by national code or by process key."""
-    return session.scalar(
-        select(ProcedureVersion)
-        .where(or_(ProcedureVersion.code == code_or_key,
-                   ProcedureVersion.process_key == code_or_key))
-        .order_by(ProcedureVersion.version.desc())
-        .limit(1)
-    )
 
 
 def procedure_view(row: ProcedureVersion) -> ProcedureView:

@@ -12,9 +12,8 @@ from __future__ import annotations
 from functools import cache
 from typing import Any, cast
 
-from sqlalchemy import Table, Update, bindparam, event, insert, inspect, update
+from sqlalchemy import Insert, Table, Update, bindparam, event, insert, inspect, update
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine.models import Base
@@ -44,7 +43,7 @@ def write(session: Session) -> None:
         tables.setdefault(model, []).append(values)
     connection = session.connection()
     for model, batch in tables.items():
-        connection.execute(insert(model.__table__), batch)  # type: ignore[arg-type]
+        connection.execute(_insert_statement(model), batch)
 
 
 def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
@@ -61,28 +60,36 @@ def write_changes(session: Session, obj: Base) -> None:
 
     The ORM would do the same in its flush, with a good deal more bookkeeping; the
     statement is built once per table and set of columns, and the object is left clean
-    and current, as after a flush.
+    and current, as after a flush (the models have no relationships, so its column
+    values are all there is to write).
     """
     state = inspect(obj)
-    if not state.persistent:
+    if not state.persistent or not state.modified:
         return
-    changes = {}
-    for column in state.mapper.column_attrs:
-        added = state.attrs[column.key].history.added
-        if added:
-            changes[column.key] = added[0]
-    if not changes:
-        return
-    current = obj.version  # type: ignore[attr-defined]
-    statement = _update_statement(type(obj), frozenset(changes))
-    params = dict(changes, _version=current, _next_version=current + 1)
-    params.update(zip(_PK_PARAMS, state.identity or (), strict=False))
-    result = session.connection().execute(statement, params)
-    if result.rowcount != 1:
-        raise StaleDataError(f"{type(obj).__name__} row was changed by someone else")
-    for key, value in changes.items():
-        set_committed_value(obj, key, value)
-    set_committed_value(obj, "version", current + 1)
+    columns = _column_keys(type(obj))
+    changes = {key: state.dict[key] for key in state.committed_state if key in columns}
+    if changes:
+        current = obj.version  # type: ignore[attr-defined]
+        statement = _update_statement(type(obj), frozenset(changes))
+        params = dict(changes, _version=current, _next_version=current + 1)
+        params.update(zip(_PK_PARAMS, state.identity or (), strict=False))
+        result = session.connection().execute(statement, params)
+        if result.rowcount != 1:
+            raise StaleDataError(f"{type(obj).__name__} row was changed by someone else")
+        state.dict["version"] = current + 1
+    # Private but stable since SQLAlchemy 1.4: what a flush does to the objects it wrote.
+    # Without it the session keeps listing the object as dirty and the next flush walks it.
+    state._commit_all(state.dict, session.identity_map)
+
+
+@cache
+def _insert_statement(model: type[Base]) -> Insert:
+    return insert(cast(Table, model.__table__))
+
+
+@cache
+def _column_keys(model: type[Base]) -> frozenset[str]:
+    return frozenset(attr.key for attr in inspect(model).column_attrs)
 
 
 _PK_PARAMS = ("_pk0", "_pk1")

@@ -7,7 +7,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session, defer
 
 from engine.definitions import FieldSpec
@@ -71,12 +71,18 @@ def list_tasks(
     return [task_view(row, code, unit=unit) for row, code, unit in session.execute(query)]
 
 
+_TASKS, _DOSSIERS = TaskRecord.__table__.c, Dossier.__table__.c
+# A Core statement built once: clients call this before every completion.
+_READY_TASK_IDS = (
+    select(_TASKS.id).join_from(TaskRecord.__table__, Dossier.__table__,
+                                _DOSSIERS.id == _TASKS.dossier_id)
+    .where(_DOSSIERS.code == bindparam("code"), _TASKS.status == "ready")
+    .order_by(_TASKS.ready_at, _TASKS.id))
+
+
 def ready_task_ids(session: Session, code: str) -> list[str]:
     """Ids of a dossier's ready tasks, oldest first (one light query)."""
-    return list(session.scalars(
-        select(TaskRecord.id).join(Dossier, Dossier.id == TaskRecord.dossier_id)
-        .where(Dossier.code == code, TaskRecord.status == "ready")
-        .order_by(TaskRecord.ready_at, TaskRecord.id)))
+    return list(session.connection().execute(_READY_TASK_IDS, {"code": code}).scalars())
 
 
 def get_task(session: Session, specs: SpecCache, task_id: str) -> TaskView:

@@ -77,11 +77,13 @@ def record_ready_tasks(
     cal: WorkingCalendar,
     step: Step,
     before_ids: set[str],
+    done_id: str | None = None,
 ) -> None:
     """Task records (and handovers) for the user tasks the run made ready; cancel the
-    records of ready tasks the run took away (an interrupting event, a step sent back)."""
+    records of ready tasks the run took away (an interrupting event, a step sent back)
+    other than `done_id`, the task the command completed."""
     ready = {str(t.id): t for t in wf.get_tasks(state=TaskState.READY, manual=True)}
-    gone = before_ids - ready.keys()
+    gone = before_ids - ready.keys() - {done_id}
     if gone:  # cancelled by an interrupting event, or a step sent back
         for row in session.scalars(select(TaskRecord).where(
                 TaskRecord.dossier_id == dossier.id, TaskRecord.task_id.in_(gone),

@@ -20,14 +20,14 @@ from zoneinfo import ZoneInfo
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine import journal
 from engine.calendar import OfficeHours, WorkingCalendar
-from engine.catalog import latest_procedure, procedure_for
+from engine.catalog import procedure_in_force
 from engine.clock import Clock, FixedClock, engine_time
 from engine.deadlines import deadline, next_timer
 from engine.errors import Conflict, InvalidAction, NotFound, ScriptFailed
@@ -46,11 +46,14 @@ from engine.records import (
     record_ready_tasks,
     resolve,
 )
-from engine.repository import LoadedDefinition, SpecCache, latest_version
+from engine.repository import LoadedDefinition, SpecCache, latest_version_id
 from engine.sandbox import make_script_engine
 from engine.state import dump_state, load_state
 
 CHANNELS = ("in_person", "online", "post")
+# A task and its dossier in one query, built once (every completion runs it).
+_TASK_AND_DOSSIER = select(TaskRecord, Dossier).join(
+    Dossier, Dossier.id == TaskRecord.dossier_id).where(TaskRecord.id == bindparam("task_id"))
 CALENDAR_TTL = 300.0  # seconds a unit's calendar is reused before the overrides are re-read
 
 
@@ -160,9 +163,11 @@ class Runtime:
         except SpiffWorkflowException as exc:
             raise ScriptFailed(_spiff_error(exc)) from None
 
-    def save(self, session: Session, dossier: Dossier, wf: BpmnWorkflow) -> None:
-        """Store the state; a concurrent change of the same dossier becomes Conflict."""
-        state = dump_state(wf)
+    def save(self, session: Session, dossier: Dossier, wf: BpmnWorkflow,
+             state: str | None = None) -> None:
+        """Store the state (`state` when the caller already dumped it); a concurrent
+        change of the same dossier becomes Conflict."""
+        state = dump_state(wf) if state is None else state
         if state != dossier.state:
             dossier.state = state
         timer = next_timer(wf)
@@ -230,21 +235,12 @@ class Runtime:
             raise InvalidAction(f"unknown channel {channel!r}; use one of {', '.join(CHANNELS)}")
         cal = self.calendar(session, unit)
         received_day = now.astimezone(ZoneInfo(self.hours.tz)).date()
-        entry = procedure_for(session, key, received_day)
-        if entry is None:
-            named = latest_procedure(session, key)  # a national code, or not in force
-            if named is not None:
-                key = named.process_key
-                entry = procedure_for(session, key, received_day)
-                if entry is None:
-                    raise InvalidAction(
-                        f"procedure {named.code} ({named.name}) is not in force on "
-                        f"{received_day:%d/%m/%Y}")
+        entry = procedure_in_force(session, key, received_day)
         key = entry.process_key if entry else key
-        version = latest_version(session, key)
-        if version is None:
+        version_id = latest_version_id(session, key)
+        if version_id is None:
             raise NotFound(f"no procedure {key!r} is deployed")
-        loaded = self.specs.get(session, version.id)
+        loaded = self.specs.get(session, version_id)
         props = loaded.info.properties
         rules = {
             "time_limit": entry.time_limit if entry else props.get("time_limit"),
@@ -270,13 +266,14 @@ class Runtime:
         step = step or Step(at=now, actor=actor)
         before_ids = ready_ids(wf)
         self._run(wf, step.at)  # nothing is written before the workflow ran
+        state = dump_state(wf)
         take_code()
         dossier = Dossier(
-            code=code, definition_id=version.id, process_key=key, unit=unit, channel=channel,
+            code=code, definition_id=version_id, process_key=key, unit=unit, channel=channel,
             status="running", applicant=dict(applicant or {}), received_at=now,
             counting_from=counting_from, appointment_at=appointment,
             original_appointment_at=appointment, completed_at=None,
-            next_timer_at=next_timer(wf), state=dump_state(wf), started_by_message_id=None,
+            next_timer_at=next_timer(wf), state=state, started_by_message_id=None,
             procedure_version_id=entry.id if entry else None,
             procedure_code=entry.code if entry else None,
             field_of_work=rules["field_of_work"] or "", documents=list(documents),
@@ -285,9 +282,9 @@ class Runtime:
         session.add(dossier)
         session.flush()
         record_event(session, dossier, now, "received", actor, process=key,
-                     version=version.version, channel=channel,
+                     version=loaded.version, channel=channel,
                      procedure=entry.code if entry else None, verification=verification)
-        self._record(session, dossier, wf, loaded, cal, step, before_ids)
+        self._record(session, dossier, wf, loaded, cal, step, before_ids, state=state)
         if top_level and step.messages:
             from engine.messaging import deliver
 
@@ -306,6 +303,7 @@ class Runtime:
         step: Step,
         before: Callable[[BpmnWorkflow], None] | None = None,
         after_run: Callable[[], None] | None = None,
+        done_id: str | None = None,
     ) -> None:
         """Run engine steps, then write task rows, handovers, messages, subscriptions and
         the state. `before` runs first inside the same clock/error context; `after_run`
@@ -318,7 +316,7 @@ class Runtime:
         if after_run is not None:
             with session.no_autoflush:
                 after_run()
-        self._record(session, dossier, wf, loaded, cal, step, before_ids)
+        self._record(session, dossier, wf, loaded, cal, step, before_ids, done_id)
 
     def _run(self, wf: BpmnWorkflow, at: datetime,
              before: Callable[[BpmnWorkflow], None] | None = None) -> None:
@@ -330,13 +328,15 @@ class Runtime:
 
     def _record(self, session: Session, dossier: Dossier, wf: BpmnWorkflow,
                 loaded: LoadedDefinition, cal: WorkingCalendar, step: Step,
-                before_ids: set[str]) -> None:
+                before_ids: set[str], done_id: str | None = None,
+                state: str | None = None) -> None:
         """Write what the run changed: task rows, handovers, messages, subscriptions,
-        the completion, and the state."""
+        the completion, and the state. `done_id` is the task the command completed
+        (its record is already written); `state` the state, when already dumped."""
         from engine.messaging import collect_messages, sync_subscriptions
 
         with session.no_autoflush:  # one flush, in save(): inserts go out in batches
-            record_ready_tasks(session, dossier, wf, loaded, cal, step, before_ids)
+            record_ready_tasks(session, dossier, wf, loaded, cal, step, before_ids, done_id)
             collect_messages(session, dossier, wf, step)
             if loaded.uses_messages:
                 sync_subscriptions(session, dossier, wf)
@@ -347,7 +347,7 @@ class Runtime:
                 if dossier.status in ("running", "resolved"):
                     dossier.status = "returned" if dossier.returned_at else "completed"
                 record_event(session, dossier, step.at, "completed", step.actor)
-        self.save(session, dossier, wf)
+        self.save(session, dossier, wf, state)
 
     # -- task commands ---------------------------------------------------------------
     def _open_task(self, session: Session, task_id: str, row: TaskRecord | None = None
@@ -411,8 +411,7 @@ class Runtime:
         (InvalidAction) leave the session untouched; after Conflict or a database error
         the caller must roll back, as always."""
         now = self.now(at)
-        found = session.execute(select(TaskRecord, Dossier).join(  # both rows in one query
-            Dossier, Dossier.id == TaskRecord.dossier_id).where(TaskRecord.id == task_id)).first()
+        found = session.execute(_TASK_AND_DOSSIER, {"task_id": task_id}).first()
         row = self._open_task(session, task_id, found[0] if found else None)
         if row.claimed_by and row.claimed_by != user:
             raise InvalidAction(f"task {task_id} is claimed by {row.claimed_by}")
@@ -455,7 +454,7 @@ class Runtime:
                 record_event(session, dossier, now, "returned", user)
 
         self.advance(session, dossier, wf, loaded, cal, step, before=run,
-                     after_run=record_completion)
+                     after_run=record_completion, done_id=row.task_id)
         if step.messages:
             from engine.messaging import deliver
 
