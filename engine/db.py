@@ -8,6 +8,7 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import sessionmaker
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -36,6 +37,12 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             connection.exec_driver_sql("BEGIN")
 
     return engine
+
+
+def is_locked(exc: OperationalError) -> bool:
+    """SQLite's "database is locked": another connection holds, or has just changed,
+    what this transaction wants to write (a conflict, not a fault)."""
+    return "locked" in str(exc)
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Any]:

@@ -13,24 +13,17 @@ from functools import cache
 from typing import Any, cast
 
 from sqlalchemy import Insert, Table, Update, bindparam, event, insert, inspect, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine.models import Base
 
 _ROWS = "lienthong.journal"
-_HOOKED = "lienthong.journal.hooked"
 
 
 def append(session: Session, model: type[Base], **values: Any) -> None:
     """Queue one row of `model` for insertion with the session's next flush."""
-    rows = session.info.setdefault(_ROWS, [])
-    if not session.info.get(_HOOKED):
-        event.listen(session, "before_flush", _before_flush)
-        event.listen(session, "before_commit", write)
-        event.listen(session, "after_soft_rollback", _discard)
-        session.info[_HOOKED] = True
-    rows.append((model, values))
+    session.info.setdefault(_ROWS, []).append((model, values))
 
 
 def write(session: Session) -> None:
@@ -52,6 +45,39 @@ def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
 
 def _discard(session: Session, _previous: Any) -> None:
     session.info.pop(_ROWS, None)
+
+
+# Every session, once: a queue that is empty costs these hooks one dict lookup.
+event.listen(Session, "before_flush", _before_flush)
+event.listen(Session, "before_commit", write)
+event.listen(Session, "after_soft_rollback", _discard)
+
+
+def insert_now(session: Session, obj: Base) -> None:
+    """Insert a new object with one INSERT and add it to the session as persistent and
+    clean, as a flush would, without the flush's bookkeeping. Columns left unset get
+    their scalar default or NULL; a versioned row starts at version 1."""
+    state = inspect(obj)
+    table = cast(Table, state.mapper.local_table)
+    values = {}
+    for attr in state.mapper.column_attrs:
+        if attr.key in state.dict:
+            values[attr.key] = state.dict[attr.key]
+            continue
+        column = attr.columns[0]
+        if column.primary_key:
+            continue
+        default = column.default.arg if column.default is not None \
+            and column.default.is_scalar else None
+        values[attr.key] = 1 if attr.key == "version" else default
+    result = session.connection().execute(_insert_statement(type(obj)), values)
+    keys = result.inserted_primary_key or ()
+    for column, key in zip(table.primary_key.columns, keys, strict=True):
+        values[column.key] = key
+    for key, value in values.items():
+        state.dict[key] = value
+    make_transient_to_detached(obj)
+    session.add(obj)
 
 
 def write_changes(session: Session, obj: Base) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 from uuid import uuid4
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -64,9 +65,21 @@ def finish(session: Session, dossier: Dossier, step: Step, kind: str, reason: st
     record_event(session, dossier, step.at, kind, step.actor)
 
 
+def ready_user_tasks(wf: BpmnWorkflow) -> dict[str, Task]:
+    """The workflow's ready user tasks by id, subprocesses included. Reads each
+    workflow's flat task table: walking the task tree (`get_tasks`) costs several
+    times more, and this runs twice per command."""
+    found = {}
+    for workflow in (wf, *wf.subprocesses.values()):
+        for task in workflow.tasks.values():
+            if task.state == TaskState.READY and task.task_spec.manual:
+                found[str(task.id)] = task
+    return found
+
+
 def ready_ids(wf: BpmnWorkflow) -> set[str]:
     """Ids of the workflow's ready user tasks (each has an open task record)."""
-    return {str(t.id) for t in wf.get_tasks(state=TaskState.READY, manual=True)}
+    return set(ready_user_tasks(wf))
 
 
 def record_ready_tasks(
@@ -82,7 +95,7 @@ def record_ready_tasks(
     """Task records (and handovers) for the user tasks the run made ready; cancel the
     records of ready tasks the run took away (an interrupting event, a step sent back)
     other than `done_id`, the task the command completed."""
-    ready = {str(t.id): t for t in wf.get_tasks(state=TaskState.READY, manual=True)}
+    ready = ready_user_tasks(wf)
     gone = before_ids - ready.keys() - {done_id}
     if gone:  # cancelled by an interrupting event, or a step sent back
         for row in session.scalars(select(TaskRecord).where(

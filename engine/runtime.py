@@ -11,7 +11,7 @@ import functools
 import logging
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import date, datetime, time
+from datetime import datetime, time
 from time import monotonic
 from typing import Any, Concatenate, ParamSpec, TypeVar
 from uuid import UUID
@@ -29,13 +29,14 @@ from engine import journal
 from engine.calendar import OfficeHours, WorkingCalendar
 from engine.catalog import procedure_in_force
 from engine.clock import Clock, FixedClock, engine_time
+from engine.db import is_locked
 from engine.deadlines import deadline, next_timer
+from engine.dossier_codes import next_number, take_number
 from engine.errors import Conflict, InvalidAction, NotFound, ScriptFailed
 from engine.forms import check_submission
 from engine.models import (
     CalendarOverride,
     Dossier,
-    DossierSequence,
     TaskRecord,
 )
 from engine.records import (
@@ -49,6 +50,7 @@ from engine.records import (
 from engine.repository import LoadedDefinition, SpecCache, latest_version_id
 from engine.sandbox import make_script_engine
 from engine.state import dump_state, load_state
+from engine.workflow_cache import WorkflowCache
 
 CHANNELS = ("in_person", "online", "post")
 # A task and its dossier in one query, built once (every completion runs it).
@@ -58,10 +60,12 @@ CALENDAR_TTL = 300.0  # seconds a unit's calendar is reused before the overrides
 
 
 def quiet_spiff_logs() -> None:
-    """Spiff's task logger attaches whole task data (citizens' data) at level 0."""
+    """Spiff's task logger attaches whole task data (citizens' data) at level 0, and
+    logs every task state change at INFO: noise beside the dossier's event log, and a
+    log record per change costs a few per cent of a command. Warnings still pass."""
     for name in ("spiff", "spiff.task", "spiff.workflow"):
-        if logging.getLogger(name).level < logging.INFO:
-            logging.getLogger(name).setLevel(logging.INFO)
+        if logging.getLogger(name).level < logging.WARNING:
+            logging.getLogger(name).setLevel(logging.WARNING)
 
 
 P = ParamSpec("P")
@@ -81,7 +85,7 @@ def atomic(method: Callable[Concatenate[Runtime, Session, P], R]
         except StaleDataError:
             raise Conflict("the dossier was changed by someone else; nothing was saved") from None
         except OperationalError as exc:
-            if "locked" not in str(exc):
+            if not is_locked(exc):
                 raise
             raise Conflict("the dossier is being changed by someone else; try again") from None
 
@@ -99,8 +103,10 @@ class Runtime:
         specs: SpecCache | None = None,
         script_time_limit: float = 1.0,
         code_format: str = "{unit}-{date:%y%m%d}-{seq:04d}",
+        workflows: WorkflowCache | None = None,
     ) -> None:
         self.clock = clock
+        self.workflows = WorkflowCache() if workflows is None else workflows
         self.hours = hours or OfficeHours()
         self.specs = specs or SpecCache()
         self.script_time_limit = script_time_limit
@@ -150,7 +156,9 @@ class Runtime:
     ]:
         loaded = self.specs.get(session, dossier.definition_id)
         cal = self.calendar(session, dossier.unit)
-        wf = load_state(dossier.state, loaded.spec, loaded.subprocess_specs)
+        wf = self.workflows.take(dossier.id, dossier.state)
+        if wf is None:
+            wf = load_state(dossier.state, loaded.spec, loaded.subprocess_specs)
         wf.script_engine = self._script_engine(cal, at)
         return wf, loaded, cal
 
@@ -186,27 +194,13 @@ class Runtime:
                 f"dossier {code} was changed by someone else; nothing was saved"
             ) from None
         except OperationalError as exc:
-            if "locked" not in str(exc):
+            if not is_locked(exc):
                 raise
             raise Conflict(f"dossier {code} is being changed by someone else; "
                            "try again") from None
+        self.workflows.put(dossier.id, state, wf)
 
     # -- starting --------------------------------------------------------------------
-    def next_code(self, session: Session, unit: str, received: datetime
-                  ) -> tuple[str, Callable[[], None]]:
-        """The next dossier code of the unit's day, and the call that takes it."""
-        day: date = received.astimezone(ZoneInfo(self.hours.tz)).date()
-        seq = session.get(DossierSequence, (unit, day))
-
-        def take() -> None:
-            if seq is None:
-                session.add(DossierSequence(unit=unit, day=day, last=1))
-            else:
-                seq.last += 1
-
-        number = (seq.last if seq else 0) + 1
-        return self.code_format.format(unit=unit, date=day, seq=number), take
-
     def start(
         self,
         session: Session,
@@ -254,7 +248,8 @@ class Runtime:
         limit = (rules["verification_time_limit"] if verification else None) \
             or rules["time_limit"]
         appointment = deadline(cal, counting_from, limit) if limit else None
-        code, take_code = self.next_code(session, unit, now)
+        number = next_number(session, unit, received_day)
+        code = self.code_format.format(unit=unit, date=received_day, seq=number)
         wf = BpmnWorkflow(loaded.spec, loaded.subprocess_specs)
         wf.script_engine = self._script_engine(cal, now)
         seed = dict(data or {}) | {
@@ -267,7 +262,7 @@ class Runtime:
         before_ids = ready_ids(wf)
         self._run(wf, step.at)  # nothing is written before the workflow ran
         state = dump_state(wf)
-        take_code()
+        take_number(session, unit, received_day, number)
         dossier = Dossier(
             code=code, definition_id=version_id, process_key=key, unit=unit, channel=channel,
             status="running", applicant=dict(applicant or {}), received_at=now,
@@ -279,8 +274,7 @@ class Runtime:
             field_of_work=rules["field_of_work"] or "", documents=list(documents),
             verification=verification, supplement_count=0, apologized=False,
         )
-        session.add(dossier)
-        session.flush()
+        journal.insert_now(session, dossier)
         record_event(session, dossier, now, "received", actor, process=key,
                      version=loaded.version, channel=channel,
                      procedure=entry.code if entry else None, verification=verification)
