@@ -55,7 +55,7 @@ from engine import (
 )
 from engine.deadlines import limit_parser
 from engine.definitions import build_specs
-from engine.models import Base, Dossier, Event, Handover, TaskRecord
+from engine.models import Base, Dossier, Event, TaskRecord
 from engine.sandbox import make_script_engine
 
 DIAGRAM = _HERE / "data" / "five_tasks.bpmn"
@@ -66,7 +66,7 @@ START = datetime(2026, 3, 2, 8, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
 USERS = ("an", "binh", "chi", "dung", "giang", "ha")
 NOTE = {"note": "x"}
 # Tables holding a dossier's rows in this diagram (no messages or subscriptions).
-DOSSIER_TABLES = (Dossier, TaskRecord, Handover, Event)
+DOSSIER_TABLES = (Dossier, TaskRecord, Event)
 
 
 @dataclass

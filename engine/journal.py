@@ -1,6 +1,6 @@
 """Writing a command's rows with few statements.
 
-Append-only rows (events, new task records, handovers) are never changed by the command
+Append-only rows (events, new task records) are never changed by the command
 that creates them, so they skip the ORM's unit of work: they are buffered on the
 session and inserted with one executemany per table just before the session's next
 flush or commit, in the same transaction. Versioned rows (dossier, task record) that a

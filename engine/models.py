@@ -224,23 +224,17 @@ class TaskRecord(Base):
     completed_by: Mapped[str | None] = mapped_column(String(100))
     completed_at: Mapped[datetime | None]
     outcome: Mapped[str | None] = mapped_column(String(16), doc="early, on_time or late")
+    handover: Mapped[bool] = mapped_column(
+        default=False, doc="the dossier came to this task from another department, agency, "
+        "or the applicant: a row of the control slip (its receiver is `received_by`)")
+    handed_from: Mapped[str | None] = mapped_column(
+        String(64), doc="the department of the step before (None: the applicant, a timer "
+        "or a lifecycle command)")
+    handed_by: Mapped[str | None] = mapped_column(String(100), doc="who handed it over")
+    source_dossier_id: Mapped[int | None] = mapped_column(
+        ForeignKey("dossier.id"), doc="the linked dossier whose message made it ready")
     version: Mapped[int] = mapped_column(Integer)
     __mapper_args__ = {"version_id_col": version}
-
-
-class Handover(Base):
-    """A dossier passing from one department (or agency) to another: a control-slip row.
-    Its receiver is the task's `received_by` (who first took the task)."""
-
-    __tablename__ = "handover"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id"), index=True)
-    from_department: Mapped[str | None] = mapped_column(String(64))
-    to_department: Mapped[str] = mapped_column(String(64))
-    to_task_id: Mapped[str] = mapped_column(String(36), index=True)
-    handed_at: Mapped[datetime]
-    giver: Mapped[str | None] = mapped_column(String(100))
-    source_dossier_id: Mapped[int | None] = mapped_column(ForeignKey("dossier.id"))
 
 
 class Event(Base):

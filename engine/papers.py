@@ -21,7 +21,6 @@ from engine.models import (
     Department,
     Dossier,
     Event,
-    Handover,
     Pause,
     ProcedureVersion,
     TaskRecord,
@@ -223,20 +222,20 @@ def control_slip(session: Session, code: str) -> ControlSlip:
     """Phiếu kiểm soát quá trình giải quyết hồ sơ: one row per handover."""
     dossier = find_dossier(session, code)
     rows = []
-    for h in session.scalars(select(Handover).where(Handover.dossier_id == dossier.id)
-                             .order_by(Handover.id)):
-        task = session.get(TaskRecord, h.to_task_id)
-        source = session.get(Dossier, h.source_dossier_id) if h.source_dossier_id else None
+    for task in session.scalars(select(TaskRecord).where(
+            TaskRecord.dossier_id == dossier.id, TaskRecord.handover.is_(True))
+            .order_by(TaskRecord.ready_at, TaskRecord.name)):
+        source = session.get(Dossier, task.source_dossier_id) if task.source_dossier_id \
+            else None
         note = f"Chuyển từ hồ sơ {source.code}" if source and source.id != dossier.id else ""
         rows.append(ControlRow(
-            from_department=_department(session, h.from_department),
-            to_department=_department(session, h.to_department), handed_at=h.handed_at,
-            received_at=task.received_at if task else None,
-            giver=(_name(session, h.giver) if h.from_department is not None
+            from_department=_department(session, task.handed_from),
+            to_department=_department(session, task.department), handed_at=task.ready_at,
+            received_at=task.received_at,
+            giver=(_name(session, task.handed_by) if task.handed_from is not None
                    else str(dossier.applicant.get("name", ""))),  # the citizen hands it in
-            receiver=_name(session, task.received_by if task else None),
-            due_at=task.due_at if task else None,
-            outcome=OUTCOME_LABELS.get(task.outcome or "", "") if task else "", note=note,
+            receiver=_name(session, task.received_by), due_at=task.due_at,
+            outcome=OUTCOME_LABELS.get(task.outcome or "", ""), note=note,
         ))
     return ControlSlip(header(session, dossier), tuple(rows))
 
@@ -254,9 +253,10 @@ def logbook(session: Session, units: list[str], start: date, end: date,
     for number, dossier in enumerate(session.scalars(query), start=1):
         head = header(session, dossier)
         out = session.scalar(
-            select(Handover.handed_at).where(Handover.dossier_id == dossier.id,
-                                             Handover.from_department == "reception")
-            .order_by(Handover.id).limit(1))
+            select(TaskRecord.ready_at).where(TaskRecord.dossier_id == dossier.id,
+                                              TaskRecord.handover.is_(True),
+                                              TaskRecord.handed_from == "reception")
+            .order_by(TaskRecord.ready_at).limit(1))
         rows.append(LogbookRow(number, dossier.code, head.procedure_name, head.applicant_name,
                                head.unit_name, dossier.received_at, dossier.appointment_at,
                                out, dossier.resolved_at, dossier.returned_at, dossier.status))

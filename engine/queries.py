@@ -17,7 +17,6 @@ from engine.models import (
     DefinitionVersion,
     Dossier,
     Event,
-    Handover,
     Message,
     Pause,
     TaskRecord,
@@ -181,19 +180,15 @@ def show_dossier(session: Session, code: str) -> DossierView:
         select(TaskRecord).where(TaskRecord.dossier_id == dossier.id)
         .order_by(TaskRecord.ready_at, TaskRecord.id)
     ).all()
-    by_id = {row.id: row for row in rows}
     handovers = []
-    for h in session.scalars(
-        select(Handover).where(Handover.dossier_id == dossier.id).order_by(Handover.id)
-    ):
-        task = by_id.get(h.to_task_id)
-        source = session.get(Dossier, h.source_dossier_id) if h.source_dossier_id else None
+    for task in sorted((r for r in rows if r.handover), key=lambda r: (r.ready_at, r.name)):
+        source = session.get(Dossier, task.source_dossier_id) if task.source_dossier_id \
+            else None
         handovers.append(HandoverView(
-            from_department=h.from_department, to_department=h.to_department,
-            task_name=task.name if task else h.to_task_id, handed_at=h.handed_at,
-            giver=h.giver, received_at=task.received_at if task else None,
-            receiver=task.received_by if task else None,
-            due_at=task.due_at if task else None, outcome=task.outcome if task else None,
+            from_department=task.handed_from, to_department=task.department,
+            task_name=task.name, handed_at=task.ready_at, giver=task.handed_by,
+            received_at=task.received_at, receiver=task.received_by, due_at=task.due_at,
+            outcome=task.outcome,
             source_dossier=source.code if source and source.id != dossier.id else None,
         ))
     events = tuple(

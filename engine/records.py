@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from engine import journal
 from engine.calendar import WorkingCalendar
 from engine.deadlines import deadline
-from engine.models import Dossier, Event, Handover, TaskRecord
+from engine.models import Dossier, Event, TaskRecord
 from engine.repository import LoadedDefinition
 
 
@@ -92,7 +92,8 @@ def record_ready_tasks(
     before_ids: set[str],
     done_id: str | None = None,
 ) -> None:
-    """Task records (and handovers) for the user tasks the run made ready; cancel the
+    """Task records for the user tasks the run made ready (a handover when the dossier
+    comes from another department, the applicant or a linked dossier); cancel the
     records of ready tasks the run took away (an interrupting event, a step sent back)
     other than `done_id`, the task the command completed."""
     ready = ready_user_tasks(wf)
@@ -109,23 +110,17 @@ def record_ready_tasks(
     for spiff_id, task in ready.items():
         if spiff_id in before_ids:
             continue
-        task_id = str(uuid4())
         info = loaded.tasks.get((task.workflow.spec.name, task.task_spec.name))
         department = info.department if info and info.department else "unknown"
         sla = info.sla if info else None
         due = deadline(cal, step.at, sla) if sla else None
         journal.append(
-            session, TaskRecord, id=task_id, task_id=spiff_id, dossier_id=dossier.id,
+            session, TaskRecord, id=str(uuid4()), task_id=spiff_id, dossier_id=dossier.id,
             spec_id=task.task_spec.name, process_id=task.workflow.spec.name,
             name=(info.name if info else None) or task.task_spec.bpmn_name
             or task.task_spec.name,
             department=department, status="ready", sla=sla, ready_at=step.at, due_at=due,
-            version=1)
-        if step.from_department != department:
-            journal.append(
-                session, Handover, dossier_id=dossier.id,
-                from_department=step.from_department, to_department=department,
-                to_task_id=task_id, handed_at=step.at, giver=step.actor,
-                source_dossier_id=step.source_dossier_id)
+            handover=step.from_department != department, handed_from=step.from_department,
+            handed_by=step.actor, source_dossier_id=step.source_dossier_id, version=1)
         record_event(session, dossier, step.at, "task_ready", step.actor,
                      task=task.task_spec.name, department=department)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -47,29 +48,39 @@ def _reset(engine: Engine) -> None:
         conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
 
 
-@pytest.fixture(scope="session", params=BACKENDS)
-def db_engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-              ) -> Iterator[Engine]:
-    """A migrated database; PostgreSQL must be reachable when its URL is given."""
+@contextmanager
+def empty_database(backend: str, folder: Path, name: str) -> Iterator[Engine]:
+    """An empty database of its own: a SQLite file in `folder`, or a PostgreSQL schema
+    `name` plus this run's process id (so parallel runs on one server do not collide)."""
     schema = None
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    if backend == "sqlite":
+        url = f"sqlite:///{folder / f'{name}.db'}"
     else:
         assert PG_URL is not None
-        # A schema of this run's own, so parallel runs on one server do not collide.
-        schema = f"lienthong_test_{os.getpid()}"
+        schema = f"{name}_{os.getpid()}"
         _admin(PG_URL, f"DROP SCHEMA IF EXISTS {schema} CASCADE", f"CREATE SCHEMA {schema}")
         separator = "&" if "?" in PG_URL else "?"
         url = f"{PG_URL}{separator}options=-csearch_path%3D{schema}"
     engine = make_engine(url)
-    _reset(engine)
-    upgrade(engine)
-    with Session(engine) as session, session.begin():
-        seed_departments(session)
-    yield engine
-    engine.dispose()
-    if schema is not None and PG_URL is not None:
-        _admin(PG_URL, f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        if schema is not None and PG_URL is not None:
+            _admin(PG_URL, f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def db_engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+              ) -> Iterator[Engine]:
+    """A migrated database; PostgreSQL must be reachable when its URL is given."""
+    with empty_database(request.param, tmp_path_factory.mktemp("db"), "lienthong_test"
+                        ) as engine:
+        _reset(engine)
+        upgrade(engine)
+        with Session(engine) as session, session.begin():
+            seed_departments(session)
+        yield engine
 
 
 def wipe(engine: Engine) -> None:

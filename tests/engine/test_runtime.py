@@ -15,7 +15,7 @@ from engine import (
     list_tasks,
     show_dossier,
 )
-from engine.models import Dossier, Event, Handover, TaskRecord
+from engine.models import Dossier, Event, TaskRecord
 from tests.conftest import vn
 
 RECEIVE = {"child_name": "Bé Na", "birth_date": "2026-03-01", "documents_complete": True}
@@ -35,11 +35,9 @@ def snapshot(session: Session, code: str):
     tasks = session.scalars(select(TaskRecord).where(TaskRecord.dossier_id == dossier.id)).all()
     return (
         dossier.state, dossier.version, dossier.status,
-        sorted((t.id, t.status, t.claimed_by, t.completed_by) for t in tasks),
+        sorted((t.id, t.status, t.claimed_by, t.completed_by, t.handover) for t in tasks),
         session.scalar(select(func.count()).select_from(Event)
                        .where(Event.dossier_id == dossier.id)),
-        session.scalar(select(func.count()).select_from(Handover)
-                       .where(Handover.dossier_id == dossier.id)),
     )
 
 
