@@ -118,6 +118,7 @@ class WorkingCalendar:
         if not self.weekend <= set(range(7)):
             raise ValueError("weekend days are weekday numbers 0 (Monday) to 6 (Sunday)")
         self.daily = hours.daily
+        self._durations: dict[str, timedelta] = {}  # parse_duration's results (a few SLAs)
         self._periods = tuple((_tod(s), _tod(e)) for s, e in hours.periods)
         # Working time done in a day before each period starts, so a position
         # inside a day converts to "working time so far" without a loop.
@@ -358,6 +359,9 @@ class WorkingCalendar:
         length in working days and raise ValueError, as does anything that
         is not a duration.
         """
+        known = self._durations.get(text) if isinstance(text, str) else None
+        if known is not None:
+            return known
         match = _DURATION.fullmatch(text.strip()) if isinstance(text, str) else None
         if match is None:
             if isinstance(text, str) and _CALENDAR_UNITS.match(text.strip()):
@@ -384,7 +388,10 @@ class WorkingCalendar:
         }
         total = sum((amounts[k] * micro[k] for k in amounts), Decimal(0))
         # Decimal keeps P0.1D exact to the microsecond where floats would drift.
-        return timedelta(microseconds=int(total.to_integral_value()))
+        duration = timedelta(microseconds=int(total.to_integral_value()))
+        if len(self._durations) < 1000:  # diagrams hold few distinct values; texts vary
+            self._durations[text] = duration
+        return duration
 
     def outcome(self, due: datetime, done: datetime) -> str:
         """Classify a finish against its due instant: "early", "on_time" or "late".

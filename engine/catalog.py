@@ -15,7 +15,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import bindparam, func, or_, select
+from sqlalchemy import Row, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from engine.bpmn_xml import DefinitionError, Problem
@@ -154,28 +154,21 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def procedure_for(session: Session, process_key: str, on: date) -> ProcedureVersion | None:
-    """The catalog version for a process in force on `on`: the newest version already
-    effective then (it supersedes older ones), unless it was abolished by then."""
-    rows = session.scalars(select(ProcedureVersion)
-                           .where(ProcedureVersion.process_key == process_key)).all()
-    return _in_force(rows, on)
-
-
-def procedure_in_force(session: Session, code_or_key: str, on: date
-                       ) -> ProcedureVersion | None:
-    """The catalog version in force on `on` for a process key or a national code (one
-    query when the key is a process key); None when the catalog does not know the name.
-    InvalidAction when it knows the entry but it is not in force on `on`."""
-    rows = session.scalars(_BY_CODE_OR_KEY, {"name": code_or_key}).all()
+def procedure_in_force(session: Session, code_or_key: str, on: date) -> Row[Any] | None:
+    """The catalog version (a row of procedure_version) in force on `on` for a process
+    key or a national code: the newest version already effective then, unless it was
+    abolished by then. One light query per start when the key is a process key; None
+    when the catalog does not know the name; InvalidAction when it knows the entry but
+    it is not in force on `on`."""
+    connection = session.connection()
+    rows = connection.execute(_BY_CODE_OR_KEY, {"name": code_or_key}).all()
     by_key = [r for r in rows if r.process_key == code_or_key]
-    if by_key:
-        entry = _in_force(by_key, on)
-    elif rows:  # a national code: its process may have versions under other codes
+    if not by_key and rows:  # a national code: its process may have versions under others
         named = max(rows, key=lambda r: r.version)
-        entry = procedure_for(session, named.process_key, on)
-    else:
+        by_key = list(connection.execute(_BY_KEY, {"key": named.process_key}))
+    if not rows:
         return None
+    entry = _in_force(by_key, on)
     if entry is None:
         named = max(rows, key=lambda r: r.version)
         raise InvalidAction(f"procedure {named.code} ({named.name}) is not in force on "
@@ -183,12 +176,13 @@ def procedure_in_force(session: Session, code_or_key: str, on: date
     return entry
 
 
-_BY_CODE_OR_KEY = select(ProcedureVersion).where(or_(
-    ProcedureVersion.code == bindparam("name"),
-    ProcedureVersion.process_key == bindparam("name")))
+_PROCEDURES = ProcedureVersion.__table__.c
+_BY_CODE_OR_KEY = select(ProcedureVersion.__table__).where(or_(
+    _PROCEDURES.code == bindparam("name"), _PROCEDURES.process_key == bindparam("name")))
+_BY_KEY = select(ProcedureVersion.__table__).where(_PROCEDURES.process_key == bindparam("key"))
 
 
-def _in_force(rows: Sequence[ProcedureVersion], on: date) -> ProcedureVersion | None:
+def _in_force(rows: Sequence[Row[Any]], on: date) -> Row[Any] | None:
     effective = [r for r in rows if r.effective_from <= on]
     if not effective:
         return None

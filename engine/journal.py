@@ -58,22 +58,13 @@ def insert_now(session: Session, obj: Base) -> None:
     clean, as a flush would, without the flush's bookkeeping. Columns left unset get
     their scalar default or NULL; a versioned row starts at version 1."""
     state = inspect(obj)
-    table = cast(Table, state.mapper.local_table)
-    values = {}
-    for attr in state.mapper.column_attrs:
-        if attr.key in state.dict:
-            values[attr.key] = state.dict[attr.key]
-            continue
-        column = attr.columns[0]
-        if column.primary_key:
-            continue
-        default = column.default.arg if column.default is not None \
-            and column.default.is_scalar else None
-        values[attr.key] = 1 if attr.key == "version" else default
+    values = {key: state.dict[key] if key in state.dict else default
+              for key, default, generated in _insert_defaults(type(obj))
+              if key in state.dict or not generated}
     result = session.connection().execute(_insert_statement(type(obj)), values)
     keys = result.inserted_primary_key or ()
-    for column, key in zip(table.primary_key.columns, keys, strict=True):
-        values[column.key] = key
+    for column, key in zip(state.mapper.primary_key, keys, strict=True):
+        values[state.mapper.get_property_by_column(column).key] = key
     for key, value in values.items():
         state.dict[key] = value
     make_transient_to_detached(obj)
@@ -111,6 +102,19 @@ def write_changes(session: Session, obj: Base) -> None:
 @cache
 def _insert_statement(model: type[Base]) -> Insert:
     return insert(cast(Table, model.__table__))
+
+
+@cache
+def _insert_defaults(model: type[Base]) -> tuple[tuple[str, Any, bool], ...]:
+    """(attribute, value when unset, is a primary key the database generates when
+    unset) of each column: the scalar default or NULL, version 1 for versioned rows."""
+    found = []
+    for attr in inspect(model).column_attrs:
+        column = attr.columns[0]
+        default = column.default.arg if column.default is not None \
+            and column.default.is_scalar else None
+        found.append((attr.key, 1 if attr.key == "version" else default, column.primary_key))
+    return tuple(found)
 
 
 @cache

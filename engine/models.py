@@ -205,7 +205,7 @@ class TaskRecord(Base):
     __table_args__ = (Index("ix_task_record_department_status", "department", "status"),)
     id: Mapped[str] = mapped_column(String(36), primary_key=True,
                                     doc="this record's id: one per time the task became ready")
-    task_id: Mapped[str] = mapped_column(String(36), index=True, doc="the workflow task id")
+    task_id: Mapped[str] = mapped_column(String(36), doc="the workflow task id")
     dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id"), index=True)
     spec_id: Mapped[str] = mapped_column(String(200))
     process_id: Mapped[str] = mapped_column(String(200))

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from engine import OfficeHours, Runtime, SystemClock, make_engine, make_sessionmaker
 from engine.clock import Clock
+from engine.workflow_cache import WorkflowCache
 
 
 def parse_office_hours(text: str, tz: str) -> OfficeHours:
@@ -47,5 +48,6 @@ def build_services(settings: dict[str, str], clock: Clock | None = None) -> Serv
         hours=parse_office_hours(settings["OFFICE_HOURS"], settings["TIMEZONE"]),
         script_time_limit=float(settings["SCRIPT_TIME_LIMIT"]),
         code_format=settings["DOSSIER_CODE_FORMAT"],
+        workflows=WorkflowCache(int(settings["LIVE_WORKFLOWS"])),
     )
     return Services(db, make_sessionmaker(db), runtime, settings)

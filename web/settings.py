@@ -40,6 +40,8 @@ SETTINGS = (
             "Format of dossier codes: unit code, receipt date, daily sequence."),
     Setting("DEFAULT_UNIT", "PHUCLOI", "Unit code used when a command names none."),
     Setting("WORKER_INTERVAL", "30", "Seconds between two ticks of `lienthong worker`."),
+    Setting("LIVE_WORKFLOWS", "128",
+            "Workflows of recently saved dossiers each process keeps live (0: none)."),
 )
 
 

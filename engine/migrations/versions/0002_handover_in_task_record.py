@@ -3,7 +3,8 @@
 Every handover row named exactly one task record (the task the dossier was handed
 into), so the record now carries it: one row less to write per step. Existing
 handovers move into their task records; the other records were handed on within the
-same department.
+same department. The index on task_record.task_id goes: that column is only ever
+looked up together with dossier_id, which has its own index.
 
 Revision ID: 0002
 Revises: 0001
@@ -60,6 +61,7 @@ def upgrade() -> None:
     op.drop_table('handover')
     with op.batch_alter_table('task_record', schema=None) as batch_op:
         batch_op.alter_column('handover', server_default=None)
+        batch_op.drop_index(batch_op.f('ix_task_record_task_id'))
 
 
 def downgrade() -> None:
@@ -90,6 +92,7 @@ def downgrade() -> None:
         .order_by(task_record.c.ready_at)))
 
     with op.batch_alter_table('task_record', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_task_record_task_id'), ['task_id'], unique=False)
         batch_op.drop_constraint(FOREIGN_KEY, type_='foreignkey')
         batch_op.drop_column('source_dossier_id')
         batch_op.drop_column('handed_by')
