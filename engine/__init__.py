@@ -24,15 +24,15 @@ from engine.report import PeriodReport, ReportRow, period_report
 from engine.repository import Deployed, deploy, latest_versions, read_paths
 from engine.runtime import CHANNELS, Runtime
 from engine.timers import TickResult, due_dossiers, fire_timers, tick
-from engine.views import DossierView, EventView, HandoverView, LinkView, TaskView
+from engine.views import DossierView, EventView, HandoverView, LinkView, ShownValue, TaskView
 
 __all__ = [
     "CHANNELS", "Clock", "Conflict", "DefinitionError", "Deployed", "DiagramView",
     "DossierSummary", "DossierView", "EngineError", "EventView", "FieldSpec", "FixedClock",
     "HandoverView", "InvalidAction", "InvalidData", "LinkView", "NotFound", "OfficeHours",
-    "PeriodReport", "ReportRow", "Runtime", "ScriptFailed", "SystemClock", "TaskView",
-    "TickResult", "WorkingCalendar", "deploy", "dossier_diagram", "due_dossiers", "find_dossier",
-    "fire_timers", "get_task", "latest_versions", "list_tasks", "make_engine",
+    "PeriodReport", "ReportRow", "Runtime", "ScriptFailed", "ShownValue", "SystemClock",
+    "TaskView", "TickResult", "WorkingCalendar", "deploy", "dossier_diagram", "due_dossiers",
+    "find_dossier", "fire_timers", "get_task", "latest_versions", "list_tasks", "make_engine",
     "make_sessionmaker", "period_report", "read_paths", "ready_task_ids", "search_dossiers",
     "seed_departments", "show_dossier", "tick", "upgrade",
 ]

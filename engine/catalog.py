@@ -172,7 +172,8 @@ def procedure_in_force(session: Session, code_or_key: str, on: date) -> Row[Any]
     if entry is None:
         named = max(rows, key=lambda r: r.version)
         raise InvalidAction(f"procedure {named.code} ({named.name}) is not in force on "
-                            f"{on:%d/%m/%Y}")
+                            f"{on:%d/%m/%Y}", code="procedure_not_in_force",
+                            procedure=named.name, day=on)
     return entry
 
 

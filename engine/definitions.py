@@ -39,8 +39,10 @@ from engine.diagram_info import (
     MILESTONES,
     DefinitionInfo,
     FieldSpec,
+    ShownSpec,
     UserTaskInfo,
     parse_field,
+    parse_shown,
 )
 
 __all__ = [
@@ -50,6 +52,7 @@ __all__ = [
     "DefinitionInfo",
     "FieldSpec",
     "Problem",
+    "ShownSpec",
     "UserTaskInfo",
     "build_specs",
     "check_references",
@@ -196,6 +199,10 @@ class _Inspector:
         user_tasks = tuple(
             info for process in executable for info in self.user_tasks(process)
         )
+        shown = {
+            str(process.get("id")): declared for process in executable
+            if (declared := self.shown(process.get("id"), self.props(process)))
+        }
         if not self.problems:
             self.spiff_check(source, process_ids)
         if self.problems:
@@ -210,6 +217,7 @@ class _Inspector:
             start_messages=start_messages,
             properties=dict(self.props(main)),
             user_tasks=user_tasks,
+            shown=shown,
         )
 
     def messages(self) -> dict[str, str]:
@@ -280,6 +288,9 @@ class _Inspector:
                 self.duration(holder.get("id"), "sla", props["sla"])
             if local_name(holder) != "userTask" and any(n.startswith("field:") for n in props):
                 self.problem(holder.get("id"), "field declarations are only read on user tasks")
+            if local_name(holder) != "userTask" and any(n.startswith("show:") for n in props):
+                self.problem(holder.get("id"),
+                             "show declarations are only read on user tasks and processes")
 
     def timers(self, process: etree._Element) -> None:
         for definition in process.iter(bpmn_tag("timerEventDefinition")):
@@ -364,6 +375,7 @@ class _Inspector:
                     sla=props.get("sla"),
                     fields=self.fields(tid, props),
                     milestone=self.milestone(tid, props.get("milestone")),
+                    shown=self.shown(tid, props),
                 )
             )
         return result
@@ -402,6 +414,20 @@ class _Inspector:
                 result.append(parse_field(name, value))
             except ValueError as exc:
                 self.problem(task_id, f"field '{name}': {exc}")
+        return tuple(result)
+
+    def shown(self, element_id: str | None, props: Mapping[str, str]
+              ) -> tuple[ShownSpec, ...]:
+        """The element's `show:<name>` declarations, in the order written."""
+        result = []
+        for prop_name, value in props.items():
+            if not prop_name.startswith("show:"):
+                continue
+            name = prop_name[len("show:"):].strip()
+            try:
+                result.append(parse_shown(name, value))
+            except ValueError as exc:
+                self.problem(element_id, f"show '{name}': {exc}")
         return tuple(result)
 
     def spiff_check(self, source: str, process_ids: Sequence[str]) -> None:

@@ -1,6 +1,6 @@
 """What a checked diagram is: its description (processes, messages, user tasks with
-their departments, SLAs, fields and milestones) and that description as JSON, as stored
-with each deployed version."""
+their departments, SLAs, fields, milestones and the data their pages show) and that
+description as JSON, as stored with each deployed version."""
 
 from __future__ import annotations
 
@@ -12,6 +12,9 @@ from typing import Any
 _FIELD_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 FIELD_TYPES = ("string", "text", "integer", "number", "boolean", "date", "datetime", "choice")
+SHOWN_TYPES = FIELD_TYPES[:-1]  # a shown value has no list of choices
+# `request.child_name`: a variable, or an item of a mapping variable (a message's payload).
+_DATA_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*){0,4}")
 
 
 @dataclass(frozen=True)
@@ -26,12 +29,25 @@ class FieldSpec:
 
 
 @dataclass(frozen=True)
+class ShownSpec:
+    """A value of the dossier's data a task page shows read-only, declared as a
+    `show:<name>` property: `name` is a variable, or with dots an item of a mapping
+    variable (`request.child_name`: the child's name in the payload of the message
+    that started the dossier); `type` says how to write it (a date as dd/mm/yyyy)."""
+
+    name: str
+    label: str
+    type: str = "string"
+
+
+@dataclass(frozen=True)
 class UserTaskInfo:
     """A user task: who works it (department code) and in how much working time (sla).
 
     `process_id` is the id SpiffWorkflow names the task's workflow spec by: the
     bpmn:process, or the embedded subprocess the task sits in. `lane` is the
-    lane name, as in task_spec.lane.
+    lane name, as in task_spec.lane. `shown` are the task's own `show:` declarations
+    (those of the processes it runs in are in DefinitionInfo.shown).
     """
 
     id: str
@@ -42,6 +58,7 @@ class UserTaskInfo:
     sla: str | None
     fields: tuple[FieldSpec, ...]
     milestone: str | None = None
+    shown: tuple[ShownSpec, ...] = ()
 
 
 MILESTONES = ("resolved", "returned", "refused")
@@ -61,12 +78,14 @@ class DefinitionInfo:
     # A plain dict (asdict/JSON round-trip as is), typed read-only, left out of the hash.
     properties: Mapping[str, str] = field(hash=False)
     user_tasks: tuple[UserTaskInfo, ...]
+    # Process id -> its `show:` declarations (shown on every user task running inside
+    # it, called processes included); only processes that declare some.
+    shown: Mapping[str, tuple[ShownSpec, ...]] = field(default_factory=dict, hash=False)
 
 
-def parse_field(name: str, spec: str) -> FieldSpec:
-    """Read `type=date; required; label=Ngày sinh; choices=a|b|c` (ValueError if bad)."""
-    if not _FIELD_NAME.fullmatch(name):
-        raise ValueError("a field name uses letters, digits and _ and does not start with a digit")
+def _settings(spec: str, known: tuple[str, ...]) -> dict[str, str | None]:
+    """`a=1; b; c=x` -> {"a": "1", "b": None, "c": "x"}; ValueError naming a setting that
+    is unnamed, not in `known` or given twice."""
     settings: dict[str, str | None] = {}
     for part in spec.split(";"):
         key, sep, value = part.partition("=")
@@ -75,14 +94,19 @@ def parse_field(name: str, spec: str) -> FieldSpec:
             if sep:
                 raise ValueError(f"'{part.strip()}' has no setting name")
             continue
+        if key not in known:
+            raise ValueError(f"unknown setting '{key}' (use {', '.join(known)})")
         if key in settings:
             raise ValueError(f"'{key}' is given twice")
         settings[key] = value.strip() if sep else None
-    unknown = set(settings) - {"type", "required", "label", "choices"}
-    if unknown:
-        raise ValueError(
-            f"unknown setting '{sorted(unknown)[0]}' (use type, required, label, choices)"
-        )
+    return settings
+
+
+def parse_field(name: str, spec: str) -> FieldSpec:
+    """Read `type=date; required; label=Ngày sinh; choices=a|b|c` (ValueError if bad)."""
+    if not _FIELD_NAME.fullmatch(name):
+        raise ValueError("a field name uses letters, digits and _ and does not start with a digit")
+    settings = _settings(spec, ("type", "required", "label", "choices"))
     kind = settings.get("type") or "string"
     if kind not in FIELD_TYPES:
         raise ValueError(f"unknown type '{kind}' (use {', '.join(FIELD_TYPES)})")
@@ -110,15 +134,38 @@ def parse_field(name: str, spec: str) -> FieldSpec:
     return FieldSpec(name=name, type=kind, required=required, label=label or name, choices=choices)
 
 
+def parse_shown(name: str, spec: str) -> ShownSpec:
+    """Read `type=date; label=Ngày sinh` of a `show:<name>` property (ValueError if bad)."""
+    if not _DATA_NAME.fullmatch(name):
+        raise ValueError("a shown name is a variable or variable.item (up to 5 parts), each "
+                         "of letters, digits and _ and not starting with a digit")
+    settings = _settings(spec, ("type", "label"))
+    kind = settings.get("type") or "string"
+    if kind not in SHOWN_TYPES:
+        raise ValueError(f"unknown type '{kind}' (use {', '.join(SHOWN_TYPES)})")
+    label = settings.get("label")
+    if not label:
+        raise ValueError("needs a label (what the officer reads)")
+    return ShownSpec(name=name, label=label, type=kind)
+
+
 def info_to_json(info: DefinitionInfo) -> dict[str, Any]:
     return asdict(info) | {"properties": dict(info.properties)}
 
 
+def _shown(items: list[dict[str, Any]]) -> tuple[ShownSpec, ...]:
+    return tuple(ShownSpec(**s) for s in items)
+
+
 def info_from_json(data: dict[str, Any]) -> DefinitionInfo:
+    """The description back from JSON; descriptions stored before a setting existed
+    (`shown`) read with its default."""
     tasks = tuple(
         UserTaskInfo(**(t | {"fields": tuple(FieldSpec(**(f | {"choices": tuple(f["choices"])}))
-                                             for f in t["fields"])}))
+                                             for f in t["fields"]),
+                             "shown": _shown(t.get("shown", []))}))
         for t in data["user_tasks"]
     )
     tuples = {k: tuple(v) for k, v in data.items() if isinstance(v, list) and k != "user_tasks"}
-    return DefinitionInfo(**(data | tuples | {"user_tasks": tasks}))
+    shown = {pid: _shown(items) for pid, items in data.get("shown", {}).items()}
+    return DefinitionInfo(**(data | tuples | {"user_tasks": tasks, "shown": shown}))

@@ -42,13 +42,13 @@ def take_number(session: Session, unit: str, day: date, number: int) -> None:
         taken = connection.execute(_NEXT, {"of_unit": unit, "of_day": day,
                                            "seen": number - 1, "number": number})
     except IntegrityError:  # PostgreSQL: the other desk inserted the day's first number
-        raise Conflict(_RACE) from None
+        raise Conflict(_RACE, code="code_taken") from None
     except OperationalError as exc:  # SQLite: the other desk wrote since this one read
         if not is_locked(exc):
             raise
-        raise Conflict(_RACE) from None
+        raise Conflict(_RACE, code="code_taken") from None
     if taken.rowcount != 1:
-        raise Conflict(_RACE)
+        raise Conflict(_RACE, code="code_taken")
 
 
 _RACE = "another dossier was received at the same moment; try again"

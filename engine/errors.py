@@ -1,12 +1,23 @@
-"""Errors the engine raises for callers to show: each names the problem in one line."""
+"""Errors the engine raises for callers to show: each names the problem in one line.
+
+The message is English (the command line and logs show it). An error a person can meet
+in the web pages also carries a `code` and the `params` its text is made of, so the web
+can say the same in the reader's language (web/engine_messages.py holds the texts).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 
 class EngineError(Exception):
     """Base of the errors a user can cause; the message is meant for them."""
+
+    def __init__(self, message: str, *, code: str | None = None, **params: Any) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params = params
 
 
 class NotFound(EngineError):

@@ -47,7 +47,8 @@ def _atomic(func: Callable[Concatenate[Session, P], R]) -> Callable[Concatenate[
             with session.begin_nested():
                 return func(session, *args, **kwargs)
         except StaleDataError:
-            raise Conflict("the dossier was changed by someone else; nothing was saved") from None
+            raise Conflict("the dossier was changed by someone else; nothing was saved",
+                           code="dossier_changed") from None
 
     return wrapper
 
@@ -55,7 +56,8 @@ def _atomic(func: Callable[Concatenate[Session, P], R]) -> Callable[Concatenate[
 def _open(session: Session, code: str, allowed: Sequence[str] = OPEN) -> Dossier:
     dossier = find_dossier(session, code)
     if dossier.status not in allowed:
-        raise InvalidAction(f"dossier {code} is {dossier.status}")
+        raise InvalidAction(f"dossier {code} is {dossier.status}", code="dossier_not_open",
+                            dossier=code, status=dossier.status)
     return dossier
 
 
@@ -72,9 +74,11 @@ def request_supplement(session: Session, runtime: Runtime, code: str, *, user: s
     now = runtime.now(at)
     dossier = _open(session, code, ("running",))
     if not items or not all(item.strip() for item in items):
-        raise InvalidAction("name at least one document the citizen must supplement")
+        raise InvalidAction("name at least one document the citizen must supplement",
+                            code="documents_required")
     if not reason.strip():
-        raise InvalidAction("give the reason for the supplement request")
+        raise InvalidAction("give the reason for the supplement request",
+                            code="reason_required", action="supplement")
     cal = runtime.calendar(session, dossier.unit)
     pause = Pause(dossier_id=dossier.id, started_at=now, ended_at=None,
                   deadline_at=cal.add(now, cal.parse_duration(SUPPLEMENT_PERIOD)),
@@ -94,10 +98,11 @@ def supply(session: Session, runtime: Runtime, code: str, *, user: str,
     """The citizen brought the papers: the clock runs again, and the appointment and the
     open steps' due times move by the working time spent waiting."""
     now = runtime.now(at)
-    dossier = _open(session, code, ("waiting_supplement",))
-    pause = _open_pause(session, dossier)
+    dossier = _open(session, code)
+    pause = _open_pause(session, dossier) if dossier.status == "waiting_supplement" else None
     if pause is None:
-        raise InvalidAction(f"dossier {code} has no open supplement request")
+        raise InvalidAction(f"dossier {code} has no open supplement request",
+                            code="no_open_supplement", dossier=code)
     cal = runtime.calendar(session, dossier.unit)
     pause.ended_at = now
     waited = cal.between(pause.started_at, now)
@@ -125,12 +130,15 @@ def require_verification(session: Session, runtime: Runtime, code: str, *, user:
     now = runtime.now(at)
     dossier = _open(session, code, ("running", "waiting_supplement"))
     if dossier.verification:
-        raise InvalidAction(f"dossier {code} already counts with verification")
+        raise InvalidAction(f"dossier {code} already counts with verification",
+                            code="already_verification", dossier=code)
     if not reason.strip():
-        raise InvalidAction("give the reason verification is needed")
+        raise InvalidAction("give the reason verification is needed",
+                            code="reason_required", action="verification")
     limit = _verification_limit(session, dossier)
     if limit is None:
-        raise InvalidAction(f"the procedure of dossier {code} has no verification time limit")
+        raise InvalidAction(f"the procedure of dossier {code} has no verification time limit",
+                            code="no_verification_limit", dossier=code)
     cal = runtime.calendar(session, dossier.unit)
     waited = sum((cal.between(p.started_at, p.ended_at or now) for p in session.scalars(
         select(Pause).where(Pause.dossier_id == dossier.id))), start=timedelta())
@@ -157,7 +165,8 @@ def _end(session: Session, runtime: Runtime, dossier: Dossier, kind: str, user: 
          reason: str, now: datetime) -> Dossier:
     """Cancel the workflow and the open steps and close the dossier as `kind`."""
     if not reason.strip():
-        raise InvalidAction(f"give the reason the dossier is {kind}")
+        raise InvalidAction(f"give the reason the dossier is {kind}", code="reason_required",
+                            action=kind)
     wf, _, _ = runtime.load(session, dossier, now)
     wf.cancel()
     for task in session.scalars(select(TaskRecord).where(
@@ -240,15 +249,18 @@ def apologize(session: Session, runtime: Runtime, code: str, *, leader: str, rea
     dossier = _open(session, code, ("running", "waiting_supplement"))
     signer = session.scalar(select(User).where(User.username == leader))
     if signer is None:
-        raise NotFound(f"user {leader} does not exist")
+        raise NotFound(f"user {leader} does not exist", code="user_not_found", user=leader)
     if "leader" not in signer.roles or signer.unit_code not in ancestors(session, dossier.unit):
-        raise InvalidAction(f"{leader} is not a leader of {dossier.unit} and cannot sign")
+        raise InvalidAction(f"{leader} is not a leader of {dossier.unit} and cannot sign",
+                            code="not_a_leader", user=leader, unit=dossier.unit)
     if not reason.strip():
-        raise InvalidAction("give the reason the dossier is late")
+        raise InvalidAction("give the reason the dossier is late", code="reason_required",
+                            action="apology")
     if new_appointment.tzinfo is None:
-        raise InvalidAction("the new appointment needs a timezone")
+        raise InvalidAction("the new appointment needs a timezone", code="time_without_zone")
     if dossier.appointment_at is not None and new_appointment <= dossier.appointment_at:
-        raise InvalidAction("the new appointment must be later than the current one")
+        raise InvalidAction("the new appointment must be later than the current one",
+                            code="appointment_not_later", appointment=dossier.appointment_at)
     apology = Apology(dossier_id=dossier.id, at=now, reason=reason.strip(),
                       old_appointment_at=dossier.appointment_at,
                       new_appointment_at=new_appointment, signed_by=leader)

@@ -1,5 +1,6 @@
 """The data of the standard papers (Circular 01/2018/TT-VPCP, replaced by 03/2025/TT-VPCP):
-receipt and appointment slip, supplement request, refusal, apology, control slip, logbook.
+receipt and appointment slip, supplement request, refusal, apology, notice of stopping,
+control slip, logbook.
 
 Each function returns a frozen record with everything the paper prints; laying it out
 (HTML, PDF) is the front end's job.
@@ -79,6 +80,16 @@ class Refusal:
     refused_at: datetime
     reason: str
     officer: str
+
+
+@dataclass(frozen=True)
+class StopNotice:
+    header: Header
+    received_at: datetime
+    appointment_at: datetime | None
+    stopped_at: datetime
+    reason: str
+    decided_by: str
 
 
 @dataclass(frozen=True)
@@ -188,7 +199,8 @@ def supplement_request(session: Session, code: str) -> SupplementRequest:
     pauses = session.scalars(select(Pause).where(Pause.dossier_id == dossier.id)
                              .order_by(Pause.id)).all()
     if not pauses:
-        raise InvalidAction(f"dossier {code} has no supplement request")
+        raise InvalidAction(f"dossier {code} has no supplement request",
+                            code="no_supplement_request", dossier=code)
     last = pauses[-1]
     return SupplementRequest(header(session, dossier), last.started_at, last.deadline_at,
                              tuple(last.items), last.reason, _name(session, last.requested_by),
@@ -199,11 +211,27 @@ def refusal(session: Session, code: str) -> Refusal:
     """Phiếu từ chối tiếp nhận, giải quyết hồ sơ."""
     dossier = find_dossier(session, code)
     if dossier.finish_kind != "refused" or dossier.finished_at is None:
-        raise InvalidAction(f"dossier {code} was not refused")
+        raise InvalidAction(f"dossier {code} was not refused",
+                            code="not_refused", dossier=code)
     event = session.scalar(select(Event).where(Event.dossier_id == dossier.id,
                                                Event.kind == "refused"))
     return Refusal(header(session, dossier), dossier.finished_at, dossier.finish_reason or "",
                    _name(session, event.actor if event else None))
+
+
+def stop_notice(session: Session, code: str) -> StopNotice:
+    """Thông báo dừng giải quyết hồ sơ (Circular 03/2025/TT-VPCP). The appointment is the
+    one the citizen was given at the desk (before any apology moved it)."""
+    dossier = find_dossier(session, code)
+    if dossier.finish_kind != "stopped" or dossier.finished_at is None:
+        raise InvalidAction(f"dossier {code} was not stopped",
+                            code="not_stopped", dossier=code)
+    event = session.scalar(select(Event).where(Event.dossier_id == dossier.id,
+                                               Event.kind == "stopped"))
+    return StopNotice(header(session, dossier), dossier.received_at,
+                      dossier.original_appointment_at or dossier.appointment_at,
+                      dossier.finished_at, dossier.finish_reason or "",
+                      _name(session, event.actor if event else None))
 
 
 def apology(session: Session, code: str) -> ApologyPaper:
@@ -212,7 +240,8 @@ def apology(session: Session, code: str) -> ApologyPaper:
     row = session.scalar(select(Apology).where(Apology.dossier_id == dossier.id)
                          .order_by(Apology.id.desc()).limit(1))
     if row is None:
-        raise InvalidAction(f"dossier {code} has no apology")
+        raise InvalidAction(f"dossier {code} has no apology",
+                            code="no_apology", dossier=code)
     return ApologyPaper(header(session, dossier), dossier.received_at,
                         dossier.original_appointment_at, row.reason, row.new_appointment_at,
                         _name(session, row.signed_by), row.at)

@@ -22,6 +22,7 @@ from engine.models import (
     TaskRecord,
 )
 from engine.repository import SpecCache
+from engine.task_data import shown_values
 from engine.views import (
     ApologyView,
     DossierView,
@@ -29,13 +30,14 @@ from engine.views import (
     HandoverView,
     LinkView,
     PauseView,
+    ShownValue,
     TaskView,
 )
 
 
 def task_view(row: TaskRecord, code: str, specs: SpecCache | None = None,
               session: Session | None = None, definition_id: int | None = None,
-              unit: str = "") -> TaskView:
+              unit: str = "", shown: tuple[ShownValue, ...] = ()) -> TaskView:
     fields: tuple[FieldSpec, ...] = ()
     if specs is not None and session is not None and definition_id is not None:
         info = specs.get(session, definition_id).tasks.get((row.process_id, row.spec_id))
@@ -46,6 +48,7 @@ def task_view(row: TaskRecord, code: str, specs: SpecCache | None = None,
         due_at=row.due_at, claimed_by=row.claimed_by, claimed_at=row.claimed_at,
         completed_by=row.completed_by, completed_at=row.completed_at, outcome=row.outcome,
         fields=fields, unit=unit, received_by=row.received_by, received_at=row.received_at,
+        shown=shown,
     )
 
 
@@ -85,12 +88,18 @@ def ready_task_ids(session: Session, code: str) -> list[str]:
 
 
 def get_task(session: Session, specs: SpecCache, task_id: str) -> TaskView:
-    """One task with the fields its form declares."""
+    """One task with the fields its form declares and, while it is ready, the values of
+    the dossier's data its diagram shows on it (`show:`; only those names are read)."""
     row = session.get(TaskRecord, task_id)
     if row is None:
-        raise NotFound(f"task {task_id} does not exist")
+        raise NotFound(f"task {task_id} does not exist", code="task_not_found", task=task_id)
     dossier = session.get_one(Dossier, row.dossier_id)
-    return task_view(row, dossier.code, specs, session, dossier.definition_id, dossier.unit)
+    shown: tuple[ShownValue, ...] = ()
+    if row.status == "ready" and dossier.state:
+        shown = shown_values(specs.get(session, dossier.definition_id), dossier.state,
+                             row.task_id, row.process_id, row.spec_id)
+    return task_view(row, dossier.code, specs, session, dossier.definition_id, dossier.unit,
+                     shown)
 
 
 def resolve_task_id(session: Session, text: str) -> str:
@@ -99,21 +108,23 @@ def resolve_task_id(session: Session, text: str) -> str:
     if session.get(TaskRecord, text) is not None:
         return text
     if len(text) < 6:
-        raise NotFound(f"task {text} does not exist (give at least 6 characters of its id)")
+        raise NotFound(f"task {text} does not exist (give at least 6 characters of its id)",
+                       code="task_id_too_short", task=text)
     ids = session.scalars(
         select(TaskRecord.id).where(TaskRecord.id.startswith(text, autoescape=True)).limit(2)
     ).all()
     if not ids:
-        raise NotFound(f"task {text} does not exist")
+        raise NotFound(f"task {text} does not exist", code="task_not_found", task=text)
     if len(ids) > 1:
-        raise NotFound(f"task id {text} is ambiguous; give more characters")
+        raise NotFound(f"task id {text} is ambiguous; give more characters",
+                       code="task_id_ambiguous", task=text)
     return ids[0]
 
 
 def dossier_code_of_task(session: Session, task_id: str) -> str:
     row = session.get(TaskRecord, task_id)
     if row is None:
-        raise NotFound(f"task {task_id} does not exist")
+        raise NotFound(f"task {task_id} does not exist", code="task_not_found", task=task_id)
     return session.get_one(Dossier, row.dossier_id).code
 
 
@@ -168,7 +179,8 @@ def fold(text: str) -> str:
 def find_dossier(session: Session, code: str) -> Dossier:
     dossier = session.scalar(select(Dossier).where(Dossier.code == code))
     if dossier is None:
-        raise NotFound(f"dossier {code} does not exist")
+        raise NotFound(f"dossier {code} does not exist", code="dossier_not_found",
+                       dossier=code)
     return dossier
 
 

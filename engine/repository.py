@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from engine.definitions import (
     DefinitionError,
     Problem,
+    ShownSpec,
     UserTaskInfo,
     build_specs,
     check_references,
@@ -214,6 +215,8 @@ class LoadedDefinition:
     subprocess_specs: dict[str, BpmnProcessSpec]
     tasks: dict[tuple[str, str], UserTaskInfo]
     uses_messages: bool  # whether any of its processes waits for a message
+    # process id -> the data its user tasks show (`show:` on the process), of every file
+    shown: dict[str, tuple[ShownSpec, ...]] = field(default_factory=dict)
 
 
 class SpecCache:
@@ -235,13 +238,15 @@ class SpecCache:
         dep_rows = [d for d in deps if d is not None]
         spec, subs = build_specs(row.xml, [d.xml for d in dep_rows], row.key)
         tasks: dict[tuple[str, str], UserTaskInfo] = {}
+        shown: dict[str, tuple[ShownSpec, ...]] = {}
         infos = [info_from_json(source.info) for source in [*dep_rows, row]]
         for info in infos:
             for task in info.user_tasks:
                 tasks[(task.process_id, task.id)] = task
+            shown.update(info.shown)
         loaded = LoadedDefinition(
             row.id, row.key, row.version, infos[-1], spec, subs, tasks,
-            uses_messages=any(info.messages_caught for info in infos),
+            uses_messages=any(info.messages_caught for info in infos), shown=shown,
         )
         self._items[version_id] = loaded
         if len(self._items) > self._size:

@@ -83,11 +83,13 @@ def atomic(method: Callable[Concatenate[Runtime, Session, P], R]
             with session.begin_nested():
                 return method(self, session, *args, **kwargs)
         except StaleDataError:
-            raise Conflict("the dossier was changed by someone else; nothing was saved") from None
+            raise Conflict("the dossier was changed by someone else; nothing was saved",
+                           code="dossier_changed") from None
         except OperationalError as exc:
             if not is_locked(exc):
                 raise
-            raise Conflict("the dossier is being changed by someone else; try again") from None
+            raise Conflict("the dossier is being changed by someone else; try again",
+                           code="dossier_busy") from None
 
     return wrapper
 
@@ -139,7 +141,8 @@ class Runtime:
     # -- loading and saving --------------------------------------------------------
     def now(self, at: datetime | None) -> datetime:
         if at is not None and at.tzinfo is None:
-            raise InvalidAction("times must carry a timezone (e.g. 2026-02-13T15:30+07:00)")
+            raise InvalidAction("times must carry a timezone (e.g. 2026-02-13T15:30+07:00)",
+                                code="time_without_zone")
         return at or self.clock.now()
 
     def _script_engine(self, cal: WorkingCalendar, at: datetime) -> Any:
@@ -169,7 +172,8 @@ class Runtime:
             with engine_time(FixedClock(at)):
                 yield
         except SpiffWorkflowException as exc:
-            raise ScriptFailed(_spiff_error(exc)) from None
+            reason = _spiff_error(exc)
+            raise ScriptFailed(reason, code="script_failed", reason=reason) from None
 
     def save(self, session: Session, dossier: Dossier, wf: BpmnWorkflow,
              state: str | None = None) -> None:
@@ -190,14 +194,13 @@ class Runtime:
             if session.new or session.dirty or session.deleted:
                 session.flush()  # whatever else the command changed (pauses, sequences)
         except StaleDataError:
-            raise Conflict(
-                f"dossier {code} was changed by someone else; nothing was saved"
-            ) from None
+            raise Conflict(f"dossier {code} was changed by someone else; nothing was saved",
+                           code="dossier_changed", dossier=code) from None
         except OperationalError as exc:
             if not is_locked(exc):
                 raise
-            raise Conflict(f"dossier {code} is being changed by someone else; "
-                           "try again") from None
+            raise Conflict(f"dossier {code} is being changed by someone else; try again",
+                           code="dossier_busy", dossier=code) from None
         self.workflows.put(dossier.id, state, wf)
 
     # -- starting --------------------------------------------------------------------
@@ -226,14 +229,16 @@ class Runtime:
         """
         now = self.now(at)
         if channel not in CHANNELS:
-            raise InvalidAction(f"unknown channel {channel!r}; use one of {', '.join(CHANNELS)}")
+            raise InvalidAction(f"unknown channel {channel!r}; use one of {', '.join(CHANNELS)}",
+                                code="unknown_channel", channel=channel)
         cal = self.calendar(session, unit)
         received_day = now.astimezone(ZoneInfo(self.hours.tz)).date()
         entry = procedure_in_force(session, key, received_day)
         key = entry.process_key if entry else key
         version_id = latest_version_id(session, key)
         if version_id is None:
-            raise NotFound(f"no procedure {key!r} is deployed")
+            raise NotFound(f"no procedure {key!r} is deployed", code="procedure_not_deployed",
+                           procedure=key)
         loaded = self.specs.get(session, version_id)
         props = loaded.info.properties
         rules = {
@@ -348,16 +353,18 @@ class Runtime:
                    ) -> TaskRecord:
         row = row or session.get(TaskRecord, task_id)
         if row is None:
-            raise NotFound(f"task {task_id} does not exist")
+            raise NotFound(f"task {task_id} does not exist", code="task_not_found", task=task_id)
         if row.status == "completed":
             done = row.completed_at.astimezone(ZoneInfo(self.hours.tz)) if row.completed_at \
                 else None
             raise Conflict(
                 f"task {task_id} was already completed by {row.completed_by}"
-                f" at {done:%d/%m/%Y %H:%M}"
-            )
+                f" at {done:%d/%m/%Y %H:%M}",
+                code="task_already_completed", task=row.name, user=row.completed_by,
+                at=row.completed_at)
         if row.status != "ready":
-            raise InvalidAction(f"task {task_id} is {row.status}")
+            raise InvalidAction(f"task {task_id} is {row.status}", code="task_not_open",
+                                task=row.name, status=row.status)
         return row
 
     @atomic
@@ -367,7 +374,8 @@ class Runtime:
         now = self.now(at)
         row = self._open_task(session, task_id)
         if row.claimed_by and row.claimed_by != user:
-            raise InvalidAction(f"task {task_id} is already claimed by {row.claimed_by}")
+            raise InvalidAction(f"task {task_id} is already claimed by {row.claimed_by}",
+                                code="task_claimed", task=row.name, user=row.claimed_by)
         row.claimed_by, row.claimed_at = user, now
         self._receive(row, user, now)
         dossier = session.get_one(Dossier, row.dossier_id)
@@ -382,9 +390,11 @@ class Runtime:
         now = self.now(at)
         row = self._open_task(session, task_id)
         if row.claimed_by is None:
-            raise InvalidAction(f"task {task_id} is not claimed")
+            raise InvalidAction(f"task {task_id} is not claimed", code="task_not_claimed",
+                                task=row.name)
         if row.claimed_by != user:
-            raise InvalidAction(f"task {task_id} is claimed by {row.claimed_by}, not {user}")
+            raise InvalidAction(f"task {task_id} is claimed by {row.claimed_by}, not {user}",
+                                code="task_claimed", task=row.name, user=row.claimed_by)
         row.claimed_by, row.claimed_at = None, None
         dossier = session.get_one(Dossier, row.dossier_id)
         record_event(session, dossier, now, "task_unclaimed", user, task=row.spec_id)
@@ -408,12 +418,14 @@ class Runtime:
         found = session.execute(_TASK_AND_DOSSIER, {"task_id": task_id}).first()
         row = self._open_task(session, task_id, found[0] if found else None)
         if row.claimed_by and row.claimed_by != user:
-            raise InvalidAction(f"task {task_id} is claimed by {row.claimed_by}")
+            raise InvalidAction(f"task {task_id} is claimed by {row.claimed_by}",
+                                code="task_claimed", task=row.name, user=row.claimed_by)
         dossier: Dossier = found[1] if found else session.get_one(Dossier, row.dossier_id)
         wf, loaded, cal = self.load(session, dossier, now)
         task = wf.get_task_from_id(UUID(row.task_id))
         if task is None or task.state != TaskState.READY:
-            raise InvalidAction(f"task {task_id} is not ready in dossier {dossier.code}")
+            raise InvalidAction(f"task {task_id} is not ready in dossier {dossier.code}",
+                                code="task_not_ready", task=row.name, dossier=dossier.code)
         info = loaded.tasks.get((row.process_id, row.spec_id))
         cleaned = check_submission(info.fields if info else (), data or {})
 
@@ -423,7 +435,8 @@ class Runtime:
 
         if dossier.status not in ("running", "resolved"):
             raise InvalidAction(f"dossier {dossier.code} is {dossier.status}; "
-                                "its tasks cannot be completed now")
+                                "its tasks cannot be completed now", code="dossier_not_open",
+                                dossier=dossier.code, status=dossier.status)
         step = Step(at=now, actor=user, from_department=row.department)
         milestone = info.milestone if info else None
 
@@ -463,19 +476,23 @@ class Runtime:
         now = self.now(at)
         row = self._open_task(session, task_id)
         if row.claimed_by and row.claimed_by != user:
-            raise InvalidAction(f"task {task_id} is claimed by {row.claimed_by}")
+            raise InvalidAction(f"task {task_id} is claimed by {row.claimed_by}",
+                                code="task_claimed", task=row.name, user=row.claimed_by)
         if not reason.strip():
-            raise InvalidAction("give the reason the step is sent back")
+            raise InvalidAction("give the reason the step is sent back",
+                                code="reason_required", action="send_back")
         dossier = session.get_one(Dossier, row.dossier_id)
         if dossier.status not in ("running", "resolved"):
-            raise InvalidAction(f"dossier {dossier.code} is {dossier.status}")
+            raise InvalidAction(f"dossier {dossier.code} is {dossier.status}",
+                                code="dossier_not_open", dossier=dossier.code,
+                                status=dossier.status)
         previous = session.scalar(
             select(TaskRecord).where(TaskRecord.dossier_id == dossier.id,
                                      TaskRecord.status == "completed")
             .order_by(TaskRecord.completed_at.desc(), TaskRecord.ready_at.desc()).limit(1))
         if previous is None or previous.task_id == row.task_id:
             raise InvalidAction(f"task {task_id} is the first step: there is nothing to "
-                                "send it back to")
+                                "send it back to", code="first_step", task=row.name)
         wf, loaded, cal = self.load(session, dossier, now)
         step = Step(at=now, actor=user, from_department=row.department)
 
@@ -491,7 +508,8 @@ class Runtime:
             TaskRecord.dossier_id == dossier.id, TaskRecord.task_id == previous.task_id,
             TaskRecord.status == "ready"))
         if reopened is None:
-            raise InvalidAction(f"step {previous.name} could not be re-opened")
+            raise InvalidAction(f"step {previous.name} could not be re-opened",
+                                code="step_not_reopened", task=previous.name)
         return reopened
 
     @staticmethod
@@ -504,7 +522,8 @@ class Runtime:
         try:
             session.flush()
         except StaleDataError:
-            raise Conflict("the task was changed by someone else; nothing was saved") from None
+            raise Conflict("the task was changed by someone else; nothing was saved",
+                           code="task_changed") from None
 
 
 def _spiff_error(exc: SpiffWorkflowException) -> str:

@@ -10,6 +10,19 @@ from engine.definitions import FieldSpec
 
 
 @dataclass(frozen=True)
+class ShownValue:
+    """A value of the dossier's data shown read-only on a task page, as its diagram
+    declares (`show:` properties): the declared name and label, the value as stored and
+    as written for the officer (`text`: dates dd/mm/yyyy, yes/no as Có/Không)."""
+
+    name: str
+    label: str
+    type: str
+    value: str | int | float | bool
+    text: str
+
+
+@dataclass(frozen=True)
 class TaskView:
     id: str
     dossier_code: str
@@ -29,6 +42,7 @@ class TaskView:
     unit: str = ""
     received_by: str | None = None
     received_at: datetime | None = None
+    shown: tuple[ShownValue, ...] = ()  # only filled by get_task, for a ready task
 
 
 @dataclass(frozen=True)

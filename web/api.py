@@ -82,6 +82,7 @@ def task_view(task_id: str) -> Response:
     task = visible_task(task_id)
     result: dict[str, Any] = to_json(task, timezone())
     result["fields"] = to_json(task.fields, timezone())
+    result["shown"] = to_json(task.shown, timezone())
     return send(result)
 
 

@@ -65,9 +65,12 @@ def send(payload: Any, status: int = 200) -> Response:
     return current_app.response_class(text + "\n", status=status, mimetype="application/json")
 
 
-def error_response(status: int, message: str, fields: dict[str, str] | None = None
-                   ) -> Response:
-    response = send({"error": message, "fields": fields or {}}, status)
+def error_response(status: int, message: str, fields: dict[str, str] | None = None,
+                   code: str | None = None) -> Response:
+    body: dict[str, Any] = {"error": message, "fields": fields or {}}
+    if code:
+        body["code"] = code
+    response = send(body, status)
     if status == 401:
         response.headers["WWW-Authenticate"] = 'Bearer realm="lienthong"'
     return response
@@ -90,12 +93,13 @@ def engine_error(error: EngineError) -> Response:
     if isinstance(error, InvalidData):
         return error_response(422, "the data was refused; nothing was saved", error.fields)
     if isinstance(error, NotFound):
-        return error_response(404, str(error))
+        return error_response(404, str(error), code=error.code)
     if isinstance(error, Conflict | InvalidAction):  # the state does not allow it (now)
-        return error_response(409, str(error))
+        return error_response(409, str(error), code=error.code)
     if isinstance(error, ScriptFailed):
-        return error_response(422, f"the procedure's script refused the step: {error}")
-    return error_response(400, str(error))
+        return error_response(422, f"the procedure's script refused the step: {error}",
+                              code=error.code)
+    return error_response(400, str(error), code=error.code)
 
 
 @bp.errorhandler(IntegrityError)

@@ -23,6 +23,7 @@ from engine import (
     LinkView,
     PeriodReport,
     ReportRow,
+    ShownValue,
     TaskView,
 )
 from engine.catalog import Document, ProcedureView
@@ -56,13 +57,16 @@ SHAPES: dict[type, Shape] = {
     DossierView: Shape("Dossier", frozenset({"id"}),
                        "A dossier: status, appointment, steps, control slip, links, pauses, "
                        "apologies and its event log."),
-    TaskView: Shape("TaskSummary", frozenset({"fields"}), "A step of a dossier."),
+    TaskView: Shape("TaskSummary", frozenset({"fields", "shown"}), "A step of a dossier."),
     HandoverView: Shape("Handover", description="A row of the control slip (department codes)."),
     EventView: Shape("Event", description="An entry of the dossier's event log."),
     LinkView: Shape("Link", description="A dossier this one started, or was started by."),
     PauseView: Shape("Pause", description="A wait for the citizen's supplement."),
     ApologyView: Shape("Apology", description="A leader-signed apology with a new date."),
     FieldSpec: Shape("Field", description="An input a task asks for."),
+    ShownValue: Shape("ShownValue", description="A value of the dossier's data the task "
+                      "shows read-only, as its diagram declares (show: properties); `text` "
+                      "is as the page writes it (dates dd/mm/yyyy)."),
     ProcedureView: Shape("Procedure", description="A catalog entry (the newest version)."),
     Document: Shape("ProcedureDocument", description="A paper the procedure asks for."),
     DossierSummary: Shape("DossierSummary", description="A line of a dossier search."),

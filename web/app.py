@@ -18,6 +18,7 @@ from web.access import can_receive
 from web.auth import bp as auth_bp
 from web.auth import current_user, load_user
 from web.db import close_session, services
+from web.engine_messages import explain
 from web.i18n import init_i18n
 
 csrf = CSRFProtect()
@@ -90,7 +91,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     @app.errorhandler(EngineError)
     def engine_error(error: EngineError) -> ResponseReturnValue:
-        return render_template("errors/error.html", code=400, message=str(error)), 400
+        return render_template("errors/error.html", code=400, message=explain(error)), 400
 
     return app
 

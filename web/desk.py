@@ -1,5 +1,6 @@
 """The reception desk (Bộ phận Một cửa): receive dossiers, take in supplements, refuse,
-record withdrawals and hand results back. Reception clerks, their own unit only."""
+stop processing, record withdrawals and hand results back. Reception clerks, their own
+unit only."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from engine.units import UserView, get_unit, unit_view
 from web.access import can_receive, require
 from web.auth import current_user, login_required
 from web.db import commit, db, services
+from web.engine_messages import explain
 from web.inbox import dossier_view, now, optional_url, page_helpers, task_rows, user_name
 
 bp = Blueprint("desk", __name__, url_prefix="/desk")
@@ -189,7 +191,7 @@ def receive(code: str) -> ResponseReturnValue:
                 documents=receipt["documents"], verification=receipt["verification"])
         except (InvalidAction, NotFound) as exc:
             db().rollback()
-            message = _("Chưa tiếp nhận được hồ sơ: %(reason)s", reason=str(exc))
+            message = _("Chưa tiếp nhận được hồ sơ: %(reason)s", reason=explain(exc))
         else:
             dossier_code = dossier.code
             commit()
@@ -263,7 +265,7 @@ def _act(code: str, run: Callable[[], object], done: str, paper: str | None = No
     except InvalidAction as exc:
         db().rollback()
         return render_dossier(dossier_view(code), values=request.form, status=400,
-                              message=_("Không thực hiện được: %(reason)s", reason=str(exc)))
+                              message=_("Không thực hiện được: %(reason)s", reason=explain(exc)))
     commit()
     flash(done)
     link = optional_url("papers.show", code=code, kind=paper) if paper else None
@@ -317,7 +319,7 @@ def request_supplement(code: str) -> ResponseReturnValue:
 def _end(code: str, kind: str) -> ResponseReturnValue:
     user = _clerk()
     dossier = _own_dossier(code)
-    field = "refusal" if kind == "refused" else "withdrawal"
+    field = {"refused": "refusal", "withdrawn": "withdrawal", "stopped": "stopping"}[kind]
     reason = request.form.get(field, "").strip()
     if not reason:
         return _missing(dossier, {field: _("Ghi lý do.")})
@@ -325,6 +327,10 @@ def _end(code: str, kind: str) -> ResponseReturnValue:
         return _act(code, lambda: lifecycle.refuse(
             db(), services().runtime, code, user=user.username, reason=reason),
             _("Đã từ chối hồ sơ %(code)s.", code=code), paper="refusal")
+    if kind == "stopped":
+        return _act(code, lambda: lifecycle.stop(
+            db(), services().runtime, code, user=user.username, reason=reason),
+            _("Đã dừng giải quyết hồ sơ %(code)s.", code=code), paper="stop-notice")
     return _act(code, lambda: lifecycle.withdraw(
         db(), services().runtime, code, user=user.username, reason=reason),
         _("Đã ghi nhận công dân rút hồ sơ %(code)s.", code=code))
@@ -335,6 +341,13 @@ def _end(code: str, kind: str) -> ResponseReturnValue:
 def refuse(code: str) -> ResponseReturnValue:
     """Refuse the dossier with its reasons (phiếu từ chối tiếp nhận, giải quyết hồ sơ)."""
     return _end(code, "refused")
+
+
+@bp.post("/dossiers/<code>/stop")
+@login_required
+def stop(code: str) -> ResponseReturnValue:
+    """Stop processing the dossier with the reason (thông báo dừng giải quyết hồ sơ)."""
+    return _end(code, "stopped")
 
 
 @bp.post("/dossiers/<code>/withdraw")

@@ -210,6 +210,8 @@ def _papers(view: DossierView) -> list[tuple[str, Any]]:
         papers.append(("supplement", _l("Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ")))
     if view.finish_kind == "refused":
         papers.append(("refusal", _l("Phiếu từ chối tiếp nhận, giải quyết hồ sơ")))
+    if view.finish_kind == "stopped":
+        papers.append(("stop-notice", _l("Thông báo dừng giải quyết hồ sơ")))
     if view.apologies:
         papers.append(("apology", _l("Phiếu xin lỗi và hẹn lại ngày trả kết quả")))
     papers.append(("control-slip", _l("Phiếu kiểm soát quá trình giải quyết hồ sơ")))

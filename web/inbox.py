@@ -43,6 +43,7 @@ from engine.units import UserView, find_user
 from web.access import can_view_dossier, can_work, require
 from web.auth import current_user, login_required
 from web.db import commit, db, services
+from web.engine_messages import explain
 from web.i18n import DEPARTMENTS, format_datetime
 
 bp = Blueprint("inbox", __name__)
@@ -316,6 +317,8 @@ def render_task(task: TaskView, *, values: Mapping[str, Any] | None = None,
         claimed_by_other=bool(task.claimed_by and task.claimed_by != user.username),
         values=values or {}, errors=errors or {}, message=message, user=user,
         user_name=user_name, waiting=dossier.status == "waiting_supplement",
+        linked_from=next((link.code for link in dossier.links
+                          if link.relation == "started_by"), None),
     ), status
 
 
@@ -395,7 +398,8 @@ def complete(task_id: str) -> ResponseReturnValue:
     except (InvalidAction, ScriptFailed) as exc:
         db().rollback()
         return render_task(_task(task_id), values=request.form, status=400,
-                           message=_("Không hoàn thành được việc: %(reason)s", reason=str(exc)))
+                           message=_("Không hoàn thành được việc: %(reason)s",
+                                     reason=explain(exc)))
     commit()
     flash(_("Đã hoàn thành “%(task)s” của hồ sơ %(code)s.", task=task.name,
             code=task.dossier_code))
@@ -419,7 +423,7 @@ def _task_action(task: TaskView, run: Callable[[], Any], errors: dict[str, str],
     except (InvalidAction, ScriptFailed) as exc:
         db().rollback()
         return render_task(_task(task.id), values=request.form, status=400,
-                           message=f"{failed} {exc}")
+                           message=f"{failed} {explain(exc)}")
     message = done(result)
     commit()
     flash(message)

@@ -104,6 +104,9 @@ ERROR = {
                                   "body (applicant.name, documents[0], data.decision) or "
                                   "by query parameter name; empty when no field is at "
                                   "fault."},
+        "code": {"type": "string", "description": "For the engine's refusals: a stable "
+                 "name of the reason (e.g. task_claimed, dossier_changed, first_step), "
+                 "for clients that show their own text."},
     },
 }
 
@@ -303,8 +306,10 @@ def document() -> dict[str, Any]:
     """The OpenAPI 3.1 document of every /api/ route."""
     schemas = record_schemas()
     schemas["Task"] = record_schema(
-        TaskView, {"fields": {"type": "array", "items": ref("Field")}})
-    schemas["Task"]["description"] = "A task with the fields its form asks for."
+        TaskView, {"fields": {"type": "array", "items": ref("Field")},
+                   "shown": {"type": "array", "items": ref("ShownValue")}})
+    schemas["Task"]["description"] = ("A task with the fields its form asks for and, while "
+                                      "it is ready, the dossier's data its diagram shows.")
     schemas["CompletedTask"] = {
         "type": "object", "required": ["task", "dossier"],
         "properties": {"task": ref("TaskSummary"), "dossier": ref("Dossier")}}

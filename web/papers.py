@@ -1,6 +1,6 @@
 """The standard papers of the one-stop desk (Circular 01/2018/TT-VPCP, replaced by
 03/2025/TT-VPCP), printable as HTML and as PDF: receipt, supplement request, refusal,
-apology, control slip and the logbook.
+apology, notice of stopping, control slip and the logbook.
 
 The papers' own text is Vietnamese whatever the interface language (they are legal
 forms); only the page around them is translated.
@@ -62,6 +62,10 @@ PAPERS = {paper.kind: paper for paper in (
           _l("Phiếu xin lỗi và hẹn lại ngày trả kết quả"),
           _l("Hồ sơ %(code)s chưa có thư xin lỗi nào, nên không có phiếu xin lỗi."),
           slug="phieu-xin-loi"),
+    Paper("stop-notice", engine_papers.stop_notice, "THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ",
+          _l("Thông báo dừng giải quyết hồ sơ"),
+          _l("Hồ sơ %(code)s không bị dừng giải quyết, nên không có thông báo dừng giải "
+             "quyết."), slug="thong-bao-dung-giai-quyet"),
     Paper("control-slip", engine_papers.control_slip,
           "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ",
           _l("Phiếu kiểm soát quá trình giải quyết hồ sơ"), None, slug="phieu-kiem-soat"),

@@ -92,7 +92,8 @@ def record_child(clerk: Page) -> None:
 
 def shown_code(page: Page) -> str:
     """The dossier code in the task page's summary ("Mã hồ sơ")."""
-    return page.locator("dl > div").filter(has_text="Mã hồ sơ").locator("dd").inner_text()
+    label = page.get_by_text("Mã hồ sơ", exact=True)  # not "Mã hồ sơ liên thông ..."
+    return page.locator("dl > div").filter(has=label).locator("dd").inner_text()
 
 
 def rows(table: Locator) -> list[list[str]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import pickle
 
 import pytest
@@ -18,6 +19,7 @@ from engine.definitions import (
     check_references,
     inspect_definition,
 )
+from engine.diagram_info import ShownSpec, info_from_json, info_to_json
 from tests.engine.diagrams import (
     DEPARTMENTS,
     HEAD,
@@ -431,3 +433,73 @@ def test_definition_error_is_one_line_and_round_trips() -> None:
     assert isinstance(error, ValueError)
     copy = pickle.loads(pickle.dumps(error))  # noqa: S301 - our own object
     assert (copy.source, copy.problems) == (error.source, error.problems)
+
+
+# --- data shown on task pages (show:) -------------------------------------------
+
+
+def shows(**declared: str) -> str:
+    """props() for show declarations; `__` in a keyword stands for a dot."""
+    return props(**{f"show:{k.replace('__', '.')}": v for k, v in declared.items()})
+
+
+def test_show_declarations_on_the_process_and_the_task_round_trip() -> None:
+    info = inspect(procedure(
+        process_ext=shows(request__child_name="label=Họ và tên trẻ"),
+        task_ext=shows(birth_date="type=date; label=Ngày sinh",
+                       verified="label=Đã xác minh; type=boolean;"),
+    ))
+    assert info.shown == {"proc": (ShownSpec("request.child_name", "Họ và tên trẻ"),)}
+    assert info.user_tasks[0].shown == (ShownSpec("birth_date", "Ngày sinh", "date"),
+                                        ShownSpec("verified", "Đã xác minh", "boolean"))
+    assert info_from_json(json.loads(json.dumps(info_to_json(info)))) == info
+
+
+def test_descriptions_stored_before_show_declarations_still_read() -> None:
+    stored = info_to_json(inspect(procedure(task_ext=props(field_note="type=text"))))
+    del stored["shown"]
+    for task in stored["user_tasks"]:
+        del task["shown"]
+    info = info_from_json(stored)
+    assert info.shown == {} and info.user_tasks[0].shown == ()
+    assert info.user_tasks[0].fields == (FieldSpec("note", "text", False, "note"),)
+
+
+@pytest.mark.parametrize(
+    ("on", "name", "value", "message"),
+    [
+        ("task", "child_name", "type=string", "show 'child_name': needs a label"),
+        ("task", "birth_date", "type=day; label=Ngày sinh",
+         "show 'birth_date': unknown type 'day' (use string, text, integer, number, "
+         "boolean, date, datetime)"),
+        ("task", "gender", "type=choice; label=Giới tính", "unknown type 'choice'"),
+        ("task", "note", "label=Ghi chú; colour=red", "unknown setting 'colour' (use type, "
+         "label)"),
+        ("task", "note", "label=A; label=B", "'label' is given twice"),
+        ("task", "note", "=Ghi chú", "has no setting name"),
+        ("proc", "request..child_name", "label=Họ tên", "show 'request..child_name': a shown "
+         "name is a variable or variable.item"),
+        ("proc", "request.2nd", "label=Thứ hai", "a shown name is a variable"),
+        ("proc", "họ_tên", "label=Họ tên", "a shown name is a variable"),
+        ("proc", "a.b.c.d.e.f", "label=Sâu", "a shown name is a variable"),
+    ],
+)
+def test_bad_show_declarations_are_refused_naming_the_element(
+    on: str, name: str, value: str, message: str
+) -> None:
+    declared = props(**{f"show:{name}": value})
+    data = procedure(task_ext=declared) if on == "task" else procedure(process_ext=declared)
+    error = refusal(data)
+    assert [p.element_id for p in error.problems] == [on]
+    assert message in error.problems[0].message
+    assert str(error).startswith(f"test: {on}: show '{name}': ")
+
+
+@pytest.mark.parametrize("element", [
+    '<bpmn:manualTask id="other">{}</bpmn:manualTask>',
+    '<bpmn:subProcess id="other">{}</bpmn:subProcess>',
+])
+def test_show_declarations_elsewhere_are_refused(element: str) -> None:
+    error = refusal(procedure(extra=element.format(shows(note="label=Ghi chú"))))
+    assert [(p.element_id, p.message) for p in error.problems] == [
+        ("other", "show declarations are only read on user tasks and processes")]

@@ -17,11 +17,20 @@ from engine.lifecycle import (
     refuse,
     request_supplement,
     require_verification,
+    stop,
     supply,
     withdraw,
 )
 from engine.models import ProcedureVersion
-from engine.papers import apology, control_slip, logbook, receipt, refusal, supplement_request
+from engine.papers import (
+    apology,
+    control_slip,
+    logbook,
+    receipt,
+    refusal,
+    stop_notice,
+    supplement_request,
+)
 from tests.conftest import DATA, deploy_files, vn
 
 SIMPLE = (DATA / "simple_procedure.bpmn", DATA / "simple_procedure.toml")
@@ -161,6 +170,28 @@ def test_withdraw_and_refuse_close_the_dossier(session, simple):
         refuse(session, simple, first, user="u", reason="x")
     with pytest.raises(InvalidAction, match="give the reason"):
         withdraw(session, simple, start(simple, session).code, user="u", reason=" ")
+
+
+def test_stop_notice_prints_the_reason_and_who_stopped_it(session, simple):
+    code = start(simple, session).code  # due Thursday 05/03 09:00
+    with pytest.raises(InvalidAction, match="was not stopped"):
+        stop_notice(session, code)  # still running
+    apologize(session, simple, code, leader="lanhdao.phucloi", reason="Chờ xác minh",
+              new_appointment=vn("2026-03-10 17:00"), at=vn("2026-03-04 16:30"))
+    stop(session, simple, code, user="tiepnhan.phucloi",
+         reason="Công dân đề nghị dừng giải quyết", at=vn("2026-03-05 10:00"))
+    paper = stop_notice(session, code)
+    assert (paper.header.dossier_code, paper.header.unit_name, paper.header.applicant_name,
+            paper.header.applicant_address, paper.reason, paper.decided_by) == (
+        code, "Phường Phúc Lợi", "Nguyễn Văn A", "Số 1 Phúc Lợi",
+        "Công dân đề nghị dừng giải quyết", "Phạm Thị Lan")
+    # the appointment given at the desk, not the apology's new date
+    assert (paper.received_at, paper.appointment_at, paper.stopped_at) == (
+        vn("2026-03-02 09:00"), vn("2026-03-05 09:00"), vn("2026-03-05 10:00"))
+    refused = start(simple, session).code
+    refuse(session, simple, refused, user="tiepnhan.phucloi", reason="Không thuộc thẩm quyền")
+    with pytest.raises(InvalidAction, match="was not stopped"):
+        stop_notice(session, refused)  # a refusal is not a stop
 
 
 def test_late_dossier_is_flagged_then_apologized(session, simple):

@@ -12,12 +12,13 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import FixedClock, Runtime, list_tasks, show_dossier
+from engine import FixedClock, Runtime, get_task, list_tasks, show_dossier
 from engine.calendar import WorkingCalendar
 from engine.deadlines import limit_parser
 from engine.definitions import inspect_definition
 from engine.models import Message
 from engine.reference import DEFAULT_DEPARTMENTS
+from engine.repository import SpecCache
 from tests.conftest import WORKFLOWS, vn
 
 SPELLINGS = {code: code for code in DEFAULT_DEPARTMENTS} | {
@@ -181,6 +182,9 @@ def test_interlinked_parts_run_in_parallel_and_return_together(session, clock, s
     # only now does reception get the results back
     back = ready(session, parent)
     assert [(t.department, t.name) for t in back] == [("reception", "Trả kết quả liên thông")]
+    returning = {v.label: v.text for v in get_task(session, SpecCache(), back[0].id).shown}
+    assert (returning["Số hồ sơ cư trú (Công an)"], returning["Mã số BHXH (mã thẻ BHYT)"],
+            returning["Thẻ BHYT có giá trị từ ngày"]) == ("CT-0425", "0126012345", "27/02/2026")
     results = session.scalars(select(Message).where(Message.name.like("%_result"))
                               .order_by(Message.id)).all()
     assert [(m.name, m.payload["status"], m.payload["parent_code"]) for m in results] == [
@@ -190,6 +194,52 @@ def test_interlinked_parts_run_in_parallel_and_return_together(session, clock, s
     step(session, clock, parent, {"returned_to": "Trần Thị Bích", "return_channel": "desk"},
          "2026-03-10 14:00")
     assert finished(session, parent)
+
+
+def test_linked_parts_show_the_child_the_message_carried(session, clock, shipped):
+    """The police and BHXH officers' task views hold the child's data from the ward's
+    messages (declared by show: on their diagrams), and only that."""
+    parent = start(session, clock, "birth_residence_health_card", "2026-03-09 08:30",
+                   applicant=MOTHER).code
+    receive_and_register(session, clock, parent)
+    civil_status = get_task(session, SpecCache(), show_dossier(session, parent).steps[1].id)
+    assert civil_status.shown == ()  # completed: nothing read any more
+    parts = part_codes(session, parent)
+    (police,) = ready(session, parts["CA-PHUCLOI"])
+    view = get_task(session, SpecCache(), police.id)
+    assert [(v.label, v.text) for v in view.shown] == [
+        ("Mã hồ sơ liên thông (UBND phường)", parent),
+        ("Họ và tên trẻ", "Nguyễn Bảo An"),
+        ("Ngày sinh", "27/02/2026"),
+        ("Giới tính", "nữ"),
+        ("Số đăng ký khai sinh", "31/2026"),  # no personal id was entered: left out
+        ("Họ và tên mẹ", "Trần Thị Bích"),
+        ("Họ và tên cha", "Nguyễn Văn Cường"),
+        ("Nơi đăng ký thường trú của trẻ", "Số 12 ngõ 5 Phúc Lợi, Long Biên"),
+        ("Cần xác minh", "Không"),
+    ]
+    # the payload also carries the applicant and the units: not declared, not exposed
+    assert [v.name for v in view.shown][:3] == [
+        "request.parent_code", "request.child_name", "request.birth_date"]
+    assert not {"applicant", "request.applicant", "request.unit", "request.parent_unit"} & {
+        v.name for v in view.shown}
+    assert "0912345678" not in repr(view)  # the mother's phone, in applicant and the payload
+    (bhxh,) = ready(session, parts["BHXH-LONGBIEN"])
+    card = {v.label: v.text for v in get_task(session, SpecCache(), bhxh.id).shown}
+    assert (card["Họ và tên trẻ"], card["Ngày sinh"],
+            card["Nơi đăng ký khám chữa bệnh ban đầu"]) == (
+        "Nguyễn Bảo An", "27/02/2026", "Trạm y tế phường Phúc Lợi")
+    assert "Nơi đăng ký thường trú của trẻ" not in card
+
+
+def test_interlinked_civil_status_officer_sees_the_child_received(session, clock, shipped):
+    parent = start(session, clock, "birth_residence_health_card", "2026-03-09 08:30").code
+    step(session, clock, parent, CHILD, "2026-03-09 09:00")
+    (register,) = ready(session, parent)
+    shown = {v.label: v.text for v in get_task(session, SpecCache(), register.id).shown}
+    assert (register.department, shown["Họ và tên trẻ"], shown["Ngày sinh"],
+            shown["Nơi sinh"]) == ("civil_status", "Nguyễn Bảo An", "27/02/2026",
+                                   "Bệnh viện Phụ sản Hà Nội")
 
 
 def test_interlinked_units_can_be_chosen_at_reception(session, clock, shipped):

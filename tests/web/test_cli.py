@@ -57,6 +57,20 @@ def test_quick_start_across_a_weekend(cli):
     assert [s["outcome"] for s in view["steps"]] == ["early", "late", "on_time", "on_time"]
 
 
+def test_stop_then_print_the_notice(cli):
+    cli("deploy", str(WORKFLOWS))
+    cli("start", "birth_registration", "--unit", "PHUCLOI", "--user", "clerk",
+        "--at", "2026-03-06T15:30", "--applicant", '{"name": "Nguyễn Văn A"}')
+    assert "was not stopped" in cli("paper", "stop-notice", "PHUCLOI-260306-0001",
+                                    ok=False).output
+    cli("stop", "PHUCLOI-260306-0001", "--user", "clerk", "--reason", "Chờ kết quả xác minh",
+        "--at", "2026-03-06T16:00")
+    notice = as_json(cli("paper", "stop-notice", "PHUCLOI-260306-0001"))
+    assert (notice["header"]["applicant_name"], notice["reason"], notice["decided_by"]) == (
+        "Nguyễn Văn A", "Chờ kết quả xác minh", "clerk")
+    assert notice["stopped_at"] == "2026-03-06T09:00:00+00:00"  # 16:00 in Hà Nội
+
+
 def test_errors_are_one_line_and_change_nothing(cli, tmp_path):
     hostile = cli("deploy", str(DATA / "def_external_entity.bpmn"), ok=False)
     assert hostile.output.count("\n") == 1 and hostile.output.startswith("error: ")

@@ -192,7 +192,9 @@ def test_supply_needs_a_supplement_request(app, client, clock):
     code = start(app, "birth_registration", "2026-03-09 08:00")
     login(client, "tiepnhan.phucloi")
     response = client.post(f"/desk/dossiers/{code}/supply", data={"other": "Tờ khai"})
-    assert response.status_code == 400 and "Không thực hiện được" in page(response)
+    assert response.status_code == 400
+    assert (f"Không thực hiện được: Hồ sơ {code} không có yêu cầu bổ sung nào đang chờ."
+            in page(response))  # the engine's refusal, in the page's language
     assert dossier(app, code).documents == ()
 
 
@@ -211,6 +213,36 @@ def test_refuse_a_dossier_with_reasons(app, client, clock):
     assert ready(app, code) == []
     again = client.post(f"/desk/dossiers/{code}/refuse", data={"refusal": "lần nữa"})
     assert again.status_code == 400  # a closed dossier cannot be refused twice
+    assert f"Hồ sơ {code} đang ở trạng thái “Từ chối”" in page(again)
+    client.get("/lang/en")
+    english = client.post(f"/desk/dossiers/{code}/refuse", data={"refusal": "again"})
+    assert f"Dossier {code} is “Refused”; this cannot be done now." in page(english)
+
+
+def test_stop_a_dossier_leads_to_the_notice(app, client, clock):
+    code, _ = civil_status_task(app)
+    login(client, "tiepnhan.phucloi")
+    form = page(client.get(f"/desk/dossiers/{code}"))
+    assert f'action="/desk/dossiers/{code}/stop"' in form and "/papers/stop-notice" not in form
+    empty = client.post(f"/desk/dossiers/{code}/stop", data={"stopping": " "})
+    assert empty.status_code == 400 and "Ghi lý do." in page(empty)
+    assert dossier(app, code).status == "running"
+    response = client.post(f"/desk/dossiers/{code}/stop",
+                           data={"stopping": "Công dân đề nghị dừng để chờ kết quả xác minh"})
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/dossiers/{code}/papers/stop-notice"
+    view = dossier(app, code)
+    assert (view.status, view.finish_reason) == (
+        "stopped", "Công dân đề nghị dừng để chờ kết quả xác minh")
+    assert ready(app, code) == []
+    notice = page(client.get(response.headers["Location"]))
+    assert "THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ" in notice and "Phạm Thị Lan" in notice
+    assert "Công dân đề nghị dừng để chờ kết quả xác minh" in notice
+    assert "Đã dừng giải quyết hồ sơ" in notice  # the flash message
+    desk = page(client.get(f"/desk/dossiers/{code}"))
+    assert f"/dossiers/{code}/papers/stop-notice" in desk
+    again = client.post(f"/desk/dossiers/{code}/stop", data={"stopping": "lần nữa"})
+    assert again.status_code == 400  # a stopped dossier cannot be stopped again
 
 
 def test_record_a_withdrawal(app, client, clock):

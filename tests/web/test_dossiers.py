@@ -216,6 +216,7 @@ def test_supplement_requests_are_listed(client, db_engine):
     assert "Thiếu giấy tờ chứng minh quan hệ hôn nhân" in html
     assert "Yêu cầu bổ sung hồ sơ (lần 1)" in html and "Công dân đã bổ sung hồ sơ" in html
     assert "/papers/supplement" in html and "/papers/refusal" not in html
+    assert "/papers/stop-notice" not in html
 
 
 def test_another_wards_clerk_is_refused(client, db_engine):

@@ -363,6 +363,11 @@ def test_send_a_step_back_to_the_previous_one(app, clock, clients):
     first = ready(app, code)[0].id
     # the first step has nothing before it (the engine would pick the step's own earlier run)
     assert "Trả lại bước trước" not in page(clients["tiepnhan.phucloi"].get(f"/tasks/{first}"))
+    forced = clients["tiepnhan.phucloi"].post(f"/tasks/{first}/send-back",
+                                              data={"send_back_reason": "Thử"})
+    assert forced.status_code == 400  # the engine's refusal, in Vietnamese
+    assert ("“Tiếp nhận và kiểm tra hồ sơ” là bước đầu tiên: không có bước nào trước đó "
+            "để trả lại.") in page(forced)
 
 
 def test_unknown_task_is_404(client):
@@ -416,6 +421,20 @@ def test_interlinked_procedure_walked_by_five_agencies(app, clock, clients):
     police_task = only_task(app, police, "police")
     assert clients["hotich.phucloi"].post(f"/tasks/{police_task}/claim").status_code == 403
     assert clients["bhxh.longbien"].get(f"/tasks/{police_task}").status_code == 403
+    # the police officer reads the child's data the ward's message carried (not the parent's)
+    police_page = clients["congan.phucloi"].get(f"/tasks/{police_task}")
+    shown = page(police_page).split('id="shown-data"')[1].split("</section>")[0]
+    assert "Thông tin hồ sơ chuyển đến" in shown and f"Do hồ sơ {code} chuyển đến" in shown
+    for text in ("Họ và tên trẻ", "Nguyễn Bảo An", "Ngày sinh", "27/02/2026",
+                 "Số đăng ký khai sinh", "31/2026", "Số định danh cá nhân của trẻ",
+                 "001326001234", "Nơi đăng ký thường trú của trẻ", "Cần xác minh", "Không"):
+        assert text in shown, text
+    assert "0912345678" not in shown
+    clients["congan.phucloi"].get("/lang/en")
+    english = page(clients["congan.phucloi"].get(f"/tasks/{police_task}"))
+    assert "Data of the referred dossier" in english and "Họ và tên trẻ" in english
+    assert ">No<" in english  # the verification flag, in the page's language
+    clients["congan.phucloi"].get("/lang/vi")
 
     clock.set(vn("2026-03-09 14:00"))
     officer = clients["congan.phucloi"]

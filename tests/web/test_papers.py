@@ -7,7 +7,7 @@ import zlib
 
 import pytest
 
-from engine.lifecycle import apologize, refuse, request_supplement
+from engine.lifecycle import apologize, refuse, request_supplement, stop
 from tests.conftest import vn
 from tests.web.conftest import login
 from tests.web.test_dossiers import birth_registration, interlinked, runtime, transaction
@@ -96,6 +96,48 @@ def test_refusal(client, db_engine):
         assert expected in paper, expected
 
 
+def stopped(db_engine) -> str:
+    """A birth registration whose processing the officer stopped on 06/03 at 11:00."""
+    code = birth_registration(db_engine)
+    with transaction(db_engine) as session:
+        stop(session, runtime(), code, user="hotich.phucloi",
+             reason="Tòa án đang giải quyết tranh chấp về quan hệ cha con",
+             at=vn("2026-03-06 11:00"))
+    return code
+
+
+def test_stop_notice(client, db_engine):
+    code = stopped(db_engine)
+    login(client, "tiepnhan.phucloi")
+    response = client.get(f"/dossiers/{code}/papers/stop-notice")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "size: A4" in html
+    paper = sheet(html)
+    for expected in (
+        *MOTTO, "QUẬN LONG BIÊN", "PHƯỜNG PHÚC LỢI", "Phúc Lợi, ngày 06 tháng 03 năm 2026",
+        "THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ",
+        "Ngày 06/03/2026, Phường Phúc Lợi tiếp nhận hồ sơ của ông/bà: Trần Thị Bích",
+        f"Mã hồ sơ: {code}", "Nội dung yêu cầu giải quyết: Đăng ký khai sinh",
+        "Thời gian nhận hồ sơ: 08 giờ 30 phút, ngày 06/03/2026",
+        "Thời gian hẹn trả kết quả giải quyết hồ sơ: 17 giờ 00 phút, ngày 06/03/2026",
+        "thông báo dừng giải quyết hồ sơ nêu trên kể từ 11 giờ 00 phút, ngày 06/03/2026",
+        "Lý do dừng giải quyết: Tòa án đang giải quyết tranh chấp về quan hệ cha con",
+        "NGƯỜI QUYẾT ĐỊNH DỪNG GIẢI QUYẾT", "(Ký và ghi rõ họ tên)", "Đỗ Văn Hùng",
+    ):
+        assert expected in paper, expected
+    page = client.get(f"/dossiers/{code}").get_data(as_text=True)  # linked from the dossier
+    assert f"/dossiers/{code}/papers/stop-notice" in page and "/papers/refusal" not in page
+
+
+def test_stop_notice_pdf(client, db_engine):
+    code = stopped(db_engine)
+    login(client, "tiepnhan.phucloi")
+    response = client.get(f"/dossiers/{code}/papers/stop-notice.pdf")
+    assert_pdf(response)
+    assert f"thong-bao-dung-giai-quyet-{code}.pdf" in response.headers["Content-Disposition"]
+
+
 def test_apology(client, db_engine):
     code = birth_registration(db_engine)
     with transaction(db_engine) as session:
@@ -149,6 +191,7 @@ def test_papers_keep_vietnamese_text_in_the_english_interface(client, db_engine)
     ("refusal", "không bị từ chối"),
     ("apology", "chưa có thư xin lỗi"),
     ("supplement", "chưa có yêu cầu bổ sung"),
+    ("stop-notice", "không bị dừng giải quyết"),
 ])
 def test_a_paper_that_does_not_apply_is_a_clear_404(client, db_engine, kind, message):
     code = birth_registration(db_engine)

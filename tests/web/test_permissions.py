@@ -38,6 +38,7 @@ MATRIX = {
     "receive": (REDIRECT, FORBIDDEN, FORBIDDEN, FORBIDDEN, REDIRECT, FORBIDDEN, LOGIN),
     "open dossier at desk": (OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, LOGIN),
     "refuse at desk": (REDIRECT, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, LOGIN),
+    "stop at desk": (REDIRECT, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, LOGIN),
     "open inbox": (OK, OK, OK, OK, OK, FORBIDDEN, LOGIN),
     "open civil-status task": (OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, LOGIN),
     "claim it": (FORBIDDEN, REDIRECT, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, LOGIN),
@@ -59,6 +60,8 @@ def act(client: FlaskClient, action: str, code: str, task_id: str):
         return client.get(f"/desk/dossiers/{code}")
     if action == "refuse at desk":
         return client.post(f"/desk/dossiers/{code}/refuse", data={"refusal": "Không đủ"})
+    if action == "stop at desk":
+        return client.post(f"/desk/dossiers/{code}/stop", data={"stopping": "Chờ xác minh"})
     if action == "open inbox":
         return client.get("/inbox/")
     if action == "open civil-status task":
@@ -75,7 +78,7 @@ def act(client: FlaskClient, action: str, code: str, task_id: str):
     raise AssertionError(action)
 
 
-MUTATING = {"refuse at desk", "claim it", "complete it", "request supplement on it"}
+MUTATING = {"refuse at desk", "stop at desk", "claim it", "complete it", "request supplement on it"}
 
 
 def check(app: Flask, client: FlaskClient, action: str, expected, code: str, task_id: str

@@ -17,7 +17,15 @@ from engine.lifecycle import (
     supply,
     withdraw,
 )
-from engine.papers import apology, control_slip, logbook, receipt, refusal, supplement_request
+from engine.papers import (
+    apology,
+    control_slip,
+    logbook,
+    receipt,
+    refusal,
+    stop_notice,
+    supplement_request,
+)
 from engine.units import add_user, descendants
 from web.cli.common import (
     Context,
@@ -178,7 +186,7 @@ def late_cmd(ctx: Context, unit: str, now_text: str | None, as_json: bool) -> No
 
 PAPERS = {
     "receipt": receipt, "supplement": supplement_request, "refusal": refusal,
-    "apology": apology, "control-slip": control_slip,
+    "apology": apology, "stop-notice": stop_notice, "control-slip": control_slip,
 }
 
 
@@ -190,7 +198,7 @@ PAPERS = {
 @pass_ctx
 def paper_cmd(ctx: Context, kind: str, code_or_unit: str, start: object, end: object) -> None:
     """The data of a standard paper, as JSON: receipt, supplement, refusal, apology,
-    control-slip (for a dossier code) or logbook (for a unit, --from/--to)."""
+    stop-notice, control-slip (for a dossier code) or logbook (for a unit, --from/--to)."""
     with ctx.services.transaction() as session:
         if kind == "logbook":
             if start is None or end is None:

@@ -117,6 +117,14 @@ def test_interlinked_dossier_through_five_tokens(reception, as_user):
 
     police = as_user("congan.phucloi")
     police.get(f"/dossiers/{code}", 403)  # the ward's dossier is not the police's
+    detail = police.get(f"/tasks/{police.task_of(police_code)['id']}")
+    child = {item["name"]: item for item in detail["shown"]}
+    assert child["request.child_name"] == {
+        "name": "request.child_name", "label": "Họ và tên trẻ", "type": "string",
+        "value": "Nguyễn Bảo An", "text": "Nguyễn Bảo An"}
+    assert (child["request.birth_date"]["value"], child["request.birth_date"]["text"]) == (
+        "2026-02-27", "27/02/2026")
+    assert "request.applicant" not in child and "shown" not in police.task_of(police_code)
     shown = police.get(f"/dossiers/{police_code}")
     assert shown["links"] == [{"code": code, "process_key": "birth_residence_health_card",
                                "status": "running", "relation": "started_by"}]

@@ -1,0 +1,97 @@
+"""The engine's refusals in the reader's language.
+
+The engine explains a refusal in English (for the command line and the logs) and names
+it with a `code` and the `params` of its text; this module holds the Vietnamese text of
+each code (English through the catalog, like every UI text). A refusal without a code,
+or with a code missing here, is shown as the engine wrote it.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+from engine import EngineError
+from web.i18n import DEPARTMENTS, STATUSES, format_date, format_datetime
+
+MESSAGES = {
+    "dossier_changed": _l("Hồ sơ vừa được người khác thay đổi; chưa có gì được lưu. "
+                          "Hãy thử lại."),
+    "dossier_busy": _l("Hồ sơ đang được người khác xử lý; hãy thử lại sau giây lát."),
+    "task_changed": _l("Việc vừa được người khác thay đổi; chưa có gì được lưu."),
+    "code_taken": _l("Một hồ sơ khác vừa được tiếp nhận cùng lúc; hãy tiếp nhận lại."),
+    "time_without_zone": _l("Thời điểm phải ghi kèm múi giờ (ví dụ 2026-02-13T15:30+07:00)."),
+    "script_failed": _l("Bước tự động của quy trình bị lỗi: %(reason)s"),
+    "unknown_channel": _l("Không có hình thức nộp “%(channel)s”."),
+    "procedure_not_deployed": _l("Thủ tục “%(procedure)s” chưa được triển khai."),
+    "procedure_not_in_force": _l("Thủ tục “%(procedure)s” không còn hiệu lực vào ngày "
+                                 "%(day)s."),
+    "task_not_found": _l("Không có việc %(task)s."),
+    "task_already_completed": _l("Việc “%(task)s” đã được %(user)s hoàn thành lúc %(at)s."),
+    "task_not_open": _l("Việc “%(task)s” không còn chờ xử lý (%(status)s)."),
+    "task_claimed": _l("Việc “%(task)s” đang do %(user)s nhận xử lý."),
+    "task_not_claimed": _l("Việc “%(task)s” chưa có ai nhận."),
+    "task_not_ready": _l("Việc “%(task)s” của hồ sơ %(dossier)s chưa sẵn sàng để xử lý."),
+    "first_step": _l("“%(task)s” là bước đầu tiên: không có bước nào trước đó để trả lại."),
+    "step_not_reopened": _l("Không mở lại được bước “%(task)s”."),
+    "dossier_not_open": _l("Hồ sơ %(dossier)s đang ở trạng thái “%(status)s”; không thực "
+                           "hiện được việc này."),
+    "documents_required": _l("Hãy ghi ít nhất một giấy tờ công dân cần bổ sung."),
+    "no_open_supplement": _l("Hồ sơ %(dossier)s không có yêu cầu bổ sung nào đang chờ."),
+    "already_verification": _l("Hồ sơ %(dossier)s đã được tính thời hạn có xác minh."),
+    "no_verification_limit": _l("Thủ tục của hồ sơ %(dossier)s không quy định thời hạn khi "
+                                "cần xác minh."),
+    "user_not_found": _l("Không có người dùng %(user)s."),
+    "not_a_leader": _l("%(user)s không phải lãnh đạo của đơn vị nên không ký được."),
+    "appointment_not_later": _l("Ngày hẹn mới phải sau ngày hẹn hiện tại (%(appointment)s)."),
+    "no_supplement_request": _l("Hồ sơ %(dossier)s chưa có yêu cầu bổ sung."),
+    "not_refused": _l("Hồ sơ %(dossier)s không bị từ chối."),
+    "not_stopped": _l("Hồ sơ %(dossier)s không bị dừng giải quyết."),
+    "no_apology": _l("Hồ sơ %(dossier)s chưa có phiếu xin lỗi."),
+    "dossier_not_found": _l("Không có hồ sơ %(dossier)s."),
+    "task_id_too_short": _l("Không có việc %(task)s (hãy ghi ít nhất 6 ký tự của mã việc)."),
+    "task_id_ambiguous": _l("Mã việc %(task)s trùng với nhiều việc; hãy ghi dài hơn."),
+}
+
+REASONS = {  # reason_required, by the action that needs a reason
+    "send_back": _l("Hãy ghi lý do trả lại bước trước."),
+    "supplement": _l("Hãy ghi lý do yêu cầu bổ sung."),
+    "verification": _l("Hãy ghi lý do cần xác minh."),
+    "refused": _l("Hãy ghi lý do từ chối hồ sơ."),
+    "withdrawn": _l("Hãy ghi lý do công dân rút hồ sơ."),
+    "stopped": _l("Hãy ghi lý do dừng giải quyết hồ sơ."),
+    "apology": _l("Hãy ghi lý do hồ sơ bị trễ hạn."),
+}
+
+
+def explain(error: EngineError) -> str:
+    """The refusal in the current language, its values written for people."""
+    if error.code == "reason_required" and error.params.get("action") in REASONS:
+        return str(REASONS[error.params["action"]])
+    text = MESSAGES.get(error.code or "")
+    if text is None:
+        return str(error)
+    try:
+        return str(text) % {key: _shown(key, value) for key, value in error.params.items()}
+    except (KeyError, TypeError, ValueError):  # a text and its params out of step
+        return str(error)
+
+
+def _shown(key: str, value: Any) -> str:
+    if value is None:
+        return "—"
+    if key == "status":
+        return str(STATUSES.get(value, value))
+    if key == "department":
+        return str(DEPARTMENTS.get(value, value))
+    if key == "user":
+        from web.inbox import user_name  # the inbox shows these messages: import late
+
+        return user_name(str(value))
+    if isinstance(value, datetime):
+        return format_datetime(value)
+    if isinstance(value, date):
+        return format_date(value)
+    return str(value)
