@@ -1,5 +1,5 @@
 """The API's dossier routes: receive, search, show, the papers, and the dossier's life
-around its steps (supplement, refusal, withdrawal, apology). Registered on web.api's
+around its steps (supplement, refusal, stopping, withdrawal, apology). Registered on web.api's
 blueprint; the permissions are the pages' (web/access.py)."""
 
 from __future__ import annotations
@@ -11,8 +11,15 @@ from flask import Response, url_for
 
 from engine import InvalidAction, NotFound, show_dossier
 from engine.catalog import ProcedureView, list_catalog
-from engine.lifecycle import apologize, refuse, request_supplement, supply, withdraw
-from engine.papers import apology, control_slip, receipt, refusal, supplement_request
+from engine.lifecycle import apologize, refuse, request_supplement, stop, supply, withdraw
+from engine.papers import (
+    apology,
+    control_slip,
+    receipt,
+    refusal,
+    stop_notice,
+    supplement_request,
+)
 from engine.queries import search_dossiers
 from engine.units import UserView, get_unit, unit_view
 from engine.views import DossierView
@@ -34,7 +41,7 @@ from web.db import db, services
 from web.openapi import RESERVED_DATA
 
 PAPERS = {"receipt": receipt, "supplement": supplement_request, "refusal": refusal,
-          "apology": apology, "control-slip": control_slip}
+          "apology": apology, "control-slip": control_slip, "stop-notice": stop_notice}
 
 
 def at_desk(dossier: DossierView) -> bool:
@@ -156,6 +163,13 @@ def supply_view(code: str) -> Response:
 def refuse_view(code: str) -> Response:
     desk_or_worker(visible_dossier(code), "refuse it")
     refuse(db(), services().runtime, code, user=me().username, reason=body()["reason"])
+    return changed(code)
+
+
+@bp.post("/dossiers/<code>/stop", endpoint="stop")
+def stop_view(code: str) -> Response:
+    desk_only(visible_dossier(code))
+    stop(db(), services().runtime, code, user=me().username, reason=body()["reason"])
     return changed(code)
 
 

@@ -37,6 +37,7 @@ from engine.papers import (
     LogbookRow,
     Receipt,
     Refusal,
+    StopNotice,
     SupplementRequest,
 )
 from engine.queries import DossierSummary
@@ -79,6 +80,7 @@ SHAPES: dict[type, Shape] = {
     SupplementRequest: Shape("SupplementPaper",
                              description="Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ."),
     Refusal: Shape("RefusalPaper", description="Phiếu từ chối tiếp nhận, giải quyết hồ sơ."),
+    StopNotice: Shape("StopNoticePaper", description="Thông báo dừng giải quyết hồ sơ."),
     ApologyPaper: Shape("ApologyPaper", description="Phiếu xin lỗi và hẹn lại ngày trả kết quả."),
     ControlSlip: Shape("ControlSlipPaper",
                        description="Phiếu kiểm soát quá trình giải quyết hồ sơ."),

@@ -18,7 +18,7 @@ API_VERSION = "1.0.0"
 DOSSIER_STATUSES = ("running", "waiting_supplement", "resolved", "returned", "completed",
                     "refused", "withdrawn", "stopped")
 TASK_STATES = ("ready", "mine", "completed")
-PAPER_KINDS = ("receipt", "supplement", "refusal", "apology", "control-slip")
+PAPER_KINDS = ("receipt", "supplement", "refusal", "apology", "control-slip", "stop-notice")
 # Process variables the service sets itself when it receives a dossier.
 RESERVED_DATA = ("dossier_code", "unit", "applicant", "verification")
 
@@ -201,6 +201,10 @@ OPERATIONS: tuple[Operation, ...] = (
               "dossiers", ref("Dossier"), body="ReasonInput", errors=DOSSIER_ACTION_ERRORS,
               description="Reception of the dossier's unit, or a user who can work one of "
                           "its ready steps; its open steps are cancelled."),
+    Operation("post", "/dossiers/{code}/stop", "stop", "Stop processing the dossier",
+              "dossiers", ref("Dossier"), body="ReasonInput", errors=DOSSIER_ACTION_ERRORS,
+              description="Reception of the dossier's unit; its open steps are cancelled and "
+                          "the stop-notice paper can be printed."),
     Operation("post", "/dossiers/{code}/withdraw", "withdraw",
               "Record that the citizen withdrew the dossier", "dossiers", ref("Dossier"),
               body="ReasonInput", errors=DOSSIER_ACTION_ERRORS,
@@ -213,9 +217,10 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation("get", "/dossiers/{code}/papers/{kind}", "get_paper", "The data of a paper",
               "papers", {"anyOf": [ref(n) for n in (
                   "ReceiptPaper", "SupplementPaper", "RefusalPaper", "ApologyPaper",
-                  "ControlSlipPaper")]},
+                  "ControlSlipPaper", "StopNoticePaper")]},
               description="receipt, supplement (the latest request), refusal, apology (the "
-                          "latest) or control-slip; 404 if the dossier has no such paper."),
+                          "latest), control-slip or stop-notice; 404 if the dossier has no "
+                          "such paper."),
     Operation("get", "/tasks", "list_tasks", "My tasks", "tasks", _list("TaskSummary"),
               description="Tasks of the user's departments in the user's unit, soonest due "
                           "first.", query=(

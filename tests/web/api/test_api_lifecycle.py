@@ -67,6 +67,22 @@ def test_supplement_refusal_withdrawal_apology(reception, as_user):
                           {"reason": "Công dân rút hồ sơ"})["status"] == "withdrawn"
 
 
+def test_stop_a_dossier_and_read_its_notice(reception, as_user):
+    code = receive(reception)["code"]
+    reception.get(f"/dossiers/{code}/papers/stop-notice", expect=404)  # not stopped yet
+    as_user("hotich.phucloi").post(f"/dossiers/{code}/stop", {"reason": "x"}, 403)
+    assert reception.post(f"/dossiers/{code}/stop", {}, 422)["fields"] == {
+        "reason": "is required"}
+    stopped = reception.post(f"/dossiers/{code}/stop",
+                             {"reason": "Cơ quan có thẩm quyền đề nghị dừng"})
+    assert (stopped["status"], stopped["finish_reason"]) == (
+        "stopped", "Cơ quan có thẩm quyền đề nghị dừng")
+    notice = reception.get(f"/dossiers/{code}/papers/stop-notice")
+    assert notice["reason"] == "Cơ quan có thẩm quyền đề nghị dừng"
+    assert reception.post(f"/dossiers/{code}/stop", {"reason": "x"}, 409)["code"] == (
+        "dossier_not_open")
+
+
 def test_reports_are_for_supervisors_and_leaders(reception, as_user):
     receive(reception, channel="online")
     today = datetime.now(VN).date().isoformat()
