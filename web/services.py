@@ -5,24 +5,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import time
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine import OfficeHours, Runtime, SystemClock, make_engine, make_sessionmaker
+from engine import Runtime, SystemClock, make_engine, make_sessionmaker
 from engine.clock import Clock
 from engine.workflow_cache import WorkflowCache
-
-
-def parse_office_hours(text: str, tz: str) -> OfficeHours:
-    """'08:00-12:00,13:00-17:00' -> OfficeHours."""
-    periods = []
-    for part in text.split(","):
-        start, _, end = part.strip().partition("-")
-        periods.append((time.fromisoformat(start.strip()), time.fromisoformat(end.strip())))
-    return OfficeHours(periods=tuple(periods), tz=tz)
+from web.settings import office_hours
 
 
 @dataclass
@@ -42,10 +35,13 @@ class Services:
 
 
 def build_services(settings: dict[str, str], clock: Clock | None = None) -> Services:
+    url = make_url(settings["DATABASE_URL"])
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        Path(url.database).parent.mkdir(parents=True, exist_ok=True)  # the embedded default
     db = make_engine(settings["DATABASE_URL"])
     runtime = Runtime(
         clock or SystemClock(),
-        hours=parse_office_hours(settings["OFFICE_HOURS"], settings["TIMEZONE"]),
+        hours=office_hours(settings["OFFICE_HOURS"], settings["TIMEZONE"]),
         script_time_limit=float(settings["SCRIPT_TIME_LIMIT"]),
         code_format=settings["DOSSIER_CODE_FORMAT"],
         workflows=WorkflowCache(int(settings["LIVE_WORKFLOWS"])),

@@ -6,10 +6,12 @@ import re
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from tests.web.conftest import csrf_token, login
 from web.app import create_app
-from web.settings import SETTINGS
+from web.cli import main
+from web.settings import SETTINGS, SettingsError, load
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "configuration.md"
 
@@ -79,3 +81,34 @@ def test_every_setting_is_documented(setting):
 def test_factory_takes_test_config():
     app = create_app({"TESTING": True, "LIENTHONG": {"SECRET_KEY": "k" * 32}})
     assert app.config["SECRET_KEY"] == "k" * 32 and app.testing
+
+
+def test_the_defaults_are_valid_settings():
+    assert load({})["LIVE_WORKFLOWS"] == "128"
+
+
+def test_settings_that_cannot_work_are_each_named_in_one_line():
+    bad = {"LIENTHONG_LIVE_WORKFLOWS": "many", "LIENTHONG_TIMEZONE": "Mars/Base",
+           "LIENTHONG_OFFICE_HOURS": "13:00-12:00", "LIENTHONG_SCRIPT_TIME_LIMIT": "0",
+           "LIENTHONG_DOSSIER_CODE_FORMAT": "{unit}-{number}",
+           "LIENTHONG_DATABASE_URL": "not a url", "LIENTHONG_SECURE_COOKIES": "yes"}
+    with pytest.raises(SettingsError) as raised:
+        load(bad)
+    lines = str(raised.value).splitlines()
+    assert sorted(line.split("=")[0] for line in lines) == sorted(bad)
+    assert "LIENTHONG_TIMEZONE='Mars/Base' is not a time zone name" in str(raised.value)
+
+
+def test_the_command_line_stops_on_a_bad_setting_without_a_traceback(monkeypatch):
+    monkeypatch.setenv("LIENTHONG_WORKER_INTERVAL", "soon")
+    result = CliRunner().invoke(main, ["definitions"])
+    assert result.exit_code == 2
+    assert result.output == ("error: setting LIENTHONG_WORKER_INTERVAL='soon' must be a "
+                             "number of seconds\n")
+
+
+def test_the_command_line_says_when_the_tables_are_missing(monkeypatch, tmp_path):
+    monkeypatch.setenv("LIENTHONG_DATABASE_URL", f"sqlite:///{tmp_path / 'new' / 'x.db'}")
+    result = CliRunner().invoke(main, ["definitions"])
+    assert result.exit_code == 2
+    assert "run `lienthong init-db` first" in result.output

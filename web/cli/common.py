@@ -10,6 +10,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import click
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from engine import (
     DefinitionError,
@@ -82,7 +83,8 @@ def parse_instant(text: str | None, option: str, tz: str) -> datetime | None:
 
 
 class CLIGroup(click.Group):
-    """Turns the engine's user errors into one-line messages and exit code 1."""
+    """Turns the engine's user errors into one-line messages and exit code 1, and
+    settings that cannot work into one line each and exit code 2."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -95,6 +97,16 @@ class CLIGroup(click.Group):
         except (EngineError, DefinitionError) as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(1)
+        except settings_module.SettingsError as exc:
+            for line in str(exc).splitlines():
+                click.echo(f"error: setting {line}", err=True)
+            sys.exit(2)
+        except (OperationalError, ProgrammingError) as exc:  # the database, not the command
+            reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
+            click.echo(f"error: the database refused: {reason}", err=True)
+            if "no such table" in reason or "does not exist" in reason:
+                click.echo("  its tables are missing: run `lienthong init-db` first", err=True)
+            sys.exit(2)
 
 
 @click.group(cls=CLIGroup)
