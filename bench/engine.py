@@ -54,9 +54,9 @@ from engine import (
     upgrade,
 )
 from engine.deadlines import limit_parser
-from engine.definitions import build_specs
 from engine.models import Base, Dossier, Event, TaskRecord
 from engine.sandbox import make_script_engine
+from engine.specs import build_specs
 from engine.workflow_cache import WorkflowCache
 
 DIAGRAM = _HERE / "data" / "five_tasks.bpmn"

@@ -1,12 +1,11 @@
-"""Procedure diagrams: load them safely, check them against our conventions, build specs.
+"""Procedure diagrams: load them safely and check them against our conventions.
 
 `inspect_definition` reads one uploaded .bpmn file (see engine/bpmn_xml.py for
 the hardened parsing and schema validation), applies Liên Thông's rules
 (docs/diagram-conventions.md) and returns a plain description of it, or
-raises one DefinitionError listing every problem found. `check_references`
-checks a set of files being deployed against each other and against what is
-already deployed; `build_specs` turns checked files into SpiffWorkflow specs.
-All functions are pure: storing versions is the caller's job.
+raises one DefinitionError listing every problem found. Checking files against each
+other and building SpiffWorkflow specs is engine/specs.py. All functions are pure:
+storing versions is the caller's job.
 """
 
 from __future__ import annotations
@@ -17,7 +16,6 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
-from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 
 from engine.bpmn_xml import (
@@ -44,6 +42,7 @@ from engine.diagram_info import (
     parse_field,
     parse_shown,
 )
+from engine.specs import spiff_message
 
 __all__ = [
     "FIELD_TYPES",
@@ -54,8 +53,6 @@ __all__ = [
     "Problem",
     "ShownSpec",
     "UserTaskInfo",
-    "build_specs",
-    "check_references",
     "inspect_definition",
     "read_bpmn",
 ]
@@ -443,7 +440,7 @@ class _Inspector:
             for pid in process_ids:
                 parser.get_spec(pid)
         except ValidationException as exc:
-            self.problem(exc.id or None, _spiff_message(exc))
+            self.problem(exc.id or None, spiff_message(exc))
         except Exception as exc:  # any failure here means "refuse the file", not a 500
             self.problem(None, f"SpiffWorkflow cannot load this diagram: {type(exc).__name__}")
 
@@ -454,11 +451,6 @@ def _unique(items: Iterable[str]) -> tuple[str, ...]:
 
 def _flat(text: str) -> str:
     return " ".join(text.split())
-
-
-def _spiff_message(exc: ValidationException, doing: str = "load this diagram") -> str:
-    message = str(exc.args[0]) if exc.args else type(exc).__name__
-    return f"SpiffWorkflow cannot {doing}: {_flat(message)[:300]}"
 
 
 def inspect_definition(
@@ -475,63 +467,3 @@ def inspect_definition(
     """
     tree = read_bpmn(data, source)
     return _Inspector(tree, departments, sla_parser).run(source)
-
-
-def check_references(
-    infos: Sequence[DefinitionInfo], known: Sequence[DefinitionInfo] = ()
-) -> None:
-    """Check files being deployed (`infos`) against each other and what is deployed (`known`).
-
-    Every called process must exist and every thrown message must be caught
-    by some procedure; otherwise DefinitionError("deploy", problems).
-    """
-    problems: list[Problem] = []
-    owners: dict[str, str] = {}
-    for info in infos:
-        for pid in info.process_ids:
-            if pid in owners and owners[pid] != info.key:
-                problems.append(
-                    Problem(pid, f"process id is defined by both '{owners[pid]}' and '{info.key}'")
-                )
-            owners.setdefault(pid, info.key)
-    everything = [*infos, *known]
-    process_ids = {pid for info in everything for pid in info.process_ids}
-    caught = {name for info in everything for name in info.messages_caught}
-    for info in infos:
-        for target in info.called_elements:
-            if target not in process_ids:
-                problems.append(
-                    Problem(info.key, f"calls process '{target}', which is not deployed")
-                )
-        for name in info.messages_thrown:
-            if name not in caught:
-                problems.append(
-                    Problem(info.key, f"throws message '{name}', which no procedure catches")
-                )
-    if problems:
-        raise DefinitionError("deploy", problems)
-
-
-def build_specs(
-    main: bytes, others: Sequence[bytes], process_id: str
-) -> tuple[BpmnProcessSpec, dict[str, BpmnProcessSpec]]:
-    """SpiffWorkflow specs for `process_id` of `main`, with the processes it calls from `others`.
-
-    Files go through read_bpmn again (cheap, and the bytes may come from
-    storage); the schema check there makes the parser's own validator redundant.
-    """
-    parser = SpiffBpmnParser(validator=None)
-    for index, data in enumerate([main, *others]):
-        source = "main" if index == 0 else f"others[{index - 1}]"
-        tree = read_bpmn(data, source)
-        try:
-            parser.add_bpmn_xml(tree, filename=source)
-        except ValidationException as exc:
-            raise DefinitionError(source, [Problem(exc.id or None, _spiff_message(exc))]) from None
-    try:
-        spec = parser.get_spec(process_id)
-        subprocesses = parser.get_subprocess_specs(process_id)
-    except ValidationException as exc:
-        problem = Problem(exc.id or None, _spiff_message(exc, f"build process '{process_id}'"))
-        raise DefinitionError(process_id, [problem]) from None
-    return spec, subprocesses

@@ -6,18 +6,16 @@ Each command runs in a savepoint of the caller's transaction (nothing half-appli
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Concatenate, ParamSpec, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
+from engine.conflicts import atomic
 from engine.deadlines import deadline
-from engine.errors import Conflict, InvalidAction, NotFound
+from engine.errors import InvalidAction, NotFound
 from engine.models import (
     Apology,
     DefinitionVersion,
@@ -36,23 +34,6 @@ SUPPLEMENT_PERIOD = "P7D"  # the citizen has 7 working days to supplement
 AT_RISK_SHARE = 0.25  # flag when less than this share of the limit remains
 OPEN = ("running", "resolved", "waiting_supplement")
 
-P = ParamSpec("P")
-R = TypeVar("R")
-
-
-def _atomic(func: Callable[Concatenate[Session, P], R]) -> Callable[Concatenate[Session, P], R]:
-    @functools.wraps(func)
-    def wrapper(session: Session, *args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            with session.begin_nested():
-                return func(session, *args, **kwargs)
-        except StaleDataError:
-            raise Conflict("the dossier was changed by someone else; nothing was saved",
-                           code="dossier_changed") from None
-
-    return wrapper
-
-
 def _open(session: Session, code: str, allowed: Sequence[str] = OPEN) -> Dossier:
     dossier = find_dossier(session, code)
     if dossier.status not in allowed:
@@ -66,7 +47,7 @@ def _open_pause(session: Session, dossier: Dossier) -> Pause | None:
                                               Pause.ended_at.is_(None)))
 
 
-@_atomic
+@atomic
 def request_supplement(session: Session, runtime: Runtime, code: str, *, user: str,
                        items: Sequence[str], reason: str, at: datetime | None = None) -> Pause:
     """Ask the citizen for missing papers: the dossier's clock stops until they come,
@@ -92,7 +73,7 @@ def request_supplement(session: Session, runtime: Runtime, code: str, *, user: s
     return pause
 
 
-@_atomic
+@atomic
 def supply(session: Session, runtime: Runtime, code: str, *, user: str,
            documents: Sequence[str] = (), at: datetime | None = None) -> Dossier:
     """The citizen brought the papers: the clock runs again, and the appointment and the
@@ -122,7 +103,7 @@ def supply(session: Session, runtime: Runtime, code: str, *, user: str,
     return dossier
 
 
-@_atomic
+@atomic
 def require_verification(session: Session, runtime: Runtime, code: str, *, user: str,
                          reason: str, at: datetime | None = None) -> Dossier:
     """The dossier turns out to need verification: the procedure's longer limit applies,
@@ -181,7 +162,7 @@ def _end(session: Session, runtime: Runtime, dossier: Dossier, kind: str, user: 
     return dossier
 
 
-@_atomic
+@atomic
 def refuse(session: Session, runtime: Runtime, code: str, *, user: str, reason: str,
            at: datetime | None = None) -> Dossier:
     """Refuse the dossier with its reasons (phiếu từ chối)."""
@@ -189,7 +170,7 @@ def refuse(session: Session, runtime: Runtime, code: str, *, user: str, reason: 
                 runtime.now(at))
 
 
-@_atomic
+@atomic
 def withdraw(session: Session, runtime: Runtime, code: str, *, user: str, reason: str,
              at: datetime | None = None) -> Dossier:
     """The citizen withdraws the dossier."""
@@ -197,7 +178,7 @@ def withdraw(session: Session, runtime: Runtime, code: str, *, user: str, reason
                 runtime.now(at))
 
 
-@_atomic
+@atomic
 def stop(session: Session, runtime: Runtime, code: str, *, user: str, reason: str,
          at: datetime | None = None) -> Dossier:
     """Stop processing (thông báo dừng giải quyết)."""
@@ -239,7 +220,7 @@ def flag_at_risk(session: Session, runtime: Runtime, now: datetime) -> list[str]
     return flagged
 
 
-@_atomic
+@atomic
 def apologize(session: Session, runtime: Runtime, code: str, *, leader: str, reason: str,
               new_appointment: datetime, at: datetime | None = None) -> Apology:
     """Record a leader-signed apology with a new date: the appointment moves and the

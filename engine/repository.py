@@ -18,13 +18,12 @@ from engine.definitions import (
     Problem,
     ShownSpec,
     UserTaskInfo,
-    build_specs,
-    check_references,
     inspect_definition,
 )
 from engine.diagram_info import DefinitionInfo, info_from_json, info_to_json
 from engine.errors import NotFound
 from engine.models import DefinitionVersion, Department
+from engine.specs import build_specs, check_references
 
 
 @dataclass(frozen=True)

@@ -7,13 +7,11 @@ of one command together.
 
 from __future__ import annotations
 
-import functools
 import logging
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime, time
-from time import monotonic
-from typing import Any, Concatenate, ParamSpec, TypeVar
+from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
@@ -21,21 +19,19 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import bindparam, select
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from engine import journal
 from engine.calendar import OfficeHours, WorkingCalendar
+from engine.calendar_overrides import UnitCalendars
 from engine.catalog import procedure_in_force
 from engine.clock import Clock, FixedClock, engine_time
-from engine.db import is_locked
+from engine.conflicts import atomic, conflicts
 from engine.deadlines import deadline, next_timer
 from engine.dossier_codes import next_number, take_number
 from engine.errors import Conflict, InvalidAction, NotFound, ScriptFailed
 from engine.forms import check_submission
 from engine.models import (
-    CalendarOverride,
     Dossier,
     TaskRecord,
 )
@@ -56,7 +52,6 @@ CHANNELS = ("in_person", "online", "post")
 # A task and its dossier in one query, built once (every completion runs it).
 _TASK_AND_DOSSIER = select(TaskRecord, Dossier).join(
     Dossier, Dossier.id == TaskRecord.dossier_id).where(TaskRecord.id == bindparam("task_id"))
-CALENDAR_TTL = 300.0  # seconds a unit's calendar is reused before the overrides are re-read
 
 
 def quiet_spiff_logs() -> None:
@@ -66,32 +61,6 @@ def quiet_spiff_logs() -> None:
     for name in ("spiff", "spiff.task", "spiff.workflow"):
         if logging.getLogger(name).level < logging.WARNING:
             logging.getLogger(name).setLevel(logging.WARNING)
-
-
-P = ParamSpec("P")
-R = TypeVar("R")
-
-
-def atomic(method: Callable[Concatenate[Runtime, Session, P], R]
-           ) -> Callable[Concatenate[Runtime, Session, P], R]:
-    """Run a command in a savepoint: if it fails, the session is exactly as before
-    (no half-applied rows), and a concurrent change becomes Conflict."""
-
-    @functools.wraps(method)
-    def wrapper(self: Runtime, session: Session, *args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            with session.begin_nested():
-                return method(self, session, *args, **kwargs)
-        except StaleDataError:
-            raise Conflict("the dossier was changed by someone else; nothing was saved",
-                           code="dossier_changed") from None
-        except OperationalError as exc:
-            if not is_locked(exc):
-                raise
-            raise Conflict("the dossier is being changed by someone else; try again",
-                           code="dossier_busy") from None
-
-    return wrapper
 
 
 class Runtime:
@@ -113,30 +82,17 @@ class Runtime:
         self.specs = specs or SpecCache()
         self.script_time_limit = script_time_limit
         self.code_format = code_format
-        self._calendars: dict[str, tuple[float, WorkingCalendar]] = {}
+        self.calendars = UnitCalendars(self.hours)
         quiet_spiff_logs()
 
     # -- calendars ---------------------------------------------------------------
     def calendar(self, session: Session, unit: str) -> WorkingCalendar:
-        """The unit's working calendar: statutory holidays plus the override table (read
-        again every CALENDAR_TTL seconds, so another process's edits reach this one)."""
-        cached = self._calendars.get(unit)
-        if cached is not None and monotonic() - cached[0] < CALENDAR_TTL:
-            return cached[1]
-        rows = session.scalars(
-            select(CalendarOverride).where(CalendarOverride.unit.in_(["", unit]))
-        ).all()
-        cal = WorkingCalendar(
-            self.hours,
-            days_off=[r.day for r in rows if r.kind == "off"],
-            working_days=[r.day for r in rows if r.kind == "working"],
-        )
-        self._calendars[unit] = (monotonic(), cal)
-        return cal
+        """The unit's working calendar (statutory holidays and the override table)."""
+        return self.calendars.get(session, unit)
 
     def forget_calendars(self) -> None:
         """Drop cached calendars after the override table changed."""
-        self._calendars.clear()
+        self.calendars.forget()
 
     # -- loading and saving --------------------------------------------------------
     def now(self, at: datetime | None) -> datetime:
@@ -186,21 +142,13 @@ class Runtime:
         if timer != dossier.next_timer_at:
             dossier.next_timer_at = timer
         code = dossier.code  # after a failed flush the row cannot be read any more
-        try:
+        with conflicts(f"dossier {code}", dossier=code):
             for row in [o for o in session.dirty if isinstance(o, TaskRecord)]:
                 journal.write_changes(session, row)
             journal.write_changes(session, dossier)
             journal.write(session)
             if session.new or session.dirty or session.deleted:
                 session.flush()  # whatever else the command changed (pauses, sequences)
-        except StaleDataError:
-            raise Conflict(f"dossier {code} was changed by someone else; nothing was saved",
-                           code="dossier_changed", dossier=code) from None
-        except OperationalError as exc:
-            if not is_locked(exc):
-                raise
-            raise Conflict(f"dossier {code} is being changed by someone else; try again",
-                           code="dossier_busy", dossier=code) from None
         self.workflows.put(dossier.id, state, wf)
 
     # -- starting --------------------------------------------------------------------
@@ -518,12 +466,10 @@ class Runtime:
         if row.received_by is None:
             row.received_by, row.received_at = user, at
 
-    def _flush_task(self, session: Session) -> None:
-        try:
+    @staticmethod
+    def _flush_task(session: Session) -> None:
+        with conflicts("the task", "task_changed"):
             session.flush()
-        except StaleDataError:
-            raise Conflict("the task was changed by someone else; nothing was saved",
-                           code="task_changed") from None
 
 
 def _spiff_error(exc: SpiffWorkflowException) -> str:

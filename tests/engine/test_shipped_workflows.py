@@ -8,8 +8,9 @@ import pytest
 
 from engine.calendar import WorkingCalendar
 from engine.deadlines import limit_parser
-from engine.definitions import build_specs, check_references, inspect_definition
+from engine.definitions import inspect_definition
 from engine.reference import DEFAULT_DEPARTMENTS
+from engine.specs import build_specs, check_references
 from tests.conftest import WORKFLOWS
 
 SHIPPED = sorted(WORKFLOWS.glob("*.bpmn"))
