@@ -162,15 +162,14 @@ def procedure_in_force(session: Session, code_or_key: str, on: date) -> Row[Any]
     it is not in force on `on`."""
     connection = session.connection()
     rows = connection.execute(_BY_CODE_OR_KEY, {"name": code_or_key}).all()
-    by_key = [r for r in rows if r.process_key == code_or_key]
-    if not by_key and rows:  # a national code: its process may have versions under others
-        named = max(rows, key=lambda r: r.version)
-        by_key = list(connection.execute(_BY_KEY, {"key": named.process_key}))
     if not rows:
         return None
+    named = max(rows, key=lambda r: r.version)
+    by_key = [r for r in rows if r.process_key == code_or_key]
+    if not by_key:  # a national code: its process may have versions under other codes
+        by_key = list(connection.execute(_BY_KEY, {"key": named.process_key}))
     entry = _in_force(by_key, on)
     if entry is None:
-        named = max(rows, key=lambda r: r.version)
         raise InvalidAction(f"procedure {named.code} ({named.name}) is not in force on "
                             f"{on:%d/%m/%Y}", code="procedure_not_in_force",
                             procedure=named.name, day=on)

@@ -20,7 +20,8 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from engine.units import UserView, authenticate, authenticate_token, get_user
+from engine import NotFound
+from engine.units import UserView, authenticate, authenticate_token, find_user, get_user
 from web.db import db
 
 bp = Blueprint("auth", __name__)
@@ -87,3 +88,13 @@ def login() -> ResponseReturnValue:
 def logout() -> ResponseReturnValue:
     session.clear()
     return redirect(url_for("auth.login"))
+
+
+def user_name(username: str | None) -> str:
+    """Full name of a user for display, the username if unknown."""
+    if not username:
+        return ""
+    try:
+        return find_user(db(), username).full_name
+    except NotFound:
+        return username

@@ -19,10 +19,10 @@ from engine.catalog import ProcedureView, list_catalog
 from engine.queries import fold, search_dossiers
 from engine.units import UserView, get_unit, unit_view
 from web.access import can_receive, require
-from web.auth import current_user, login_required
+from web.auth import current_user, login_required, user_name
 from web.db import commit, db, services
 from web.engine_messages import explain
-from web.inbox import dossier_view, now, optional_url, page_helpers, task_rows, user_name
+from web.inbox import dossier_view, now, optional_url, page_helpers, task_rows
 
 bp = Blueprint("desk", __name__, url_prefix="/desk")
 _LIMIT = re.compile(r"P(?:(\d+(?:[.,]\d+)?)D)?(?:T(\d+)H)?")

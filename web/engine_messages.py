@@ -14,6 +14,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from engine import EngineError
+from web.auth import user_name
 from web.i18n import DEPARTMENTS, STATUSES, format_date, format_datetime
 
 MESSAGES = {
@@ -87,8 +88,6 @@ def _shown(key: str, value: Any) -> str:
     if key == "department":
         return str(DEPARTMENTS.get(value, value))
     if key == "user":
-        from web.inbox import user_name  # the inbox shows these messages: import late
-
         return user_name(str(value))
     if isinstance(value, datetime):
         return format_datetime(value)

@@ -39,9 +39,9 @@ from engine import (
     show_dossier,
 )
 from engine.queries import DossierSummary, search_dossiers
-from engine.units import UserView, find_user
+from engine.units import UserView
 from web.access import can_view_dossier, can_work, require
-from web.auth import current_user, login_required
+from web.auth import current_user, login_required, user_name
 from web.db import commit, db, services
 from web.engine_messages import explain
 from web.i18n import DEPARTMENTS, format_datetime
@@ -206,16 +206,6 @@ def task_rows(tasks: Iterable[TaskView], at: datetime) -> list[Row]:
     far = datetime.max.replace(tzinfo=at.tzinfo)
     rows.sort(key=lambda r: (r.task.due_at is None, r.task.due_at or far, r.task.ready_at))
     return rows
-
-
-def user_name(username: str | None) -> str:
-    """Full name of a user for display, the username if unknown."""
-    if not username:
-        return ""
-    try:
-        return find_user(db(), username).full_name
-    except NotFound:
-        return username
 
 
 def _safe_next(default: str) -> str:
