@@ -41,15 +41,16 @@ run: setup
 	$(BIN)/lienthong deploy workflows --user system
 	$(BIN)/lienthong serve
 
-test: setup
+test: setup lint
 	$(call apt_install,$(TEST_PACKAGES))
-	$(BIN)/ruff check engine web tests bench
-	$(BIN)/mypy
 	$(BIN)/pytest
 
+# Style, types, and the layers of docs/architecture.md (import-linter contracts in
+# pyproject.toml; no cache, so a stale one never hides a wrong import).
 lint: $(STAMP)
 	$(BIN)/ruff check engine web tests bench
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 bench: $(STAMP)
 	$(BIN)/python bench/engine.py

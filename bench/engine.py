@@ -42,22 +42,12 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import Engine, LargeBinary, Text, cast, func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine import (
-    FixedClock,
-    Runtime,
-    deploy,
-    make_engine,
-    make_sessionmaker,
-    read_paths,
-    ready_task_ids,
-    seed_departments,
-    upgrade,
-)
-from engine.deadlines import limit_parser
-from engine.models import Base, Dossier, Event, TaskRecord
-from engine.sandbox import make_script_engine
-from engine.specs import build_specs
-from engine.workflow_cache import WorkflowCache
+from engine.calendar import FixedClock, limit_parser
+from engine.definitions import build_specs, deploy, read_paths
+from engine.org import seed_departments
+from engine.queries import ready_task_ids
+from engine.runtime import Runtime, WorkflowCache, complete, make_script_engine, start
+from engine.storage import Base, Dossier, Event, TaskRecord, make_engine, make_sessionmaker, upgrade
 
 DIAGRAM = _HERE / "data" / "five_tasks.bpmn"
 PROCESS = "bench_five_tasks"
@@ -200,7 +190,7 @@ class EngineRun:
         self.started = 0
         with self.sessions.begin() as s:
             deploy(s, read_paths([DIAGRAM]), user="bench", at=self.clock.now(),
-                   sla_parser=limit_parser(self.runtime.calendar(s, self.unit)))
+                   limit_parser=limit_parser(self.runtime.calendar(s, self.unit)))
 
     def dossier(self, index: int, script: Script, counted: bool) -> None:
         result, runtime, clock = self.result, self.runtime, self.clock
@@ -210,14 +200,14 @@ class EngineRun:
         with timing(result, counted):
             clock.advance(timedelta(minutes=minutes[0]))
             with self.sessions.begin() as s:
-                code = runtime.start(s, PROCESS, unit=self.unit, actor=users[0],
-                                     at=clock.now()).code
+                code = start(s, runtime, PROCESS, unit=self.unit, actor=users[0],
+                             at=clock.now()).code
             for user, step_minutes in zip(users[1:], minutes[1:], strict=True):
                 clock.advance(timedelta(minutes=step_minutes))
                 began = time.perf_counter()
                 with self.sessions.begin() as s:
                     ready = ready_task_ids(s, code)
-                    runtime.complete(s, ready[0], user=user, data=NOTE, at=clock.now())
+                    complete(s, runtime, ready[0], user=user, data=NOTE, at=clock.now())
                 if counted:
                     result.latencies.append(time.perf_counter() - began)
         if self.profile is not None:

@@ -1,38 +1,21 @@
-"""Liên Thông's BPMN service core: definitions, runtime, calendar, SLA timing, storage.
+"""Liên Thông's BPMN service core. No Flask, no configuration reading: everything it
+needs arrives as arguments.
 
-This package never imports Flask or `web`; it is what `web` and the CLI build on.
+One subpackage per capability, each with a public face (its `__init__.py`) that names
+what the other parts, the web app and the command line may use:
+
+    storage/      the database: engines, models, few-statement writes, conflicts, migrations
+    calendar/     working time: the clock, office hours, holidays, overrides, deadlines
+    definitions/  procedure diagrams: safe XML reading, our rules, specs, versions, catalog
+    org/          units, users, API tokens, reference data
+    runtime/      running dossiers: start, claim, complete, send back, messages, state
+    queries/      read models for the command line and the web
+    dossiers/     the dossier's life around its steps: supplements, refusals, apologies,
+                  the standard papers, the timers' tick
+    reporting/    the period report (form II.06a) and its formats
+    simulation/   months of a ward simulated through the engine; the demo data
+
+`errors` (the refusals users can cause) and `vocabulary` (dossier statuses, outcomes,
+channels) are shared by every part. docs/architecture.md draws the layers; the
+import-linter contracts in pyproject.toml enforce them.
 """
-
-from engine.calendar import OfficeHours, WorkingCalendar
-from engine.clock import Clock, FixedClock, SystemClock
-from engine.db import make_engine, make_sessionmaker, upgrade
-from engine.definitions import DefinitionError, FieldSpec
-from engine.errors import Conflict, EngineError, InvalidAction, InvalidData, NotFound, ScriptFailed
-from engine.queries import (
-    DiagramView,
-    DossierSummary,
-    dossier_diagram,
-    find_dossier,
-    get_task,
-    list_tasks,
-    ready_task_ids,
-    search_dossiers,
-    show_dossier,
-)
-from engine.reference import seed_departments
-from engine.report import PeriodReport, ReportRow, period_report
-from engine.repository import Deployed, deploy, latest_versions, read_paths
-from engine.runtime import CHANNELS, Runtime
-from engine.timers import TickResult, due_dossiers, fire_timers, tick
-from engine.views import DossierView, EventView, HandoverView, LinkView, ShownValue, TaskView
-
-__all__ = [
-    "CHANNELS", "Clock", "Conflict", "DefinitionError", "Deployed", "DiagramView",
-    "DossierSummary", "DossierView", "EngineError", "EventView", "FieldSpec", "FixedClock",
-    "HandoverView", "InvalidAction", "InvalidData", "LinkView", "NotFound", "OfficeHours",
-    "PeriodReport", "ReportRow", "Runtime", "ScriptFailed", "ShownValue", "SystemClock",
-    "TaskView", "TickResult", "WorkingCalendar", "deploy", "dossier_diagram", "due_dossiers",
-    "find_dossier", "fire_timers", "get_task", "latest_versions", "list_tasks", "make_engine",
-    "make_sessionmaker", "period_report", "read_paths", "ready_task_ids", "search_dossiers",
-    "seed_departments", "show_dossier", "tick", "upgrade",
-]

@@ -3,11 +3,13 @@
 The message is English (the command line and logs show it). An error a person can meet
 in the web pages also carries a `code` and the `params` its text is made of, so the web
 can say the same in the reader's language (web/engine_messages.py holds the texts).
+Field errors likewise carry a code per field (`FieldProblem`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -32,12 +34,26 @@ class InvalidAction(EngineError):
     """The action does not fit the current state (a task already completed, not claimed...)."""
 
 
-class InvalidData(EngineError):
-    """Submitted data does not match the task's fields; `fields` maps field -> problem."""
+@dataclass(frozen=True)
+class FieldProblem:
+    """What is wrong with one submitted field: a stable `code` (required, not_text,
+    not_whole_number, not_number, not_boolean, not_date, not_datetime, not_a_choice,
+    not_a_field, unknown_type), the English `message`, and the values it names."""
 
-    def __init__(self, fields: Mapping[str, str]) -> None:
-        self.fields = dict(fields)
-        super().__init__("; ".join(f"{name}: {problem}" for name, problem in self.fields.items()))
+    code: str
+    message: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+
+class InvalidData(EngineError):
+    """Submitted data does not match the task's fields: `problems` maps each wrong field
+    to its problem, `fields` to the problem's English message."""
+
+    def __init__(self, problems: Mapping[str, FieldProblem]) -> None:
+        self.problems = dict(problems)
+        self.fields = {name: problem.message for name, problem in self.problems.items()}
+        super().__init__("; ".join(f"{name}: {text}" for name, text in self.fields.items()),
+                         code="invalid_data")
 
 
 class ScriptFailed(EngineError):

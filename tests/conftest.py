@@ -4,8 +4,8 @@ LIENTHONG_TEST_DATABASE_URL is set (CI sets it), on that PostgreSQL too."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -14,10 +14,12 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
-from engine import FixedClock, Runtime, deploy, make_engine, read_paths, seed_departments, upgrade
-from engine.catalog import deploy_catalog
-from engine.deadlines import limit_parser
-from engine.models import Base
+from engine.calendar import FixedClock, limit_parser
+from engine.definitions import deploy_files as deploy_paths
+from engine.definitions import read_paths
+from engine.org import seed_departments
+from engine.runtime import Runtime
+from engine.storage import Base, make_engine, upgrade
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -83,6 +85,18 @@ def db_engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathF
         yield engine
 
 
+def savepoints(session: Session) -> Callable[[], AbstractContextManager[Session]]:
+    """A `transaction` for commands that open several (the tick) inside the test's own
+    session: each is a savepoint, rolled back if its block fails."""
+
+    @contextmanager
+    def transaction() -> Iterator[Session]:
+        with session.begin_nested():
+            yield session
+
+    return transaction
+
+
 def wipe(engine: Engine) -> None:
     """Empty every table (rows a test really committed) and put the departments back."""
     with engine.begin() as conn:
@@ -121,16 +135,12 @@ def runtime(clock: FixedClock) -> Runtime:
 
 
 def deploy_files(session: Session, runtime: Runtime, *paths: Path, user: str = "designer"):
-    """Deploy diagrams, then catalog entries, as `lienthong deploy` does."""
-    cal = runtime.calendar(session, "PHUCLOI")
-    files = read_paths(list(paths))
-    results = deploy(session, [f for f in files if f[0].endswith(".bpmn")], user=user,
-                     at=runtime.clock.now(), sla_parser=limit_parser(cal))
-    entries = [f for f in files if f[0].endswith(".toml")]
-    if entries:
-        deploy_catalog(session, entries, user=user, at=runtime.clock.now(),
-                       limit_parser=limit_parser(cal))
-    return results
+    """Deploy diagrams, then catalog entries, as `lienthong deploy` does; returns what
+    deploying the diagrams did."""
+    diagrams, _ = deploy_paths(session, read_paths(list(paths)), user=user,
+                               at=runtime.clock.now(),
+                               limit_parser=limit_parser(runtime.calendar(session, "PHUCLOI")))
+    return diagrams
 
 
 @pytest.fixture

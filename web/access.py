@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort
 from flask_babel import gettext as _
 
-from engine.units import UserView, descendants
+from engine.org import UserView, descendants
 from web.db import db
 
 

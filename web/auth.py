@@ -20,8 +20,8 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from engine import NotFound
-from engine.units import UserView, authenticate, authenticate_token, find_user, get_user
+from engine.errors import NotFound
+from engine.org import UserView, authenticate, authenticate_token, find_user, get_user
 from web.db import db
 
 bp = Blueprint("auth", __name__)
@@ -30,6 +30,13 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def current_user() -> UserView | None:
     user: UserView | None = g.get("user")
+    return user
+
+
+def signed_in() -> UserView:
+    """The signed-in user, in a view behind `login_required` (or the API's token check)."""
+    user = current_user()
+    assert user is not None  # noqa: S101 - login_required ran first
     return user
 
 
@@ -60,11 +67,11 @@ def login_required(view: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def _safe_next(target: str | None) -> str:
-    """Only local paths: never redirect to another site after signing in."""
+def safe_next(target: str | None, default: str) -> str:
+    """`target` if it is a local path, else `default`: never redirect to another site."""
     if target and target.startswith("/") and not target.startswith("//"):
         return target
-    return url_for("index")
+    return default
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -80,7 +87,7 @@ def login() -> ResponseReturnValue:
             session.clear()
             session["user_id"] = user.id
             flash(_("Xin chào, %(name)s.", name=user.full_name))
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(safe_next(request.args.get("next"), url_for("index")))
     return render_template("login.html", error=error), 401 if error else 200
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from engine import EngineError
+from engine.errors import EngineError, FieldProblem, InvalidData
 from web.auth import user_name
 from web.i18n import DEPARTMENTS, STATUSES, format_date, format_datetime
 
@@ -54,6 +54,23 @@ MESSAGES = {
     "dossier_not_found": _l("Không có hồ sơ %(dossier)s."),
     "task_id_too_short": _l("Không có việc %(task)s (hãy ghi ít nhất 6 ký tự của mã việc)."),
     "task_id_ambiguous": _l("Mã việc %(task)s trùng với nhiều việc; hãy ghi dài hơn."),
+    "unit_not_found": _l("Không có đơn vị %(unit)s."),
+    "not_an_ending": _l("Hồ sơ chỉ kết thúc được bằng từ chối, rút hoặc dừng giải quyết."),
+    "invalid_data": _l("Thông tin chưa hợp lệ, chưa có gì được lưu."),
+}
+
+# What is wrong with one field of a task's form, by the engine's code.
+FIELD_PROBLEMS = {
+    "required": _l("Bắt buộc nhập."),
+    "not_text": _l("Phải là văn bản."),
+    "not_whole_number": _l("Phải là số nguyên."),
+    "not_number": _l("Phải là số."),
+    "not_boolean": _l("Phải là Có hoặc Không."),
+    "not_date": _l("Phải là một ngày hợp lệ."),
+    "not_datetime": _l("Phải là ngày giờ hợp lệ."),
+    "not_a_choice": _l("Hãy chọn một giá trị trong danh sách."),
+    "not_a_field": _l("Việc này không có mục này."),
+    "unknown_type": _l("Quy trình khai báo mục này với kiểu dữ liệu không hợp lệ."),
 }
 
 REASONS = {  # reason_required, by the action that needs a reason
@@ -78,6 +95,16 @@ def explain(error: EngineError) -> str:
         return str(text) % {key: _shown(key, value) for key, value in error.params.items()}
     except (KeyError, TypeError, ValueError):  # a text and its params out of step
         return str(error)
+
+
+def field_errors(error: InvalidData) -> dict[str, str]:
+    """Each wrong field's problem in the current language."""
+    return {name: explain_field(problem) for name, problem in error.problems.items()}
+
+
+def explain_field(problem: FieldProblem) -> str:
+    text = FIELD_PROBLEMS.get(problem.code)
+    return str(text) if text is not None else problem.message
 
 
 def _shown(key: str, value: Any) -> str:

@@ -12,9 +12,9 @@ from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine import Runtime, SystemClock, make_engine, make_sessionmaker
-from engine.clock import Clock
-from engine.workflow_cache import WorkflowCache
+from engine.calendar import Clock, SystemClock
+from engine.runtime import Runtime, WorkflowCache
+from engine.storage import make_engine, make_sessionmaker
 from web.settings import office_hours
 
 

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from engine import OfficeHours
+from engine.calendar import OfficeHours
 
 ROOT = Path(__file__).resolve().parent.parent
 

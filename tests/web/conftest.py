@@ -13,8 +13,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import Engine
 
-from engine import FixedClock, Runtime, make_sessionmaker
-from engine.demo import DEMO_PASSWORD, seed_demo_units
+from engine.calendar import FixedClock
+from engine.runtime import Runtime
+from engine.simulation import DEMO_PASSWORD, seed_demo_units
+from engine.storage import make_sessionmaker
 from tests.conftest import WORKFLOWS, deploy_files, vn, wipe
 from web.app import create_app
 from web.cli import main

@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from engine import Conflict, InvalidAction
+from engine.errors import Conflict, InvalidAction
 from web.engine_messages import MESSAGES, REASONS, explain
 
 ENGINE = Path(__file__).resolve().parents[2] / "engine"
@@ -16,7 +16,7 @@ ENGINE = Path(__file__).resolve().parents[2] / "engine"
 def raised_codes() -> dict[str, set[str]]:
     """code -> the `action` values raised with it, read from the engine's source."""
     found: dict[str, set[str]] = {}
-    for source in ENGINE.glob("*.py"):
+    for source in ENGINE.rglob("*.py"):
         text = source.read_text(encoding="utf-8")
         for call in re.finditer(r"raise \w+\((?:[^()]|\([^()]*\))*\)", text):
             code = re.search(r'code="(\w+)"', call.group(0))

@@ -5,23 +5,23 @@ from __future__ import annotations
 import dataclasses
 import json
 import sys
-from datetime import datetime
+from datetime import date, datetime
+from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import click
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from engine import (
-    DefinitionError,
-    EngineError,
-    InvalidData,
-)
+from engine.definitions import DefinitionError
+from engine.errors import EngineError, InvalidData
+from engine.vocabulary import Outcome
 from web import settings as settings_module
 from web.services import Services, build_services
 
-OUTCOME = {"early": "early (Trước hạn)", "on_time": "on time (Đúng hạn)",
-           "late": "late (Quá hạn)", None: "-"}
+OUTCOME: dict[str | None, str] = {
+    Outcome.EARLY: "early (Trước hạn)", Outcome.ON_TIME: "on time (Đúng hạn)",
+    Outcome.LATE: "late (Quá hạn)", None: "-"}
 
 
 class Context:
@@ -44,20 +44,24 @@ class Context:
 pass_ctx = click.make_pass_decorator(Context, ensure=True)
 
 
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
+    """Records as objects, instants and dates in ISO 8601, enums as their text."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return _jsonable(dataclasses.asdict(value))
+        return jsonable(dataclasses.asdict(value))
     if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
+        return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, datetime):
+        return [jsonable(v) for v in value]
+    if isinstance(value, date):  # datetimes too
         return value.isoformat()
+    if isinstance(value, StrEnum):
+        return value.value
     return value
 
 
 def emit_json(value: Any) -> None:
-    click.echo(json.dumps(_jsonable(value), ensure_ascii=False, indent=2))
+    """Print `value` as JSON (what every command's --json prints)."""
+    click.echo(json.dumps(jsonable(value), ensure_ascii=False, indent=2))
 
 
 def parse_json_option(text: str | None, option: str) -> dict[str, Any]:

@@ -3,30 +3,18 @@
 from __future__ import annotations
 
 import time as clock_time
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import click
 
-from engine import (
-    EngineError,
-    deploy,
-    fire_timers,
-    latest_versions,
-    list_tasks,
-    read_paths,
-    seed_departments,
-    show_dossier,
-    upgrade,
-)
-from engine.catalog import deploy_catalog
-from engine.deadlines import limit_parser
-from engine.lifecycle import expire_supplements, flag_at_risk
-from engine.messaging import deliver
-from engine.queries import dossier_code_of_task, resolve_task_id
-from engine.records import Step
-from engine.timers import due_dossiers
+from engine.calendar import limit_parser
+from engine.definitions import deploy_files, deployed_definitions, list_catalog, read_paths
+from engine.dossiers import tick
+from engine.org import seed_departments
+from engine.queries import list_tasks, resolve_task_id, show_dossier
+from engine.runtime import CHANNELS, claim, complete, send_back, start, unclaim
+from engine.storage import upgrade
 from web.cli.common import (
     OUTCOME,
     Context,
@@ -38,7 +26,6 @@ from web.cli.common import (
     parse_json_option,
     pass_ctx,
 )
-from web.services import Services
 
 
 @main.command("init-db")
@@ -62,15 +49,11 @@ def deploy_cmd(ctx: Context, paths: tuple[Path, ...], user: str, as_json: bool) 
     (files or folders). Nothing is stored if any file is refused."""
     services = ctx.services
     files = read_paths(list(paths))
-    diagrams = [(s, d) for s, d in files if s.endswith(".bpmn")]
-    entries = [(s, d) for s, d in files if s.endswith(".toml")]
     with services.transaction() as session:
         cal = services.runtime.calendar(session, ctx.settings["DEFAULT_UNIT"])
-        now = services.runtime.clock.now()
-        results = deploy(session, diagrams, user=user, at=now,
-                         sla_parser=limit_parser(cal)) if diagrams else []
-        catalog = deploy_catalog(session, entries, user=user, at=now,
-                                 limit_parser=limit_parser(cal)) if entries else []
+        results, catalog = deploy_files(session, files, user=user,
+                                        at=services.runtime.clock.now(),
+                                        limit_parser=limit_parser(cal))
     if as_json:
         emit_json({"diagrams": results, "catalog": catalog})
         return
@@ -88,20 +71,35 @@ def deploy_cmd(ctx: Context, paths: tuple[Path, ...], user: str, as_json: bool) 
 def definitions_cmd(ctx: Context, as_json: bool) -> None:
     """List deployed procedures (newest version of each)."""
     with ctx.services.transaction() as session:
-        rows = [
-            {"key": v.key, "version": v.version, "name": v.name, "source": v.source,
-             "deployed_by": v.deployed_by, "deployed_at": v.deployed_at,
-             "time_limit": v.info.get("properties", {}).get("time_limit")}
-            for v in sorted(latest_versions(session).values(), key=lambda v: v.key)
-        ]
+        rows = deployed_definitions(session)
     if as_json:
         emit_json(rows)
         return
     if not rows:
         click.echo("no procedures deployed yet: run `lienthong deploy workflows`")
     for r in rows:
-        click.echo(f"{r['key']} v{r['version']}  {r['name']}  time limit {r['time_limit'] or '-'}"
-                   f"  deployed {ctx.local(r['deployed_at'])} by {r['deployed_by']}")
+        click.echo(f"{r.key} v{r.version}  {r.name}  time limit {r.time_limit or '-'}"
+                   f"  deployed {ctx.local(r.deployed_at)} by {r.deployed_by}")
+
+
+@main.command("catalog")
+@json_option
+@pass_ctx
+def catalog_cmd(ctx: Context, as_json: bool) -> None:
+    """The procedure catalog (newest version of each entry)."""
+    with ctx.services.transaction() as session:
+        entries = list_catalog(session)
+    if as_json:
+        emit_json(entries)
+        return
+    if not entries:
+        click.echo("the catalog is empty: run `lienthong deploy workflows`")
+    for e in entries:
+        verification = f" ({e.verification_time_limit} with verification)" \
+            if e.verification_time_limit else ""
+        cutoff = f", cut-off {e.cutoff}" if e.cutoff else ""
+        click.echo(f"{e.code} v{e.version}  {e.name}  [{e.field_of_work}]  time limit "
+                   f"{e.time_limit}{verification}{cutoff}  process {e.process_key}")
 
 
 @main.command("start")
@@ -110,7 +108,7 @@ def definitions_cmd(ctx: Context, as_json: bool) -> None:
 @click.option("--data", "data_text", metavar="JSON", help="Process data, a JSON object.")
 @click.option("--applicant", "applicant_text", metavar="JSON",
               help="Applicant, a JSON object (name, address, phone ...).")
-@click.option("--channel", type=click.Choice(["in_person", "online", "post"]),
+@click.option("--channel", type=click.Choice([c.value for c in CHANNELS]),
               default="in_person", show_default=True)
 @click.option("--user", default=None, help="Receiving officer.")
 @click.option("--document", "documents", multiple=True,
@@ -130,10 +128,10 @@ def start_cmd(ctx: Context, key: str, unit: str | None, data_text: str | None,
     applicant = parse_json_option(applicant_text, "--applicant")
     at = parse_instant(at_text, "--at", ctx.settings["TIMEZONE"])
     with ctx.services.transaction() as session:
-        dossier = ctx.services.runtime.start(
-            session, key, unit=unit or ctx.settings["DEFAULT_UNIT"], applicant=applicant,
-            data=data, channel=channel, actor=user, at=at, documents=documents,
-            verification=verification)
+        dossier = start(
+            session, ctx.services.runtime, key, unit=unit or ctx.settings["DEFAULT_UNIT"],
+            applicant=applicant, data=data, channel=channel, actor=user, at=at,
+            documents=documents, verification=verification)
         view = show_dossier(session, dossier.code)
     if as_json:
         emit_json(view)
@@ -141,7 +139,11 @@ def start_cmd(ctx: Context, key: str, unit: str | None, data_text: str | None,
     click.echo(f"dossier {view.code} received {ctx.local(view.received_at)}, "
                f"counting from {ctx.local(view.counting_from)}, "
                f"appointment {ctx.local(view.appointment_at)}")
-    for task in view.steps:
+    _ready_steps(ctx, view.steps)
+
+
+def _ready_steps(ctx: Context, steps: Any) -> None:
+    for task in steps:
         if task.status == "ready":
             click.echo(f"  ready: {task.id}  {task.name} [{task.department}] "
                        f"due {ctx.local(task.due_at)}")
@@ -167,7 +169,7 @@ def tasks_cmd(ctx: Context, department: str | None, unit: str | None, as_json: b
                    f"due {ctx.local(t.due_at)}{claimed}")
 
 
-def _task_command(name: str, help_text: str) -> Any:
+def _task_command(name: str, action: Any, done: str, help_text: str) -> None:
     @main.command(name, help=help_text)
     @click.argument("task")
     @click.option("--user", required=True, help="Who acts.")
@@ -178,15 +180,16 @@ def _task_command(name: str, help_text: str) -> Any:
         at = parse_instant(at_text, "--at", ctx.settings["TIMEZONE"])
         with ctx.services.transaction() as session:
             task_id = resolve_task_id(session, task)
-            action = getattr(ctx.services.runtime, name)
-            row = action(session, task_id, user=user, at=at)
-            result = {"task": row.id, "status": row.status, "claimed_by": row.claimed_by}
+            ref = action(session, ctx.services.runtime, task_id, user=user, at=at)
         if as_json:
-            emit_json(result)
+            emit_json({"task": ref.id, "status": ref.status, "claimed_by": ref.claimed_by})
         else:
-            click.echo(f"task {result['task']} {name}ed by {user}")
+            click.echo(f"task {ref.id} {done} by {user}")
 
-    return command
+
+_task_command("claim", claim, "claimed", "Claim a ready task (unique id prefix accepted).")
+_task_command("unclaim", unclaim, "unclaimed",
+              "Give a claimed task back to the department's queue.")
 
 
 @main.command("send-back")
@@ -200,13 +203,9 @@ def send_back_cmd(ctx: Context, task: str, user: str, reason: str, at_text: str 
     at = parse_instant(at_text, "--at", ctx.settings["TIMEZONE"])
     with ctx.services.transaction() as session:
         task_id = resolve_task_id(session, task)
-        row = ctx.services.runtime.send_back(session, task_id, user=user, reason=reason, at=at)
-        result = f"step {row.name} re-opened as task {row.id} [{row.department}]"
-    click.echo(result)
-
-
-_task_command("claim", "Claim a ready task (unique id prefix accepted).")
-_task_command("unclaim", "Give a claimed task back to the department's queue.")
+        ref = send_back(session, ctx.services.runtime, task_id, user=user, reason=reason,
+                        at=at)
+    click.echo(f"step {ref.name} re-opened as task {ref.id} [{ref.department}]")
 
 
 @main.command("complete")
@@ -223,17 +222,15 @@ def complete_cmd(ctx: Context, task: str, user: str, data_text: str | None,
     at = parse_instant(at_text, "--at", ctx.settings["TIMEZONE"])
     with ctx.services.transaction() as session:
         task_id = resolve_task_id(session, task)
-        row = ctx.services.runtime.complete(session, task_id, user=user, data=data, at=at)
-        view = show_dossier(session, dossier_code_of_task(session, row.id))
+        ref = complete(session, ctx.services.runtime, task_id, user=user, data=data, at=at)
+        view = show_dossier(session, ref.dossier_code)
     if as_json:
         emit_json(view)
         return
     done = next(s for s in view.steps if s.id == task_id)
     click.echo(f"task {done.name} completed {ctx.local(done.completed_at)}: "
                f"{OUTCOME[done.outcome]}; dossier {view.code} is {view.status}")
-    for t in view.steps:
-        if t.status == "ready":
-            click.echo(f"  ready: {t.id}  {t.name} [{t.department}] due {ctx.local(t.due_at)}")
+    _ready_steps(ctx, view.steps)
 
 
 @main.command("show")
@@ -270,45 +267,23 @@ def show_cmd(ctx: Context, code: str, as_json: bool) -> None:
         click.echo(f"Linked: {link.code} ({link.process_key}) {link.relation}, {link.status}")
 
 
-def run_tick(services: Services, now: datetime | None) -> dict[str, Any]:
-    """Fire due timers, one transaction per dossier, then retry pending messages."""
-    runtime = services.runtime
-    at = runtime.now(now)
-    with services.transaction() as session:
-        due = due_dossiers(session, at)
-    fired, failed = [], []
-    for dossier_id in due:
-        try:
-            with services.transaction() as session:
-                fire_timers(session, runtime, dossier_id, at)
-            fired.append(dossier_id)
-        except EngineError as exc:
-            failed.append({"dossier": dossier_id, "error": str(exc)})
-    with services.transaction() as session:
-        delivered = deliver(session, runtime, Step(at=at, actor=None), pending_only=False)
-    with services.transaction() as session:
-        refused = expire_supplements(session, runtime, at)
-        at_risk = flag_at_risk(session, runtime, at)
-    return {"at": at, "fired": fired, "failed": failed, "messages_delivered": delivered,
-            "refused": refused, "at_risk": at_risk}
-
-
 @main.command("tick")
 @click.option("--now", "now_text", metavar="ISO", help="Act as if it were this instant.")
 @json_option
 @pass_ctx
 def tick_cmd(ctx: Context, now_text: str | None, as_json: bool) -> None:
     """Fire due BPMN timers and deliver pending messages once."""
-    result = run_tick(ctx.services, parse_instant(now_text, "--now", ctx.settings["TIMEZONE"]))
+    now = parse_instant(now_text, "--now", ctx.settings["TIMEZONE"])
+    result = tick(ctx.services.transaction, ctx.services.runtime, now)
     if as_json:
         emit_json(result)
         return
-    click.echo(f"tick at {ctx.local(result['at'])}: {len(result['fired'])} dossiers with timers "
-               f"fired, {result['messages_delivered']} messages delivered, "
-               f"{len(result['refused'])} refused for want of a supplement, "
-               f"{len(result['at_risk'])} flagged as at risk of being late")
-    for failure in result["failed"]:
-        click.echo(f"  dossier {failure['dossier']} failed: {failure['error']}", err=True)
+    click.echo(f"tick at {ctx.local(result.at)}: {len(result.fired)} dossiers with timers "
+               f"fired, {result.messages_delivered} messages delivered, "
+               f"{len(result.refused)} refused for want of a supplement, "
+               f"{len(result.at_risk)} flagged as at risk of being late")
+    for failure in result.failed:
+        click.echo(f"  dossier {failure.dossier} failed: {failure.error}", err=True)
 
 
 @main.command("worker")
@@ -320,9 +295,9 @@ def worker_cmd(ctx: Context, interval: float | None, ticks: int) -> None:
     pause = interval if interval is not None else float(ctx.settings["WORKER_INTERVAL"])
     done = 0
     while True:
-        result = run_tick(ctx.services, None)
-        click.echo(f"tick {ctx.local(result['at'])}: {len(result['fired'])} fired, "
-                   f"{result['messages_delivered']} delivered", err=True)
+        result = tick(ctx.services.transaction, ctx.services.runtime)
+        click.echo(f"tick {ctx.local(result.at)}: {len(result.fired)} fired, "
+                   f"{result.messages_delivered} delivered", err=True)
         done += 1
         if ticks and done >= ticks:
             break

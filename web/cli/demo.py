@@ -9,16 +9,16 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import click
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import InvalidAction, deploy, read_paths, seed_departments, upgrade
-from engine.catalog import deploy_catalog
-from engine.deadlines import limit_parser
-from engine.demo import DEMO_PASSWORD, seed_demo_units
-from engine.models import Dossier
-from engine.report import PeriodReport, period_report
-from engine.simulation import SimulationResult, simulate
+from engine.calendar import limit_parser
+from engine.definitions import deploy_files, read_paths
+from engine.errors import InvalidAction
+from engine.org import seed_departments
+from engine.queries import has_dossiers
+from engine.reporting import PeriodReport, period_report
+from engine.simulation import DEMO_PASSWORD, SimulationResult, seed_demo_units, simulate
+from engine.storage import upgrade
 from web.cli.common import Context, emit_json, json_option, main, pass_ctx
 from web.cli.report import ReportError, parse_date
 
@@ -146,7 +146,7 @@ def demo_cmd(ctx: Context, dossiers: int, online: int | None, months: int, seed:
     start, end = last_full_months(services.runtime.clock.now().astimezone(zone).date(), months)
     upgrade(services.db)
     with services.transaction() as session:
-        if session.scalar(select(Dossier.id).limit(1)) is not None:
+        if has_dossiers(session):
             if if_fresh:
                 click.echo("the database already holds dossiers: demo not loaded")
                 return
@@ -175,10 +175,7 @@ def _deploy_workflows(ctx: Context, session: Session, at: datetime) -> tuple[int
     if not folder.is_dir():
         raise InvalidAction(f"the workflows folder {folder} does not exist "
                             "(LIENTHONG_WORKFLOWS)")
-    files = read_paths([folder])
     parse = limit_parser(ctx.services.runtime.calendar(session, DEMO_WARD))
-    diagrams = deploy(session, [f for f in files if f[0].endswith(".bpmn")], user="system",
-                      at=at, sla_parser=parse)
-    entries = deploy_catalog(session, [f for f in files if f[0].endswith(".toml")],
-                             user="system", at=at, limit_parser=parse)
+    diagrams, entries = deploy_files(session, read_paths([folder]), user="system", at=at,
+                                     limit_parser=parse)
     return len(diagrams), len(entries)

@@ -8,8 +8,7 @@ from typing import IO, Any
 
 import click
 
-from engine.report import period_report
-from engine.report_formats import FORMATS, render
+from engine.reporting import FORMATS, period_report, render
 from web.cli.common import Context, main, pass_ctx
 
 

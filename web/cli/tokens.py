@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from engine.units import create_token, revoke_tokens
+from engine.org import create_token, revoke_tokens
 from web.cli.common import Context, main, pass_ctx
 
 

@@ -9,16 +9,10 @@ from typing import Any
 from flask import Flask
 from flask.testing import FlaskClient
 
-from web.api_json import check
-from web.openapi import OPERATION_BY_ID, document
+from tests.samples import BIRTH, MOTHER
+from web.api.checks import check
+from web.api.openapi import OPERATION_BY_ID, document
 
-CHILD = {"child_name": "Nguyễn Bảo An", "birth_date": "2026-02-27", "gender": "nữ",
-         "birth_place": "Bệnh viện Phụ sản Hà Nội", "mother_name": "Trần Thị Bích",
-         "father_name": "Nguyễn Văn Cường", "address": "Số 12 ngõ 5 Phúc Lợi, Long Biên",
-         "initial_clinic": "Trạm y tế phường Phúc Lợi"}
-BIRTH = {"child_name": "Nguyễn Bảo An", "birth_date": "2026-02-27",
-         "documents_complete": True}
-MOTHER = {"name": "Trần Thị Bích", "phone": "0912345678", "address": "Số 12 ngõ 5 Phúc Lợi"}
 SCHEMAS = document()["components"]["schemas"]
 OFFSET = re.compile(r"[+-]\d\d:\d\d$")
 

@@ -9,8 +9,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import Engine
 
-from engine import make_sessionmaker
-from engine.units import create_token
+from engine.org import create_token
+from engine.storage import make_sessionmaker
 from tests.conftest import VN
 from tests.web.api.client import Api
 

@@ -10,16 +10,10 @@ import re
 from click.testing import CliRunner
 from sqlalchemy import update
 
-from engine import make_sessionmaker
-from engine.models import ApiToken
+from engine.storage import ApiToken, make_sessionmaker
 from tests.conftest import WORKFLOWS
-from tests.web.api.client import (
-    MOTHER,
-    OFFSET,
-    Api,
-    receive,
-    received_and_checked,
-)
+from tests.samples import MOTHER
+from tests.web.api.client import OFFSET, Api, receive, received_and_checked
 from tests.web.conftest import login
 from web.app import create_app
 
@@ -204,7 +198,7 @@ def test_completing_twice_is_a_conflict(reception, as_user):
 
 
 def test_a_task_claimed_by_someone_else_is_a_conflict(reception, as_user, db_engine):
-    from engine.units import add_user
+    from engine.org import add_user
 
     with make_sessionmaker(db_engine).begin() as session:
         add_user(session, username="hotich2.phucloi", full_name="Hộ tịch 2", unit="PHUCLOI",

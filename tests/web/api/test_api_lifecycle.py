@@ -5,14 +5,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from engine import make_sessionmaker
-from engine.units import create_token, revoke_tokens
+from engine.org import create_token, revoke_tokens
+from engine.storage import make_sessionmaker
 from tests.conftest import VN
-from tests.web.api.client import (
-    CHILD,
-    receive,
-    received_and_checked,
-)
+from tests.samples import CHILD
+from tests.web.api.client import receive, received_and_checked
 
 # -- the dossier's life --------------------------------------------------------------------
 

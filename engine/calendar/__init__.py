@@ -1,0 +1,24 @@
+"""Working time: the one clock, office hours and Vietnam's statutory holidays, each
+unit's calendar with its override table (announced days off and make-up working days),
+and deadlines in working time (statutory limits and SLAs). docs/working-time.md
+explains the conventions."""
+
+from engine.calendar.clock import Clock, FixedClock, SystemClock
+from engine.calendar.deadlines import SAME_DAY, deadline, limit_parser
+from engine.calendar.office_hours import DEFAULT_TZ, OfficeHours
+from engine.calendar.overrides import (
+    CALENDAR_TTL,
+    KINDS,
+    OverrideView,
+    UnitCalendars,
+    list_overrides,
+    remove_override,
+    set_override,
+)
+from engine.calendar.working_calendar import WorkingCalendar
+
+__all__ = [
+    "CALENDAR_TTL", "Clock", "DEFAULT_TZ", "FixedClock", "KINDS", "OfficeHours",
+    "OverrideView", "SAME_DAY", "SystemClock", "UnitCalendars", "WorkingCalendar",
+    "deadline", "limit_parser", "list_overrides", "remove_override", "set_override",
+]

@@ -1,0 +1,55 @@
+"""The dossier's life around its BPMN run (docs/lifecycle.md): supplements that pause
+the clock, verification found later, refusal, withdrawal and stopping, late warnings,
+leader-signed apologies and the public late list; the data of the standard papers
+(docs/papers.md); and the tick that fires timers and retries messages."""
+
+from engine.dossiers.lifecycle import (
+    ENDINGS,
+    SUPPLEMENT_PERIOD,
+    LateEntry,
+    apologize,
+    close,
+    expire_supplements,
+    flag_at_risk,
+    late_list,
+    request_supplement,
+    require_verification,
+    supply,
+)
+from engine.dossiers.papers import (
+    PAPERS,
+    ApologyPaper,
+    ControlRow,
+    ControlSlip,
+    Header,
+    Logbook,
+    LogbookRow,
+    Receipt,
+    Refusal,
+    StopNotice,
+    SupplementRequest,
+    apology,
+    control_slip,
+    logbook,
+    receipt,
+    refusal,
+    stop_notice,
+    supplement_request,
+)
+from engine.dossiers.timers import (
+    TickFailure,
+    TickResult,
+    Transaction,
+    due_dossiers,
+    fire_timers,
+    tick,
+)
+
+__all__ = [
+    "ENDINGS", "PAPERS", "SUPPLEMENT_PERIOD", "ApologyPaper", "ControlRow", "ControlSlip", "Header",
+    "LateEntry", "Logbook", "LogbookRow", "Receipt", "Refusal", "StopNotice",
+    "SupplementRequest", "TickFailure", "TickResult", "Transaction", "apologize", "apology",
+    "close", "control_slip", "due_dossiers", "expire_supplements", "fire_timers",
+    "flag_at_risk", "late_list", "logbook", "receipt", "refusal", "request_supplement",
+    "require_verification", "stop_notice", "supplement_request", "supply", "tick",
+]

@@ -1,0 +1,276 @@
+"""The dossier's life around its BPMN run: supplements (the clock pauses), refusal,
+withdrawal, stopping, late warnings and apologies.
+
+Each command runs in a savepoint of the caller's transaction (nothing half-applied).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.calendar import deadline
+from engine.errors import InvalidAction
+from engine.org import ancestors, find_user
+from engine.runtime import DossierRef, Runtime, Step, dossier_row, finish, record_event
+from engine.storage import (
+    Apology,
+    DefinitionVersion,
+    Dossier,
+    Pause,
+    ProcedureVersion,
+    TaskRecord,
+    atomic,
+)
+from engine.vocabulary import OPEN_STATUSES, DossierStatus, FinishKind, Outcome, TaskStatus
+
+SUPPLEMENT_PERIOD = "P7D"  # the citizen has 7 working days to supplement
+AT_RISK_SHARE = 0.25  # flag when less than this share of the limit remains
+RUNNING = (DossierStatus.RUNNING,)
+WAITING = (DossierStatus.RUNNING, DossierStatus.WAITING_SUPPLEMENT)
+
+
+def _open(session: Session, code: str, allowed: Sequence[str] = OPEN_STATUSES) -> Dossier:
+    dossier = dossier_row(session, code)
+    if dossier.status not in allowed:
+        raise InvalidAction(f"dossier {code} is {dossier.status}", code="dossier_not_open",
+                            dossier=code, status=dossier.status)
+    return dossier
+
+
+def _open_pause(session: Session, dossier: Dossier) -> Pause | None:
+    return session.scalar(select(Pause).where(Pause.dossier_id == dossier.id,
+                                              Pause.ended_at.is_(None)))
+
+
+@atomic
+def request_supplement(session: Session, runtime: Runtime, code: str, *, user: str,
+                       items: Sequence[str], reason: str, at: datetime | None = None
+                       ) -> DossierRef:
+    """Ask the citizen for missing papers: the dossier's clock stops until they come,
+    for at most 7 working days (then `expire_supplements` refuses it)."""
+    now = runtime.now(at)
+    dossier = _open(session, code, RUNNING)
+    if not items or not all(item.strip() for item in items):
+        raise InvalidAction("name at least one document the citizen must supplement",
+                            code="documents_required")
+    if not reason.strip():
+        raise InvalidAction("give the reason for the supplement request",
+                            code="reason_required", action="supplement")
+    cal = runtime.calendar(session, dossier.unit)
+    pause = Pause(dossier_id=dossier.id, started_at=now, ended_at=None,
+                  deadline_at=cal.add(now, cal.parse_duration(SUPPLEMENT_PERIOD)),
+                  requested_by=user, items=[i.strip() for i in items], reason=reason.strip())
+    session.add(pause)
+    dossier.status = DossierStatus.WAITING_SUPPLEMENT
+    dossier.supplement_count += 1
+    record_event(session, dossier, now, "supplement_requested", user,
+                 count=dossier.supplement_count, items=len(pause.items))
+    session.flush()
+    return DossierRef.of(dossier)
+
+
+@atomic
+def supply(session: Session, runtime: Runtime, code: str, *, user: str,
+           documents: Sequence[str] = (), at: datetime | None = None) -> DossierRef:
+    """The citizen brought the papers: the clock runs again, and the appointment and the
+    open steps' due times move by the working time spent waiting."""
+    now = runtime.now(at)
+    dossier = _open(session, code)
+    pause = _open_pause(session, dossier) \
+        if dossier.status == DossierStatus.WAITING_SUPPLEMENT else None
+    if pause is None:
+        raise InvalidAction(f"dossier {code} has no open supplement request",
+                            code="no_open_supplement", dossier=code)
+    cal = runtime.calendar(session, dossier.unit)
+    pause.ended_at = now
+    waited = cal.between(pause.started_at, now)
+    if dossier.appointment_at is not None:
+        dossier.appointment_at = cal.add(dossier.appointment_at, waited)
+    if dossier.original_appointment_at is not None:
+        dossier.original_appointment_at = cal.add(dossier.original_appointment_at, waited)
+    for task in session.scalars(select(TaskRecord).where(
+            TaskRecord.dossier_id == dossier.id, TaskRecord.status == TaskStatus.READY)):
+        if task.due_at is not None:
+            task.due_at = cal.add(task.due_at, waited)
+    dossier.documents = [*dossier.documents, *documents]
+    dossier.status = DossierStatus.RUNNING
+    record_event(session, dossier, now, "supplemented", user,
+                 waited_hours=round(waited.total_seconds() / 3600, 2))
+    session.flush()
+    return DossierRef.of(dossier)
+
+
+@atomic
+def require_verification(session: Session, runtime: Runtime, code: str, *, user: str,
+                         reason: str, at: datetime | None = None) -> DossierRef:
+    """The dossier turns out to need verification: the procedure's longer limit applies,
+    counted from the same start (plus any time spent waiting for the citizen)."""
+    now = runtime.now(at)
+    dossier = _open(session, code, WAITING)
+    if dossier.verification:
+        raise InvalidAction(f"dossier {code} already counts with verification",
+                            code="already_verification", dossier=code)
+    if not reason.strip():
+        raise InvalidAction("give the reason verification is needed",
+                            code="reason_required", action="verification")
+    limit = _verification_limit(session, dossier)
+    if limit is None:
+        raise InvalidAction(f"the procedure of dossier {code} has no verification time limit",
+                            code="no_verification_limit", dossier=code)
+    cal = runtime.calendar(session, dossier.unit)
+    waited = sum((cal.between(p.started_at, p.ended_at or now) for p in session.scalars(
+        select(Pause).where(Pause.dossier_id == dossier.id))), start=timedelta())
+    due = cal.add(deadline(cal, dossier.counting_from, limit), waited)
+    dossier.verification = True
+    if dossier.original_appointment_at == dossier.appointment_at:  # no apology moved it
+        dossier.appointment_at = due
+    dossier.original_appointment_at = due
+    record_event(session, dossier, now, "verification_required", user)
+    session.flush()
+    return DossierRef.of(dossier)
+
+
+def _verification_limit(session: Session, dossier: Dossier) -> str | None:
+    if dossier.procedure_version_id is not None:
+        entry = session.get_one(ProcedureVersion, dossier.procedure_version_id)
+        return entry.verification_time_limit
+    version = session.get_one(DefinitionVersion, dossier.definition_id)
+    value = version.info.get("properties", {}).get("verification_time_limit")
+    return str(value) if value else None
+
+
+def _end(session: Session, runtime: Runtime, dossier: Dossier, kind: FinishKind,
+         user: str | None, reason: str, now: datetime) -> DossierRef:
+    """Cancel the workflow and the open steps and close the dossier as `kind`."""
+    if not reason.strip():
+        raise InvalidAction(f"give the reason the dossier is {kind}", code="reason_required",
+                            action=kind.value)
+    run = runtime.open(session, dossier, Step(at=now, actor=user))
+    run.workflow.cancel()
+    for task in session.scalars(select(TaskRecord).where(
+            TaskRecord.dossier_id == dossier.id, TaskRecord.status == TaskStatus.READY)):
+        task.status = TaskStatus.CANCELLED
+    pause = _open_pause(session, dossier)
+    if pause is not None:
+        pause.ended_at = now
+    finish(run, kind, reason.strip())
+    dossier.completed_at = now
+    runtime.save(run)
+    return DossierRef.of(dossier)
+
+
+ENDINGS = (FinishKind.REFUSED, FinishKind.WITHDRAWN, FinishKind.STOPPED)
+
+
+@atomic
+def close(session: Session, runtime: Runtime, code: str, kind: FinishKind, *, user: str,
+          reason: str, at: datetime | None = None) -> DossierRef:
+    """Close the dossier unresolved, with the reason its paper prints: refused (phiếu từ
+    chối), withdrawn by the citizen, or stopped (thông báo dừng giải quyết)."""
+    if kind not in ENDINGS:
+        raise InvalidAction(f"a dossier is closed as {', '.join(ENDINGS)}, not {kind}",
+                            code="not_an_ending", kind=kind)
+    return _end(session, runtime, _open(session, code), kind, user, reason, runtime.now(at))
+
+
+def expire_supplements(session: Session, runtime: Runtime, now: datetime) -> list[str]:
+    """Refuse the dossiers whose citizen did not supplement within 7 working days."""
+    refused = []
+    for pause in session.scalars(select(Pause).where(Pause.ended_at.is_(None),
+                                                     Pause.deadline_at < now)).all():
+        dossier = session.get_one(Dossier, pause.dossier_id)
+        with session.begin_nested():
+            _end(session, runtime, dossier, FinishKind.REFUSED, None,
+                 "Không bổ sung hồ sơ trong thời hạn 7 ngày làm việc", now)
+        refused.append(dossier.code)
+    return refused
+
+
+def flag_at_risk(session: Session, runtime: Runtime, now: datetime) -> list[str]:
+    """Flag running dossiers that will miss their appointment while there is still time:
+    less than a quarter of their working time is left, or the appointment has passed."""
+    flagged = []
+    for dossier in session.scalars(select(Dossier).where(
+            Dossier.status == DossierStatus.RUNNING, Dossier.at_risk_at.is_(None),
+            Dossier.appointment_at.is_not(None))).all():
+        if dossier.appointment_at is None:
+            continue
+        cal = runtime.calendar(session, dossier.unit)
+        total = cal.between(dossier.counting_from, dossier.appointment_at)
+        left = cal.between(now, dossier.appointment_at)
+        if now >= dossier.appointment_at or left < total * AT_RISK_SHARE:
+            dossier.at_risk_at = now
+            record_event(session, dossier, now, "at_risk", None,
+                         hours_left=round(left.total_seconds() / 3600, 2))
+            flagged.append(dossier.code)
+    session.flush()
+    return flagged
+
+
+@atomic
+def apologize(session: Session, runtime: Runtime, code: str, *, leader: str, reason: str,
+              new_appointment: datetime, at: datetime | None = None) -> DossierRef:
+    """Record a leader-signed apology with a new date: the appointment moves and the
+    dossier is listed publicly as late. It still counts as late if resolved after the
+    original appointment."""
+    now = runtime.now(at)
+    dossier = _open(session, code, WAITING)
+    signer = find_user(session, leader)
+    if "leader" not in signer.roles or signer.unit_code not in ancestors(session, dossier.unit):
+        raise InvalidAction(f"{leader} is not a leader of {dossier.unit} and cannot sign",
+                            code="not_a_leader", user=leader, unit=dossier.unit)
+    if not reason.strip():
+        raise InvalidAction("give the reason the dossier is late", code="reason_required",
+                            action="apology")
+    if new_appointment.tzinfo is None:
+        raise InvalidAction("the new appointment needs a timezone", code="time_without_zone")
+    if dossier.appointment_at is not None and new_appointment <= dossier.appointment_at:
+        raise InvalidAction("the new appointment must be later than the current one",
+                            code="appointment_not_later", appointment=dossier.appointment_at)
+    session.add(Apology(dossier_id=dossier.id, at=now, reason=reason.strip(),
+                        old_appointment_at=dossier.appointment_at,
+                        new_appointment_at=new_appointment, signed_by=leader))
+    dossier.appointment_at = new_appointment
+    dossier.apologized = True
+    record_event(session, dossier, now, "apology", leader,
+                 new_appointment=new_appointment.isoformat())
+    session.flush()
+    return DossierRef.of(dossier)
+
+
+@dataclass(frozen=True)
+class LateEntry:
+    """A row of the public late list (niêm yết hồ sơ trễ hạn)."""
+
+    code: str
+    procedure: str
+    received_at: datetime
+    original_appointment_at: datetime | None
+    appointment_at: datetime | None
+    reason: str | None
+    status: DossierStatus
+
+
+def late_list(session: Session, units: Sequence[str], now: datetime) -> list[LateEntry]:
+    """Dossiers of these units that are overdue or were apologized for, oldest first."""
+    rows = session.execute(
+        select(Dossier, DefinitionVersion.name)
+        .join(DefinitionVersion, DefinitionVersion.id == Dossier.definition_id)
+        .where(Dossier.unit.in_(units))
+        .where((Dossier.apologized.is_(True))
+               | ((Dossier.finish_kind.is_(None)) & (Dossier.appointment_at < now))
+               | (Dossier.outcome == Outcome.LATE))
+        .order_by(Dossier.received_at))
+    entries = []
+    for dossier, name in rows:
+        apology = session.scalar(select(Apology).where(Apology.dossier_id == dossier.id)
+                                 .order_by(Apology.id.desc()).limit(1))
+        entries.append(LateEntry(dossier.code, name, dossier.received_at,
+                                 dossier.original_appointment_at, dossier.appointment_at,
+                                 apology.reason if apology else None, dossier.status))
+    return entries

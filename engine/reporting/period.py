@@ -1,0 +1,218 @@
+"""The period report (form II.06a, "Tình hình, kết quả giải quyết TTHC") of a unit.
+
+Every figure is counted from dossier timestamps as of the period's end, never from
+the current status, so a past period gives the same figures whenever it is run.
+The rules are written out for supervisors in docs/report.md.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ColumnElement, and_, case, func, not_, or_, select
+from sqlalchemy.orm import Session
+
+from engine.calendar import DEFAULT_TZ
+from engine.errors import InvalidAction
+from engine.org import descendants, get_unit
+from engine.runtime import MAX_SUPPLEMENTS_ON_TIME
+from engine.storage import Dossier, Pause
+from engine.vocabulary import Channel, FinishKind, Outcome
+
+TOTAL_LABEL = "Tổng cộng"
+# How a dossier may leave processing; anything else that ends one counts as refused.
+RESOLVED, WITHDRAWN = FinishKind.RESOLVED, FinishKind.WITHDRAWN
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    """One line of the form: a field of work, or the total (field_of_work "Tổng cộng").
+
+    received_total includes carried_over. Rates are percentages rounded to one
+    decimal (95.8 means 95.8 %), None when their divisor is 0.
+    """
+
+    field_of_work: str
+    received_total: int
+    received_online: int
+    received_in_person: int
+    carried_over: int
+    resolved_total: int
+    resolved_early: int
+    resolved_on_time: int
+    resolved_late: int
+    in_progress_total: int
+    in_progress_within: int
+    in_progress_overdue: int
+    withdrawn: int
+    refused: int
+    resolution_rate: float | None
+    on_time_rate: float | None
+
+
+@dataclass(frozen=True)
+class PeriodReport:
+    """The report of `unit` and the units below it for local dates start..end inclusive."""
+
+    unit: str
+    unit_name: str
+    start: date
+    end: date
+    rows: tuple[ReportRow, ...]
+    total: ReportRow
+
+
+def percentage(part: int, whole: int) -> float | None:
+    """part ÷ whole as a percentage with one decimal, rounded half up; None if whole is 0."""
+    if whole == 0:
+        return None
+    exact = Decimal(100 * part) / Decimal(whole)
+    return float(exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+def period_bounds(start: date, end: date, tz: str) -> tuple[datetime, datetime]:
+    """[start 00:00, end + 1 day 00:00) local time, as UTC instants."""
+    zone = ZoneInfo(tz)
+    lo = datetime.combine(start, time(0), tzinfo=zone)
+    hi = datetime.combine(end + timedelta(days=1), time(0), tzinfo=zone)
+    return lo.astimezone(UTC), hi.astimezone(UTC)
+
+
+# Vietnamese letters that NFD spells as a Latin letter plus a mark, in alphabet order.
+_LETTER_MARKS = {"\u0306": 1, "\u0302": 2, "\u031b": 3}  # ă; â ê ô; ơ ư
+_TONE_MARKS = {"\u0300": 1, "\u0301": 2, "\u0309": 3, "\u0303": 4, "\u0323": 5}
+
+
+def vietnamese_sort_key(text: str) -> tuple[Any, ...]:
+    """Dictionary order: a ă â b c d đ e ê ..., tones only to break ties.
+
+    Plain code-point order would put "Đất đai" after "Y tế".
+    """
+    letters: list[int] = []
+    tones: list[int] = []
+    for char in unicodedata.normalize("NFD", text.casefold()):
+        if char in _LETTER_MARKS and letters:
+            letters[-1] += _LETTER_MARKS[char]
+        elif char in _TONE_MARKS and tones:
+            tones[-1] = _TONE_MARKS[char]
+        elif unicodedata.combining(char):
+            continue
+        else:
+            letters.append(ord("d") * 4 + 1 if char == "đ" else ord(char) * 4)
+            tones.append(0)
+    return tuple(letters), tuple(tones), text
+
+
+def _count(condition: ColumnElement[bool]) -> ColumnElement[Any]:
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def period_report(session: Session, *, unit: str, start: date, end: date,
+                  tz: str = DEFAULT_TZ) -> PeriodReport:
+    """Form II.06a for `unit` and every unit below it, local dates `start`..`end`.
+
+    One aggregate query grouped by field of work; the total row adds the rows up.
+    Raises NotFound for an unknown unit, InvalidAction if `start` is after `end`.
+    """
+    if start > end:
+        raise InvalidAction(f"the period starts ({start:%d/%m/%Y}) after it ends "
+                            f"({end:%d/%m/%Y})")
+    home = get_unit(session, unit)
+    units = descendants(session, unit)
+    lo, hi = period_bounds(start, end, tz)
+
+    # The deadline is the appointment on the receipt slip, moved only by waits for the
+    # citizen; an apology's new date does not make a late dossier timely (the runtime
+    # times a resolved dossier against the same date).
+    deadline = func.coalesce(Dossier.original_appointment_at, Dossier.appointment_at)
+    paused = select(Pause.dossier_id).where(
+        Pause.started_at < hi, or_(Pause.ended_at.is_(None), Pause.ended_at >= hi))
+
+    carried = Dossier.received_at < lo
+    finished = and_(Dossier.finished_at.is_not(None), Dossier.finished_at < hi)
+    resolved = and_(finished, Dossier.finish_kind == RESOLVED)
+    many_supplements = Dossier.supplement_count > MAX_SUPPLEMENTS_ON_TIME
+    in_progress = not_(finished)
+    within = or_(Dossier.id.in_(paused), deadline.is_(None), deadline >= hi)
+
+    query = (
+        select(
+            Dossier.field_of_work,
+            _count(carried).label("carried_over"),
+            _count(and_(not_(carried), Dossier.channel == Channel.ONLINE)).label("online"),
+            _count(and_(not_(carried), Dossier.channel != Channel.ONLINE)).label("in_person"),
+            _count(resolved).label("resolved"),
+            _count(and_(resolved, Dossier.outcome == Outcome.EARLY, not_(many_supplements))
+                   ).label("early"),
+            _count(and_(resolved, or_(Dossier.outcome == Outcome.LATE, many_supplements))
+                   ).label("late"),
+            _count(in_progress).label("in_progress"),
+            _count(and_(in_progress, within)).label("within"),
+            _count(and_(finished, Dossier.finish_kind == WITHDRAWN)).label("withdrawn"),
+            _count(and_(finished, or_(Dossier.finish_kind.is_(None),
+                                      Dossier.finish_kind.not_in((RESOLVED, WITHDRAWN))))
+                   ).label("refused"),
+        )
+        .select_from(Dossier)
+        .where(
+            Dossier.unit.in_(units),
+            Dossier.received_at < hi,
+            or_(Dossier.finished_at.is_(None), Dossier.finished_at >= lo),
+        )
+        .group_by(Dossier.field_of_work)
+    )
+    rows = [_row(r.field_of_work, r._mapping) for r in session.execute(query)]
+    rows.sort(key=lambda row: vietnamese_sort_key(row.field_of_work))
+    return PeriodReport(unit=home.code, unit_name=home.name, start=start, end=end,
+                        rows=tuple(rows), total=_total(rows))
+
+
+def _row(field: str, counts: Any) -> ReportRow:
+    c = {key: int(counts[key]) for key in (
+        "carried_over", "online", "in_person", "resolved", "early", "late", "in_progress",
+        "within", "withdrawn", "refused")}
+    # A resolved dossier without an outcome had no appointment to miss: on time.
+    on_time = c["resolved"] - c["early"] - c["late"]
+    return _make(field, carried_over=c["carried_over"], received_online=c["online"],
+                 received_in_person=c["in_person"], resolved_early=c["early"],
+                 resolved_on_time=on_time, resolved_late=c["late"],
+                 in_progress_within=c["within"],
+                 in_progress_overdue=c["in_progress"] - c["within"],
+                 withdrawn=c["withdrawn"], refused=c["refused"])
+
+
+def _make(field: str, *, carried_over: int, received_online: int, received_in_person: int,
+          resolved_early: int, resolved_on_time: int, resolved_late: int,
+          in_progress_within: int, in_progress_overdue: int, withdrawn: int,
+          refused: int) -> ReportRow:
+    received = carried_over + received_online + received_in_person
+    resolved = resolved_early + resolved_on_time + resolved_late
+    return ReportRow(
+        field_of_work=field, received_total=received, received_online=received_online,
+        received_in_person=received_in_person, carried_over=carried_over,
+        resolved_total=resolved, resolved_early=resolved_early,
+        resolved_on_time=resolved_on_time, resolved_late=resolved_late,
+        in_progress_total=in_progress_within + in_progress_overdue,
+        in_progress_within=in_progress_within, in_progress_overdue=in_progress_overdue,
+        withdrawn=withdrawn, refused=refused,
+        resolution_rate=percentage(resolved, received),
+        on_time_rate=percentage(resolved_early + resolved_on_time, resolved),
+    )
+
+
+def _total(rows: list[ReportRow]) -> ReportRow:
+    def add(name: str) -> int:
+        return sum(getattr(row, name) for row in rows)
+
+    return _make(
+        TOTAL_LABEL, carried_over=add("carried_over"), received_online=add("received_online"),
+        received_in_person=add("received_in_person"), resolved_early=add("resolved_early"),
+        resolved_on_time=add("resolved_on_time"), resolved_late=add("resolved_late"),
+        in_progress_within=add("in_progress_within"),
+        in_progress_overdue=add("in_progress_overdue"), withdrawn=add("withdrawn"),
+        refused=add("refused"))

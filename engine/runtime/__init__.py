@@ -1,0 +1,29 @@
+"""Running dossiers on SpiffWorkflow: receive a dossier and run it to its first wait;
+claim, unclaim, complete and send back its tasks; task records with due times and
+handovers; BPMN messages between dossiers through an outbox, delivered exactly once;
+the workflow state stored without its spec, live workflows kept per process; diagram
+scripts in a sandbox; daily dossier codes.
+
+Commands take the caller's session and the process's `Runtime` and hand back frozen
+records (`DossierRef`, `TaskRef`); they never commit."""
+
+from engine.runtime.commands import claim, complete, send_back, start, unclaim
+from engine.runtime.context import Run, Step
+from engine.runtime.delivery import MAX_DELIVERIES, deliver
+from engine.runtime.events import record_event
+from engine.runtime.finishing import MAX_SUPPLEMENTS_ON_TIME, finish
+from engine.runtime.lookups import dossier_row
+from engine.runtime.position import workflow_position
+from engine.runtime.receiving import CHANNELS
+from engine.runtime.refs import DossierRef, TaskRef
+from engine.runtime.runtime import Runtime
+from engine.runtime.sandbox import make_script_engine
+from engine.runtime.task_data import ShownValue, display_text, shown_values
+from engine.runtime.workflow_cache import WorkflowCache
+
+__all__ = [
+    "CHANNELS", "MAX_DELIVERIES", "MAX_SUPPLEMENTS_ON_TIME", "DossierRef", "Run", "Runtime",
+    "ShownValue", "Step", "TaskRef", "WorkflowCache", "claim", "complete", "deliver",
+    "display_text", "dossier_row", "finish", "make_script_engine", "record_event",
+    "send_back", "shown_values", "start", "unclaim", "workflow_position",
+]

@@ -1,0 +1,19 @@
+"""Finding a dossier's row by its code, for the engine's own commands and read models."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.errors import NotFound
+from engine.storage import Dossier
+
+
+def dossier_row(session: Session, code: str) -> Dossier:
+    """The dossier's row (NotFound if there is none). Engine parts only: the web and
+    the command line get frozen views (queries.show_dossier)."""
+    dossier = session.scalar(select(Dossier).where(Dossier.code == code))
+    if dossier is None:
+        raise NotFound(f"dossier {code} does not exist", code="dossier_not_found",
+                       dossier=code)
+    return dossier

@@ -1,0 +1,109 @@
+"""Receiving a dossier: its appointment from the statutory limit in working time, its
+code, its workflow run to the first wait, its rows written in one go."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import time
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy.orm import Session
+
+from engine.calendar import deadline
+from engine.definitions import latest_version_id, procedure_in_force
+from engine.errors import InvalidAction, NotFound
+from engine.runtime.context import Run, Step
+from engine.runtime.dossier_codes import next_number, take_number
+from engine.runtime.events import record_event
+from engine.runtime.runtime import Runtime
+from engine.runtime.spiff_clock import next_timer
+from engine.runtime.state import dump_state
+from engine.runtime.task_records import ready_ids
+from engine.storage import Dossier, insert_now
+from engine.vocabulary import Channel, DossierStatus
+
+CHANNELS = tuple(Channel)
+
+
+def receive(
+    session: Session,
+    runtime: Runtime,
+    key: str,
+    step: Step,
+    *,
+    unit: str,
+    applicant: Mapping[str, Any] | None = None,
+    data: Mapping[str, Any] | None = None,
+    channel: str = Channel.IN_PERSON,
+    documents: Sequence[str] = (),
+    verification: bool = False,
+) -> Run:
+    """Receive a dossier of procedure `key` (process key or national catalog code) on
+    the newest diagram version at the step's instant, and run it to its first wait;
+    the messages it throws are left in the step for the caller to deliver.
+
+    The catalog entry in force at receipt gives the statutory limit (the verification
+    limit when `verification`), the cut-off hour and the field of work; a diagram
+    without a catalog entry uses its process properties. The appointment is the limit
+    in working time from the counting start.
+    """
+    now = step.at
+    if channel not in CHANNELS:
+        raise InvalidAction(f"unknown channel {channel!r}; use one of {', '.join(CHANNELS)}",
+                            code="unknown_channel", channel=channel)
+    cal = runtime.calendar(session, unit)
+    received_day = now.astimezone(ZoneInfo(runtime.hours.tz)).date()
+    entry = procedure_in_force(session, key, received_day)
+    key = entry.process_key if entry else key
+    version_id = latest_version_id(session, key)
+    if version_id is None:
+        raise NotFound(f"no procedure {key!r} is deployed", code="procedure_not_deployed",
+                       procedure=key)
+    loaded = runtime.specs.get(session, version_id)
+    props = loaded.info.properties
+    rules = {
+        "time_limit": entry.time_limit if entry else props.get("time_limit"),
+        "verification_time_limit": (entry.verification_time_limit if entry
+                                    else props.get("verification_time_limit")),
+        "cutoff": entry.cutoff if entry else props.get("cutoff"),
+        "field_of_work": entry.field_of_work if entry else props.get("field_of_work", ""),
+    }
+    cutoff = time.fromisoformat(rules["cutoff"]) if rules["cutoff"] else None
+    counting_from = cal.counting_start(now, cutoff)
+    limit = (rules["verification_time_limit"] if verification else None) \
+        or rules["time_limit"]
+    appointment = deadline(cal, counting_from, limit) if limit else None
+    number = next_number(session, unit, received_day)
+    code = runtime.code_format.format(unit=unit, date=received_day, seq=number)
+    wf = BpmnWorkflow(loaded.spec, loaded.subprocess_specs)
+    wf.script_engine = runtime.script_engine(cal, now)
+    seed = dict(data or {}) | {
+        "dossier_code": code, "unit": unit, "applicant": dict(applicant or {}),
+        "verification": verification}
+    for first in wf.get_tasks(state=TaskState.READY):  # the start task: data flows on
+        first.data.update(seed)
+    before_ids = ready_ids(wf)
+    runtime.run_workflow(wf, now)  # nothing is written before the workflow ran
+    state = dump_state(wf)
+    take_number(session, unit, received_day, number)
+    dossier = Dossier(
+        code=code, definition_id=version_id, process_key=key, unit=unit,
+        channel=Channel(channel), status=DossierStatus.RUNNING,
+        applicant=dict(applicant or {}), received_at=now, counting_from=counting_from,
+        appointment_at=appointment, original_appointment_at=appointment, completed_at=None,
+        next_timer_at=next_timer(wf), state=state, started_by_message_id=None,
+        procedure_version_id=entry.id if entry else None,
+        procedure_code=entry.code if entry else None,
+        field_of_work=rules["field_of_work"] or "", documents=list(documents),
+        verification=verification, supplement_count=0, apologized=False,
+    )
+    insert_now(session, dossier)
+    record_event(session, dossier, now, "received", step.actor, process=key,
+                 version=loaded.version, channel=channel,
+                 procedure=entry.code if entry else None, verification=verification)
+    run = Run(session, dossier, wf, loaded, cal, step)
+    runtime.record(run, before_ids, state=state)
+    return run

@@ -1,0 +1,34 @@
+"""The database: engines and sessions for SQLite and PostgreSQL, the typed models of
+everything the engine stores, few-statement writes (`queue_row`, `insert_now`,
+`write_changes`), another writer's change turned into `Conflict`, and the Alembic
+migrations (`upgrade`)."""
+
+from engine.storage.concurrency import atomic, conflicts
+from engine.storage.db import alembic_config, is_locked, make_engine, make_sessionmaker, upgrade
+from engine.storage.journal import insert_now, queue_row, write_changes, write_queued
+from engine.storage.models import (
+    ApiToken,
+    Apology,
+    Base,
+    CalendarOverride,
+    DefinitionVersion,
+    Department,
+    Dossier,
+    DossierSequence,
+    Event,
+    Message,
+    Pause,
+    ProcedureVersion,
+    Subscription,
+    TaskRecord,
+    Unit,
+    User,
+)
+
+__all__ = [
+    "ApiToken", "Apology", "Base", "CalendarOverride", "DefinitionVersion", "Department",
+    "Dossier", "DossierSequence", "Event", "Message", "Pause", "ProcedureVersion",
+    "Subscription", "TaskRecord", "Unit", "User", "alembic_config", "atomic", "conflicts",
+    "insert_now", "is_locked", "make_engine", "make_sessionmaker", "queue_row", "upgrade",
+    "write_changes", "write_queued",
+]

@@ -1,0 +1,340 @@
+"""The database schema: typed SQLAlchemy 2 models of everything the engine stores."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import (
+    JSON,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from engine.vocabulary import (
+    Channel,
+    DossierStatus,
+    FinishKind,
+    MessageStatus,
+    Outcome,
+    TaskStatus,
+)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware datetimes stored as UTC; SQLite keeps no zone, so normalise both ways."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+E = TypeVar("E", bound=StrEnum)
+
+
+class EnumText(TypeDecorator[E], Generic[E]):
+    """A StrEnum stored as its text (a plain VARCHAR, no database enum type); rows read
+    back give the enum member."""
+
+    impl = String
+    cache_ok = True
+
+    def __init__(self, enum: type[E], length: int) -> None:
+        super().__init__(length)
+        self.enum = enum
+
+    def process_bind_param(self, value: E | str | None, dialect: Dialect) -> str | None:
+        return None if value is None else self.enum(value).value
+
+    def process_result_value(self, value: str | None, dialect: Dialect) -> E | None:
+        return None if value is None else self.enum(value)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class Department(Base):
+    """A department (or agency desk) that lanes map to: reception, civil status, police ..."""
+
+    __tablename__ = "department"
+    code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+
+
+class Unit(Base):
+    """An organisation in the hierarchy city › district › ward, or an agency (police, BHXH)."""
+
+    __tablename__ = "unit"
+    code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(32), doc="city, district, ward, police, "
+                                      "social_insurance or other")
+    parent_code: Mapped[str | None] = mapped_column(ForeignKey("unit.code"), index=True)
+    address: Mapped[str] = mapped_column(String(300), default="")
+    departments: Mapped[list[Any]] = mapped_column(doc="department codes this unit has")
+
+
+class User(Base):
+    """A person working in a unit, with roles and (for staff) departments."""
+
+    __tablename__ = "app_user"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    unit_code: Mapped[str] = mapped_column(ForeignKey("unit.code"), index=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    roles: Mapped[list[Any]] = mapped_column(doc="reception, staff, leader, supervisor, "
+                                             "designer, admin")
+    departments: Mapped[list[Any]] = mapped_column(doc="department codes a staff member works")
+    active: Mapped[bool] = mapped_column(default=True)
+
+
+class ApiToken(Base):
+    """A token for integrations: it acts as its user, with the same permissions."""
+
+    __tablename__ = "api_token"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, doc="sha-256 of the token")
+    created_at: Mapped[datetime]
+    revoked: Mapped[bool] = mapped_column(default=False)
+
+
+class ProcedureVersion(Base):
+    """One version of a catalog entry (thủ tục hành chính): the legal facts of a procedure."""
+
+    __tablename__ = "procedure_version"
+    __table_args__ = (UniqueConstraint("code", "version"), UniqueConstraint("code", "content_hash"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), index=True, doc="national procedure code")
+    version: Mapped[int] = mapped_column(Integer)
+    process_key: Mapped[str] = mapped_column(String(200), index=True)
+    name: Mapped[str] = mapped_column(String(300))
+    field_of_work: Mapped[str] = mapped_column(String(200))
+    time_limit: Mapped[str] = mapped_column(String(32))
+    verification_time_limit: Mapped[str | None] = mapped_column(String(32))
+    cutoff: Mapped[str | None] = mapped_column(String(8))
+    effective_from: Mapped[date]
+    abolished_on: Mapped[date | None]
+    data: Mapped[dict[str, Any]] = mapped_column(doc="the whole catalog entry as loaded")
+    content_hash: Mapped[str] = mapped_column(String(64))
+    source: Mapped[str] = mapped_column(String(300))
+    deployed_by: Mapped[str] = mapped_column(String(100))
+    deployed_at: Mapped[datetime]
+
+
+class CalendarOverride(Base):
+    """An announced change to the statutory calendar: an extra day off or a make-up working day."""
+
+    __tablename__ = "calendar_override"
+    __table_args__ = (UniqueConstraint("unit", "day"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit: Mapped[str] = mapped_column(String(64), default="", doc="'' applies to every unit")
+    day: Mapped[date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(16), doc="'off' or 'working'")
+    note: Mapped[str] = mapped_column(String(200), default="")
+
+
+class DefinitionVersion(Base):
+    """One deployed version of a procedure diagram; never changed once stored."""
+
+    __tablename__ = "definition_version"
+    __table_args__ = (
+        UniqueConstraint("key", "version"),
+        UniqueConstraint("key", "content_hash"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(300))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    xml: Mapped[bytes] = mapped_column(LargeBinary)
+    source: Mapped[str] = mapped_column(String(300))
+    info: Mapped[dict[str, Any]] = mapped_column(doc="the checked DefinitionInfo, as JSON")
+    dependencies: Mapped[list[Any]] = mapped_column(doc="ids of the versions it calls")
+    deployed_by: Mapped[str] = mapped_column(String(100))
+    deployed_at: Mapped[datetime]
+
+
+class Dossier(Base):
+    """A running or finished procedure instance (hồ sơ) with its serialized workflow state."""
+
+    __tablename__ = "dossier"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    definition_id: Mapped[int] = mapped_column(ForeignKey("definition_version.id"))
+    process_key: Mapped[str] = mapped_column(String(200), index=True)
+    unit: Mapped[str] = mapped_column(String(64), index=True)
+    channel: Mapped[Channel] = mapped_column(EnumText(Channel, 16))
+    status: Mapped[DossierStatus] = mapped_column(EnumText(DossierStatus, 24), index=True)
+    applicant: Mapped[dict[str, Any]]
+    procedure_version_id: Mapped[int | None] = mapped_column(ForeignKey("procedure_version.id"))
+    procedure_code: Mapped[str | None] = mapped_column(String(64), index=True)
+    field_of_work: Mapped[str] = mapped_column(String(200), default="", index=True)
+    documents: Mapped[list[Any]] = mapped_column(default=list, doc="documents received")
+    received_at: Mapped[datetime] = mapped_column(index=True)
+    counting_from: Mapped[datetime]
+    appointment_at: Mapped[datetime | None]
+    original_appointment_at: Mapped[datetime | None]
+    verification: Mapped[bool] = mapped_column(default=False)
+    completed_at: Mapped[datetime | None]
+    resolved_at: Mapped[datetime | None] = mapped_column(index=True)
+    returned_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None] = mapped_column(index=True)
+    finish_kind: Mapped[FinishKind | None] = mapped_column(
+        EnumText(FinishKind, 16), doc="resolved, withdrawn, refused or stopped")
+    finish_reason: Mapped[str | None] = mapped_column(Text)
+    supplement_count: Mapped[int] = mapped_column(Integer, default=0)
+    at_risk_at: Mapped[datetime | None] = mapped_column(doc="flagged: will miss appointment")
+    apologized: Mapped[bool] = mapped_column(default=False)
+    outcome: Mapped[Outcome | None] = mapped_column(EnumText(Outcome, 16),
+                                                    doc="early, on_time or late")
+    next_timer_at: Mapped[datetime | None] = mapped_column(index=True)
+    started_by_message_id: Mapped[int | None] = mapped_column(doc="the message that started it")
+    state: Mapped[str] = mapped_column(Text, doc="workflow state without the spec (JSON)")
+    version: Mapped[int] = mapped_column(Integer)
+    __mapper_args__ = {"version_id_col": version}
+
+
+class DossierSequence(Base):
+    """The last sequence number given to a unit's dossiers on one day (for dossier codes)."""
+
+    __tablename__ = "dossier_sequence"
+    unit: Mapped[str] = mapped_column(String(64), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    last: Mapped[int] = mapped_column(Integer)
+
+
+class TaskRecord(Base):
+    """One user task of a dossier with its timing: the row a supervisor audits."""
+
+    __tablename__ = "task_record"
+    __table_args__ = (Index("ix_task_record_department_status", "department", "status"),)
+    id: Mapped[str] = mapped_column(String(36), primary_key=True,
+                                    doc="this record's id: one per time the task became ready")
+    task_id: Mapped[str] = mapped_column(String(36), doc="the workflow task id")
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id"), index=True)
+    spec_id: Mapped[str] = mapped_column(String(200))
+    process_id: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(300))
+    department: Mapped[str] = mapped_column(String(64))
+    status: Mapped[TaskStatus] = mapped_column(EnumText(TaskStatus, 16),
+                                               doc="ready, completed or cancelled")
+    sla: Mapped[str | None] = mapped_column(String(32))
+    ready_at: Mapped[datetime]
+    due_at: Mapped[datetime | None]
+    claimed_by: Mapped[str | None] = mapped_column(String(100))
+    claimed_at: Mapped[datetime | None]
+    received_by: Mapped[str | None] = mapped_column(
+        String(100), doc="who first took the task (claimed or completed it): the handover's "
+        "receiver on the control slip")
+    received_at: Mapped[datetime | None]
+    completed_by: Mapped[str | None] = mapped_column(String(100))
+    completed_at: Mapped[datetime | None]
+    outcome: Mapped[Outcome | None] = mapped_column(EnumText(Outcome, 16),
+                                                    doc="early, on_time or late")
+    handover: Mapped[bool] = mapped_column(
+        default=False, doc="the dossier came to this task from another department, agency, "
+        "or the applicant: a row of the control slip (its receiver is `received_by`)")
+    handed_from: Mapped[str | None] = mapped_column(
+        String(64), doc="the department of the step before (None: the applicant, a timer "
+        "or a lifecycle command)")
+    handed_by: Mapped[str | None] = mapped_column(String(100), doc="who handed it over")
+    source_dossier_id: Mapped[int | None] = mapped_column(
+        ForeignKey("dossier.id"), doc="the linked dossier whose message made it ready")
+    version: Mapped[int] = mapped_column(Integer)
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Event(Base):
+    """Append-only log of what happened to a dossier (no citizen data in `detail`)."""
+
+    __tablename__ = "event"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id"), index=True)
+    at: Mapped[datetime]
+    kind: Mapped[str] = mapped_column(String(32))
+    actor: Mapped[str | None] = mapped_column(String(100))
+    detail: Mapped[dict[str, Any]]
+
+
+class Message(Base):
+    """A BPMN message between dossiers: written with the sending step, delivered exactly once."""
+
+    __tablename__ = "message"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    correlations: Mapped[dict[str, Any]]
+    payload: Mapped[dict[str, Any]]
+    sender_dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id"), index=True)
+    sender: Mapped[str | None] = mapped_column(String(100))
+    sender_department: Mapped[str | None] = mapped_column(String(64))
+    status: Mapped[MessageStatus] = mapped_column(EnumText(MessageStatus, 16), index=True,
+                                                  doc="pending or delivered")
+    target_dossier_id: Mapped[int | None] = mapped_column(ForeignKey("dossier.id"))
+    created_at: Mapped[datetime]
+    delivered_at: Mapped[datetime | None]
+    version: Mapped[int] = mapped_column(Integer)
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Subscription(Base):
+    """A dossier waiting for a message: name plus the correlations it must match."""
+
+    __tablename__ = "subscription"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id"), index=True)
+    message_name: Mapped[str] = mapped_column(String(200), index=True)
+    correlations: Mapped[dict[str, Any]]
+
+
+class Pause(Base):
+    """A wait for the citizen to supplement the dossier: its clock does not run."""
+
+    __tablename__ = "pause"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id"), index=True)
+    started_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+    deadline_at: Mapped[datetime] = mapped_column(doc="refused if not supplied by then")
+    requested_by: Mapped[str | None] = mapped_column(String(100))
+    items: Mapped[list[Any]] = mapped_column(doc="what the citizen must supply")
+    reason: Mapped[str] = mapped_column(Text)
+
+
+class Apology(Base):
+    """A signed apology for a late dossier with its new appointment (phiếu xin lỗi)."""
+
+    __tablename__ = "apology"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id"), index=True)
+    at: Mapped[datetime]
+    reason: Mapped[str] = mapped_column(Text)
+    old_appointment_at: Mapped[datetime | None]
+    new_appointment_at: Mapped[datetime]
+    signed_by: Mapped[str] = mapped_column(String(100))

@@ -1,0 +1,66 @@
+"""The fixed sets of values the engine stores and hands out: a dossier's status, a
+task's status, how a dossier left processing, early / on time / late, the channel a
+dossier came by. Each is a `StrEnum`: it is stored and sent as its text ("running"),
+and compares equal to that text."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class DossierStatus(StrEnum):
+    """Where a dossier stands (docs/lifecycle.md)."""
+
+    RUNNING = "running"  # being worked on
+    WAITING_SUPPLEMENT = "waiting_supplement"  # the clock stops until the citizen's papers come
+    RESOLVED = "resolved"  # the result is ready; the workflow may still run (returning it)
+    RETURNED = "returned"  # the result was handed back to the citizen
+    COMPLETED = "completed"  # the workflow ended
+    REFUSED = "refused"
+    WITHDRAWN = "withdrawn"
+    STOPPED = "stopped"
+
+
+# A dossier still in processing: a lifecycle command may act on it.
+OPEN_STATUSES = (DossierStatus.RUNNING, DossierStatus.RESOLVED,
+                 DossierStatus.WAITING_SUPPLEMENT)
+# Its steps may be completed (not while it waits for the citizen).
+WORKABLE_STATUSES = (DossierStatus.RUNNING, DossierStatus.RESOLVED)
+
+
+class FinishKind(StrEnum):
+    """How a dossier left processing."""
+
+    RESOLVED = "resolved"
+    WITHDRAWN = "withdrawn"
+    REFUSED = "refused"
+    STOPPED = "stopped"
+
+
+class TaskStatus(StrEnum):
+    """A task record's state."""
+
+    READY = "ready"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"  # taken away by an interrupting event, a step sent back, an end
+
+
+class Outcome(StrEnum):
+    """A finish against its due instant (docs/working-time.md)."""
+
+    EARLY = "early"  # on a working day before the due day
+    ON_TIME = "on_time"  # on the due day, by the due instant
+    LATE = "late"
+
+
+class Channel(StrEnum):
+    """How the dossier reached the desk."""
+
+    IN_PERSON = "in_person"
+    ONLINE = "online"
+    POST = "post"
+
+
+class MessageStatus(StrEnum):
+    PENDING = "pending"
+    DELIVERED = "delivered"

@@ -1,0 +1,281 @@
+"""The dossier's life around its BPMN run: catalog limits, milestones, supplements,
+refusal, withdrawal, late warnings, apologies and the standard papers."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from engine.calendar import limit_parser
+from engine.definitions import DefinitionError, deploy_catalog, list_catalog
+from engine.dossiers import (
+    apologize,
+    apology,
+    close,
+    control_slip,
+    late_list,
+    logbook,
+    receipt,
+    refusal,
+    request_supplement,
+    require_verification,
+    stop_notice,
+    supplement_request,
+    supply,
+    tick,
+)
+from engine.errors import InvalidAction
+from engine.queries import list_tasks, show_dossier
+from engine.runtime import complete, send_back, start
+from engine.simulation import seed_demo_units
+from engine.storage import ProcedureVersion
+from engine.vocabulary import FinishKind
+from tests.conftest import DATA, deploy_files, savepoints, vn
+
+SIMPLE = (DATA / "simple_procedure.bpmn", DATA / "simple_procedure.toml")
+
+
+@pytest.fixture
+def simple(session, runtime):
+    seed_demo_units(session, password="test-password")
+    deploy_files(session, runtime, *SIMPLE)
+    return runtime
+
+
+def receive(runtime, session, at="2026-03-02 09:00", **kw):
+    """A dossier of the simple procedure received at the desk, as it then stands."""
+    kw.setdefault("unit", "PHUCLOI")
+    kw.setdefault("applicant", {"name": "Nguyễn Văn A", "address": "Số 1 Phúc Lợi"})
+    kw.setdefault("documents", ["Tờ khai"])
+    ref = start(session, runtime, "9.000001", actor="tiepnhan.phucloi", at=vn(at), **kw)
+    return show_dossier(session, ref.code)
+
+
+def work(runtime, session, code, at, data=None, user="u"):
+    task = next(t for t in list_tasks(session) if t.dossier_code == code)
+    complete(session, runtime, task.id, user=user, data=data or {}, at=vn(at))
+    return task
+
+
+def test_catalog_gives_the_limit_cutoff_and_field(session, simple):
+    dossier = receive(simple, session, at="2026-03-06 15:30")  # Friday after the cut-off
+    assert (dossier.procedure_code, dossier.field_of_work) == ("9.000001", "Hộ tịch")
+    assert dossier.counting_from == vn("2026-03-09 08:00")
+    assert dossier.appointment_at == vn("2026-03-11 17:00")  # P3D from the catalog, not P2D
+    checked = receive(simple, session, verification=True)
+    assert checked.appointment_at == vn("2026-03-09 09:00")  # P5D from Monday 09:00
+    assert [e.code for e in list_catalog(session)] == ["9.000001"]
+
+
+def test_an_abolished_procedure_cannot_be_received(session, simple):
+    raw = b"abolished_on = 2026-01-01\n" + (DATA / "simple_procedure.toml").read_bytes()
+    deploy_catalog(session, [("simple.toml", raw)], user="d", at=vn("2026-01-01 08:00"),
+                   limit_parser=limit_parser(simple.calendar(session, "PHUCLOI")))
+    assert session.scalar(select(ProcedureVersion.version).order_by(
+        ProcedureVersion.version.desc()).limit(1)) == 2
+    with pytest.raises(InvalidAction, match="not in force on 02/03/2026"):
+        receive(simple, session)
+
+
+def test_a_bad_catalog_entry_is_refused(session, simple):
+    with pytest.raises(DefinitionError, match="bad.toml: time_limit: .*P1Y"):
+        deploy_catalog(session, [("bad.toml", b'code="1"\nname="x"\nprocess="simple_procedure"'
+                                  b'\nfield_of_work="x"\ntime_limit="P1Y"\n'
+                                  b'effective_from=2024-01-01\n')],
+                       user="d", at=vn("2026-01-01 08:00"),
+                       limit_parser=limit_parser(simple.calendar(session, "PHUCLOI")))
+
+
+def test_milestones_resolve_then_return(session, simple):
+    code = receive(simple, session).code
+    work(simple, session, code, "2026-03-02 10:00")
+    work(simple, session, code, "2026-03-03 10:00", {"decision": "approve"})
+    work(simple, session, code, "2026-03-04 09:00")  # the leader signs: resolved
+    view = show_dossier(session, code)
+    assert (view.status, view.finish_kind, view.resolved_at, view.outcome) == (
+        "resolved", "resolved", vn("2026-03-04 09:00"), "early")  # due Thursday 09:00
+    work(simple, session, code, "2026-03-05 16:00")
+    view = show_dossier(session, code)
+    assert (view.status, view.returned_at, view.outcome) == (
+        "returned", vn("2026-03-05 16:00"), "early")
+
+
+def test_refusal_milestone(session, simple):
+    code = receive(simple, session).code
+    work(simple, session, code, "2026-03-02 10:00")
+    work(simple, session, code, "2026-03-02 11:00",
+         {"decision": "refuse", "refusal_reason": "Giấy tờ giả mạo"})
+    work(simple, session, code, "2026-03-02 14:00")
+    view = show_dossier(session, code)
+    assert (view.status, view.finish_kind, view.finish_reason) == (
+        "refused", "refused", "Giấy tờ giả mạo")
+    assert refusal(session, code).reason == "Giấy tờ giả mạo"
+
+
+def test_supplement_pauses_the_clock(session, simple):
+    code = receive(simple, session).code  # Monday 09:00, due Thursday 09:00
+    work(simple, session, code, "2026-03-02 10:00")
+    task = list_tasks(session)[0]
+    assert task.due_at == vn("2026-03-03 10:00")
+    request_supplement(session, simple, code, user="hotich.phucloi", items=["Bản sao CCCD"],
+                       reason="Thiếu giấy tờ tùy thân", at=vn("2026-03-02 11:00"))
+    with pytest.raises(InvalidAction, match="waiting_supplement"):
+        complete(session, simple, task.id, user="u", data={"decision": "approve"})
+    # the citizen comes back Wednesday 11:00: two full working days waited
+    supply(session, simple, code, user="tiepnhan.phucloi", documents=["Bản sao CCCD"],
+           at=vn("2026-03-04 11:00"))
+    view = show_dossier(session, code)
+    assert view.appointment_at == vn("2026-03-09 09:00")  # Thursday 09:00 + 2 working days
+    assert view.original_appointment_at == vn("2026-03-09 09:00")  # before any apology
+    assert list_tasks(session)[0].due_at == vn("2026-03-05 10:00")
+    assert view.documents == ("Tờ khai", "Bản sao CCCD")
+    paper = supplement_request(session, code)
+    assert (paper.items, paper.contact, paper.number) == (("Bản sao CCCD",), "Đỗ Văn Hùng", 1)
+    assert paper.deadline_at == vn("2026-03-11 11:00")  # 7 working days
+
+
+def test_a_second_supplement_request_counts_late(session, simple):
+    code = receive(simple, session).code
+    for day in ("02", "03"):
+        request_supplement(session, simple, code, user="u", items=["x"], reason="thiếu",
+                           at=vn(f"2026-03-{day} 09:30"))
+        supply(session, simple, code, user="u", at=vn(f"2026-03-{day} 10:00"))
+    work(simple, session, code, "2026-03-03 10:30")
+    work(simple, session, code, "2026-03-03 11:00", {"decision": "approve"})
+    work(simple, session, code, "2026-03-03 14:00")
+    assert show_dossier(session, code).outcome == "late"  # though a day early
+
+
+def test_no_supplement_within_seven_working_days_is_refused(session, simple):
+    code = receive(simple, session).code
+    request_supplement(session, simple, code, user="u", items=["x"], reason="thiếu",
+                       at=vn("2026-03-02 10:00"))
+    assert tick(savepoints(session), simple, vn("2026-03-11 09:59")).refused == ()
+    assert tick(savepoints(session), simple, vn("2026-03-11 10:01")).refused == (code,)
+    view = show_dossier(session, code)
+    assert (view.status, view.finish_kind) == ("refused", "refused")
+    assert all(s.status == "cancelled" for s in view.steps)
+    assert view.pauses[0].ended_at == vn("2026-03-11 10:01")
+
+
+def test_withdraw_and_refuse_close_the_dossier(session, simple):
+    first = receive(simple, session).code
+    second = receive(simple, session).code
+    close(session, simple, first, FinishKind.WITHDRAWN, user="tiepnhan.phucloi",
+          reason="Công dân rút hồ sơ", at=vn("2026-03-02 10:00"))
+    close(session, simple, second, FinishKind.REFUSED, user="tiepnhan.phucloi",
+          reason="Không thuộc thẩm quyền", at=vn("2026-03-02 10:00"))
+    assert [show_dossier(session, c).status for c in (first, second)] == ["withdrawn", "refused"]
+    assert list_tasks(session) == []
+    with pytest.raises(InvalidAction, match="is withdrawn"):
+        close(session, simple, first, FinishKind.REFUSED, user="u", reason="x")
+    with pytest.raises(InvalidAction, match="give the reason"):
+        close(session, simple, receive(simple, session).code, FinishKind.WITHDRAWN, user="u",
+              reason=" ")
+
+
+def test_stop_notice_prints_the_reason_and_who_stopped_it(session, simple):
+    code = receive(simple, session).code  # due Thursday 05/03 09:00
+    with pytest.raises(InvalidAction, match="was not stopped"):
+        stop_notice(session, code)  # still running
+    apologize(session, simple, code, leader="lanhdao.phucloi", reason="Chờ xác minh",
+              new_appointment=vn("2026-03-10 17:00"), at=vn("2026-03-04 16:30"))
+    close(session, simple, code, FinishKind.STOPPED, user="tiepnhan.phucloi",
+          reason="Công dân đề nghị dừng giải quyết", at=vn("2026-03-05 10:00"))
+    paper = stop_notice(session, code)
+    assert (paper.header.dossier_code, paper.header.unit_name, paper.header.applicant_name,
+            paper.header.applicant_address, paper.reason, paper.decided_by) == (
+        code, "Phường Phúc Lợi", "Nguyễn Văn A", "Số 1 Phúc Lợi",
+        "Công dân đề nghị dừng giải quyết", "Phạm Thị Lan")
+    # the appointment given at the desk, not the apology's new date
+    assert (paper.received_at, paper.appointment_at, paper.stopped_at) == (
+        vn("2026-03-02 09:00"), vn("2026-03-05 09:00"), vn("2026-03-05 10:00"))
+    refused = receive(simple, session).code
+    close(session, simple, refused, FinishKind.REFUSED, user="tiepnhan.phucloi",
+          reason="Không thuộc thẩm quyền")
+    with pytest.raises(InvalidAction, match="was not stopped"):
+        stop_notice(session, refused)  # a refusal is not a stop
+
+
+def test_late_dossier_is_flagged_then_apologized(session, simple):
+    code = receive(simple, session).code  # due Thursday 05/03 09:00
+    assert tick(savepoints(session), simple, vn("2026-03-04 09:00")).at_risk == ()
+    # 2 h of 24 left
+    assert tick(savepoints(session), simple, vn("2026-03-04 15:00")).at_risk == (code,)
+    assert tick(savepoints(session), simple, vn("2026-03-04 16:00")).at_risk == ()  # flagged once
+    with pytest.raises(InvalidAction, match="not a leader"):
+        apologize(session, simple, code, leader="hotich.phucloi", reason="Chờ xác minh",
+                  new_appointment=vn("2026-03-10 17:00"))
+    with pytest.raises(InvalidAction, match="not a leader of PHUCLOI"):
+        apologize(session, simple, code, leader="lanhdao.viethung", reason="Chờ xác minh",
+                  new_appointment=vn("2026-03-10 17:00"))
+    apologize(session, simple, code, leader="lanhdao.phucloi", reason="Chờ xác minh nơi cư trú",
+              new_appointment=vn("2026-03-10 17:00"), at=vn("2026-03-04 16:30"))
+    view = show_dossier(session, code)
+    assert view.appointment_at == vn("2026-03-10 17:00")
+    late = late_list(session, ["PHUCLOI"], vn("2026-03-04 17:00"))
+    assert [(e.code, e.reason) for e in late] == [(code, "Chờ xác minh nơi cư trú")]
+    paper = apology(session, code)
+    assert (paper.signed_by, paper.original_appointment_at) == (
+        "Ngô Thanh Tùng", vn("2026-03-05 09:00"))
+    # resolved before the new date but after the original one: still late
+    work(simple, session, code, "2026-03-06 09:00")
+    work(simple, session, code, "2026-03-06 10:00", {"decision": "approve"})
+    work(simple, session, code, "2026-03-06 11:00")
+    assert show_dossier(session, code).outcome == "late"
+
+
+def test_receipt_control_slip_and_logbook(session, simple):
+    code = receive(simple, session).code
+    work(simple, session, code, "2026-03-02 10:00", user="tiepnhan.phucloi")
+    slip = receipt(session, code)
+    assert (slip.header.unit_name, slip.header.applicant_name, slip.documents,
+            slip.received_by, slip.time_limit) == (
+        "Phường Phúc Lợi", "Nguyễn Văn A", ("Tờ khai",), "Phạm Thị Lan", "P3D")
+    assert slip.appointment_at == vn("2026-03-05 09:00")
+    rows = control_slip(session, code).rows
+    assert [(r.from_department, r.to_department, r.giver) for r in rows] == [
+        ("Công dân", "Một cửa", "Nguyễn Văn A"), ("Một cửa", "Tư pháp - Hộ tịch", "Phạm Thị Lan")]
+    assert rows[0].outcome == "Đúng hạn"
+    book = logbook(session, ["PHUCLOI"], vn("2026-03-02 00:00").date(),
+                   vn("2026-03-02 00:00").date())
+    assert [(r.number, r.code, r.transferred_at) for r in book.rows] == [
+        (1, code, vn("2026-03-02 10:00"))]
+
+
+def test_verification_found_later_extends_the_appointment(session, simple):
+    dossier = receive(simple, session)  # Monday 09:00, P3D -> Thursday 09:00
+    require_verification(session, simple, dossier.code, user="hotich.phucloi",
+                         reason="Cần xác minh nơi cư trú", at=vn("2026-03-03 09:00"))
+    view = show_dossier(session, dossier.code)
+    assert view.appointment_at == vn("2026-03-09 09:00")  # P5D from Monday 09:00
+    with pytest.raises(InvalidAction, match="already counts with verification"):
+        require_verification(session, simple, dossier.code, user="u", reason="x")
+
+
+def test_a_step_sent_back_is_done_again(session, simple):
+    code = receive(simple, session).code
+    first = work(simple, session, code, "2026-03-02 10:00", user="tiepnhan.phucloi")
+    examine = list_tasks(session)[0]
+    with pytest.raises(InvalidAction, match="give the reason"):
+        send_back(session, simple, examine.id, user="hotich.phucloi", reason=" ")
+    reopened = send_back(session, simple, examine.id, user="hotich.phucloi",
+                         reason="Thiếu chữ ký người khai", at=vn("2026-03-02 11:00"))
+    assert (reopened.spec_id, reopened.department, reopened.status) == (
+        first.spec_id, "reception", "ready")
+    assert reopened.id != first.id and reopened.ready_at == vn("2026-03-02 11:00")
+    view = show_dossier(session, code)
+    assert [(s.spec_id, s.status) for s in view.steps] == [
+        ("receive", "completed"), ("examine", "cancelled"), ("receive", "ready")]
+    assert view.handovers[-1].from_department == "civil_status"
+    sent = next(e for e in view.events if e.kind == "sent_back")
+    assert (sent.actor, sent.detail["reason"]) == ("hotich.phucloi", "Thiếu chữ ký người khai")
+    work(simple, session, code, "2026-03-02 13:00")
+    assert list_tasks(session)[0].spec_id == "examine"
+
+
+def test_the_first_step_cannot_be_sent_back(session, simple):
+    code = receive(simple, session).code
+    with pytest.raises(InvalidAction, match="first step"):
+        send_back(session, simple, list_tasks(session)[0].id, user="u", reason="x")
+    assert show_dossier(session, code).steps[0].status == "ready"

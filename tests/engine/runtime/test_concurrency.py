@@ -1,0 +1,134 @@
+"""Two people or two server processes working on the same dossiers at once: one wins,
+nothing is lost, nobody works on a stale workflow and no dossier code is given twice.
+
+Uses real connections with real commits (not the rolled-back test session)."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from engine.errors import Conflict
+from engine.queries import list_tasks
+from engine.runtime import Runtime, complete, start
+from engine.runtime.dossier_codes import next_number, take_number
+from engine.storage import Dossier, TaskRecord, make_sessionmaker
+from tests.conftest import WORKFLOWS, deploy_files, vn
+from tests.samples import RECEIVE
+
+
+def test_two_completions_of_one_task_one_conflicts(committed, clock):
+    sessions = make_sessionmaker(committed)
+    with sessions.begin() as setup:
+        runtime = Runtime(clock)
+        deploy_files(setup, runtime, WORKFLOWS)
+        code = start(setup, runtime, "birth_registration", unit="PHUCLOI",
+                     at=vn("2026-03-06 09:00")).code
+        task_id = list_tasks(setup)[0].id
+
+    first, second = sessions(), sessions()
+    try:
+        # the second clerk has the task and dossier open before the first one saves
+        held = (second.get(TaskRecord, task_id),
+                second.scalar(select(Dossier).where(Dossier.code == code)))
+        assert held[0].status == "ready"
+        with first.begin():
+            complete(first, Runtime(clock), task_id, user="an", data=RECEIVE,
+                     at=vn("2026-03-06 09:30"))
+        with pytest.raises(Conflict, match="changed by someone else|being changed"):
+            complete(second, Runtime(clock), task_id, user="binh", data=RECEIVE,
+                     at=vn("2026-03-06 09:31"))
+        second.rollback()
+    finally:
+        first.close()
+        second.close()
+
+    with sessions.begin() as check:
+        rows = check.scalars(select(TaskRecord).order_by(TaskRecord.ready_at)).all()
+        assert [(r.spec_id, r.status, r.completed_by) for r in rows] == [
+            ("receive_check", "completed", "an"), ("register_birth", "ready", None)]
+
+
+# -- several processes on one database --------------------------------------------------
+STEPS = [  # the birth registration's steps, with their data, in order
+    ("receive_check", RECEIVE),
+    ("register_birth", {"decision": "approve", "register_number": "15/2026"}),
+    ("leader_sign", {"leader_decision": "approve"}),
+]
+
+
+def complete_next(sessions, runtime: Runtime, code: str, step: int) -> None:
+    spec_id, data = STEPS[step]
+    with sessions.begin() as s:
+        task = [t for t in list_tasks(s, dossier=code) if t.status == "ready"]
+        assert [t.spec_id for t in task] == [spec_id]
+        complete(s, runtime, task[0].id, user="u", data=data,
+                 at=vn(f"2026-03-09 {8 + step:02d}:00"))
+
+
+def ready_steps(sessions, code: str) -> list[tuple[str, str]]:
+    with sessions.begin() as s:
+        dossier = s.scalar(select(Dossier).where(Dossier.code == code))
+        rows = s.scalars(select(TaskRecord).where(TaskRecord.dossier_id == dossier.id)
+                         .order_by(TaskRecord.ready_at)).all()
+        return [(r.spec_id, r.status) for r in rows]
+
+
+def test_two_servers_take_turns_on_one_dossier(committed, clock):
+    """Each server process keeps the workflows it saved; the other server's steps must
+    still be seen (as with two web workers behind one address)."""
+    sessions = make_sessionmaker(committed)
+    first, second = Runtime(clock), Runtime(clock)
+    with sessions.begin() as setup:
+        deploy_files(setup, first, WORKFLOWS)
+        code = start(setup, first, "birth_registration", unit="PHUCLOI",
+                     at=vn("2026-03-06 09:00")).code
+    complete_next(sessions, first, code, 0)
+    complete_next(sessions, second, code, 1)
+    complete_next(sessions, first, code, 2)  # `first` last saved the dossier two steps ago
+    assert ready_steps(sessions, code) == [
+        ("receive_check", "completed"), ("register_birth", "completed"),
+        ("leader_sign", "completed"), ("return_result", "ready")]
+
+
+def test_a_rolled_back_completion_leaves_no_trace_in_the_next_one(committed, clock):
+    sessions = make_sessionmaker(committed)
+    runtime = Runtime(clock)
+    with sessions.begin() as setup:
+        deploy_files(setup, runtime, WORKFLOWS)
+        code = start(setup, runtime, "birth_registration", unit="PHUCLOI",
+                     at=vn("2026-03-06 09:00")).code
+    with sessions() as abandoned:  # completed, then the request failed: rolled back
+        task = list_tasks(abandoned, dossier=code)[0]
+        complete(abandoned, runtime, task.id, user="u", data=RECEIVE, at=vn("2026-03-06 09:30"))
+        abandoned.rollback()
+    assert ready_steps(sessions, code) == [("receive_check", "ready")]
+    complete_next(sessions, runtime, code, 0)
+    assert ready_steps(sessions, code) == [
+        ("receive_check", "completed"), ("register_birth", "ready")]
+
+
+@pytest.mark.parametrize("earlier", [0, 1], ids=["first of the day", "later in the day"])
+def test_two_desks_receiving_at_once_never_share_a_code(committed, clock, earlier):
+    sessions = make_sessionmaker(committed)
+    runtime = Runtime(clock)
+    day = vn("2026-03-06 09:00")
+    with sessions.begin() as setup:
+        deploy_files(setup, runtime, WORKFLOWS)
+        for _ in range(earlier):
+            start(setup, runtime, "birth_registration", unit="PHUCLOI", at=day)
+    slow = sessions()
+    try:
+        # the slow desk has read the next number before the quick desk saved
+        number = next_number(slow, "PHUCLOI", day.date())
+        with sessions.begin() as quick:
+            taken = start(quick, runtime, "birth_registration", unit="PHUCLOI", at=day).code
+        assert taken.endswith(f"-{number:04d}")
+        with pytest.raises(Conflict, match="same moment|being changed"):
+            take_number(slow, "PHUCLOI", day.date(), number)
+        slow.rollback()
+    finally:
+        slow.close()
+    with sessions.begin() as again:  # trying again gives the next code
+        code = start(again, runtime, "birth_registration", unit="PHUCLOI", at=day).code
+    assert code.endswith(f"-{number + 1:04d}")

@@ -1,0 +1,82 @@
+"""Schema migrations: they build exactly the models' schema, and an upgrade keeps the
+rows an office already has (checked on SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import Engine, column, insert, select, table
+
+from engine.storage import Base, alembic_config, upgrade
+from tests.conftest import BACKENDS, empty_database
+
+AT = datetime(2026, 3, 6, 2, 0, tzinfo=UTC)
+
+
+@pytest.fixture(params=BACKENDS)
+def empty(request: pytest.FixtureRequest, tmp_path) -> Iterator[Engine]:
+    with empty_database(request.param, tmp_path, "lienthong_migrations") as engine:
+        yield engine
+
+
+def test_the_migrations_build_the_models_schema(empty):
+    upgrade(empty)
+    with empty.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
+
+
+def test_upgrade_moves_handovers_into_their_task_records_and_back(empty):
+    config = alembic_config(empty)
+    command.upgrade(config, "0001")
+    tables = Base.metadata.tables  # dossier and its version did not change since 0001
+    old_task_record = table("task_record", *(column(name) for name in (
+        "id", "task_id", "dossier_id", "spec_id", "process_id", "name", "department",
+        "status", "ready_at", "version")))
+    with empty.begin() as conn:
+        conn.execute(insert(tables["definition_version"]).values(
+            id=1, key="p", version=1, name="p", content_hash="h", xml=b"<x/>", source="p",
+            info={}, dependencies=[], deployed_by="d", deployed_at=AT))
+        for dossier_id in (1, 2):
+            conn.execute(insert(tables["dossier"]).values(
+                id=dossier_id, code=f"D-{dossier_id}", definition_id=1, process_key="p",
+                unit="U", channel="in_person", status="running", applicant={},
+                field_of_work="", documents=[], received_at=AT, counting_from=AT,
+                verification=False, supplement_count=0, apologized=False, state="{}",
+                version=1))
+        for task_id, department in [("t1", "reception"), ("t2", "reception"),
+                                    ("t3", "police")]:
+            conn.execute(insert(old_task_record).values(
+                id=task_id, task_id=task_id, dossier_id=2, spec_id=task_id, process_id="p",
+                name=task_id, department=department, status="completed",
+                ready_at="2026-03-06 02:00:00", version=1))
+        conn.exec_driver_sql(
+            "INSERT INTO handover (dossier_id, from_department, to_department, to_task_id,"
+            " handed_at, giver, source_dossier_id) VALUES"
+            " (2, NULL, 'reception', 't1', '2026-03-06 02:00:00', NULL, NULL),"
+            " (2, 'reception', 'police', 't3', '2026-03-06 02:00:00', 'clerk', 1)")
+
+    command.upgrade(config, "head")
+    task_record = Base.metadata.tables["task_record"]
+    with empty.connect() as conn:
+        rows = conn.execute(select(
+            task_record.c.id, task_record.c.handover, task_record.c.handed_from,
+            task_record.c.handed_by, task_record.c.source_dossier_id,
+        ).order_by(task_record.c.id)).all()
+    assert [tuple(r) for r in rows] == [
+        ("t1", True, None, None, None),  # handed in by the applicant
+        ("t2", False, "reception", None, None),  # passed on within reception
+        ("t3", True, "reception", "clerk", 1),  # from the linked dossier D-1
+    ]
+
+    command.downgrade(config, "0001")
+    with empty.connect() as conn:
+        back = conn.exec_driver_sql(
+            "SELECT to_task_id, from_department, to_department, giver, source_dossier_id"
+            " FROM handover ORDER BY to_task_id").all()
+    assert [tuple(r) for r in back] == [
+        ("t1", None, "reception", None, None), ("t3", "reception", "police", "clerk", 1)]

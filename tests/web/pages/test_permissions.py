@@ -1,0 +1,144 @@
+"""Who may do what: each role against each action of the desk, the inbox and the task
+page, on a birth registration of Phúc Lợi waiting at its civil-status department.
+A refusal is the 403 page (never a traceback); anonymous visitors are sent to sign in."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from tests.web.conftest import login
+from tests.web.pages.helpers import civil_status_task, page
+
+ROLES = {  # role -> demo user (None: not signed in)
+    "reception": "tiepnhan.phucloi",
+    "civil_status": "hotich.phucloi",
+    "police": "congan.phucloi",
+    "bhxh": "bhxh.longbien",
+    "other_ward_clerk": "tiepnhan.viethung",
+    "district_supervisor": "giamsat.longbien",
+    "anonymous": None,
+}
+
+LOGIN = "login"  # sent to the sign-in page
+DENIED = "denied"  # 403, or 404 where hiding that the dossier exists is the rule
+OK, REDIRECT, FORBIDDEN = 200, 302, 403
+
+# action -> expected outcome per role, in the order of ROLES
+MATRIX = {
+    "open desk": (OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, LOGIN),
+    "receive": (REDIRECT, FORBIDDEN, FORBIDDEN, FORBIDDEN, REDIRECT, FORBIDDEN, LOGIN),
+    "open dossier at desk": (OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, LOGIN),
+    "refuse at desk": (REDIRECT, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, LOGIN),
+    "stop at desk": (REDIRECT, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, LOGIN),
+    "open inbox": (OK, OK, OK, OK, OK, FORBIDDEN, LOGIN),
+    "open civil-status task": (OK, OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, LOGIN),
+    "claim it": (FORBIDDEN, REDIRECT, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, LOGIN),
+    "complete it": (FORBIDDEN, REDIRECT, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, LOGIN),
+    "request supplement on it": (FORBIDDEN, REDIRECT, FORBIDDEN, FORBIDDEN, FORBIDDEN,
+                                 FORBIDDEN, LOGIN),
+    "open dossier page": (OK, OK, DENIED, DENIED, DENIED, OK, LOGIN),
+}
+
+
+def act(client: FlaskClient, action: str, code: str, task_id: str):
+    if action == "open desk":
+        return client.get("/desk/")
+    if action == "receive":
+        return client.post("/desk/receive/1.001193", data={
+            "applicant_name": "Trần Thị Bích", "documents": ["0", "1"],
+            "channel": "in_person"})
+    if action == "open dossier at desk":
+        return client.get(f"/desk/dossiers/{code}")
+    if action == "refuse at desk":
+        return client.post(f"/desk/dossiers/{code}/refuse", data={"refusal": "Không đủ"})
+    if action == "stop at desk":
+        return client.post(f"/desk/dossiers/{code}/stop", data={"stopping": "Chờ xác minh"})
+    if action == "open inbox":
+        return client.get("/inbox/")
+    if action == "open civil-status task":
+        return client.get(f"/tasks/{task_id}")
+    if action == "claim it":
+        return client.post(f"/tasks/{task_id}/claim")
+    if action == "complete it":
+        return client.post(f"/tasks/{task_id}/complete", data={"decision": "approve"})
+    if action == "request supplement on it":
+        return client.post(f"/tasks/{task_id}/supplement",
+                           data={"items": "Giấy chứng sinh", "reason": "Bản sao mờ"})
+    if action == "open dossier page":
+        return client.get(f"/dossiers/{code}")
+    raise AssertionError(action)
+
+
+MUTATING = {"refuse at desk", "stop at desk", "claim it", "complete it", "request supplement on it"}
+
+
+def check(app: Flask, client: FlaskClient, action: str, expected, code: str, task_id: str
+          ) -> str | None:
+    """Run one action; the problem if the outcome is not the expected one."""
+    response = act(client, action, code, task_id)
+    status, location = response.status_code, response.headers.get("Location", "")
+    if expected == LOGIN:
+        return None if status == 302 and location.startswith("/login") else \
+            f"{action}: {status} {location}, expected the sign-in page"
+    if expected == DENIED:
+        if status not in (403, 404):
+            return f"{action}: {status}, expected 403 or 404"
+    elif status != expected:
+        return f"{action}: {status}, expected {expected}"
+    if status == 302 and location.startswith("/login"):
+        return f"{action}: sent to sign in"
+    if status == 403:
+        html = page(response)
+        if "Không có quyền truy cập" not in html or "Traceback" in html:
+            return f"{action}: 403 without the refusal page"
+    return None
+
+
+# One test per role (each test needs a fresh app, which is the costly part); it runs every
+# action of the matrix and reports every cell that differs.
+@pytest.mark.parametrize("role", list(ROLES))
+def test_permissions(app: Flask, clock, role: str) -> None:
+    column = list(ROLES).index(role)
+    client = app.test_client()
+    if ROLES[role] is not None:
+        login(client, ROLES[role])
+    code, task_id = civil_status_task(app)
+    problems = []
+    for action, expected in MATRIX.items():
+        if action == "open dossier page" and "dossiers.page" not in app.view_functions:
+            continue  # the dossier page is not installed yet
+        problem = check(app, client, action, expected[column], code, task_id)
+        if problem:
+            problems.append(problem)
+        if action in MUTATING and expected[column] == REDIRECT:
+            code, task_id = civil_status_task(app)  # the next action starts afresh
+    assert problems == []
+
+
+def test_a_police_officer_is_told_why(app, clock) -> None:
+    _, task_id = civil_status_task(app)
+    client = app.test_client()
+    login(client, "congan.phucloi")
+    html = page(client.get(f"/tasks/{task_id}"))
+    assert "Việc này thuộc hồ sơ của đơn vị khác" in html
+
+
+def test_a_ward_clerk_sees_only_its_own_wards_dossiers(app, clock) -> None:
+    code, _ = civil_status_task(app)
+    client = app.test_client()
+    login(client, "tiepnhan.viethung")
+    assert "Không tìm thấy hồ sơ nào." in page(client.get(f"/desk/?q={code}"))
+    assert code not in page(client.get("/inbox/"))
+    response = client.post(f"/desk/dossiers/{code}/withdraw", data={"withdrawal": "x"})
+    assert response.status_code == 403
+
+
+def test_viewers_who_cannot_work_a_task_get_no_form(app, clock) -> None:
+    _, task_id = civil_status_task(app)
+    client = app.test_client()
+    login(client, "giamsat.longbien")
+    html = page(client.get(f"/tasks/{task_id}"))
+    assert "Bạn chỉ xem được việc này" in html
+    assert 'action="/tasks/' not in html

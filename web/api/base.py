@@ -1,0 +1,246 @@
+"""What the API's views share: the blueprint, JSON errors, checked bodies and query
+parameters, the token's user and the permission lookups.
+
+A request acts as the user its bearer token belongs to (`web.auth.load_user`), with the
+same permissions as the pages (`web.access`). Bodies and query parameters are checked
+against the OpenAPI document (`web.api.openapi`) before anything runs; a view commits
+(`save`) only once its action succeeded, so a refused request changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any, NoReturn
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, Response, current_app, render_template, request
+from flask.typing import ResponseReturnValue
+from sqlalchemy.exc import IntegrityError
+from werkzeug.exceptions import HTTPException
+
+from engine.errors import (
+    Conflict,
+    EngineError,
+    InvalidAction,
+    InvalidData,
+    NotFound,
+    ScriptFailed,
+)
+from engine.org import UserView, descendants
+from engine.queries import DossierView, TaskView, get_task, show_dossier
+from web.access import can_view_dossier, can_work, visible_units
+from web.api.checks import check
+from web.api.openapi import BODIES, OPERATION_BY_ID, document
+from web.api.shapes import to_json
+from web.auth import current_user, signed_in
+from web.db import commit, db, services
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+PUBLIC = {"api.openapi"}
+
+
+class ApiError(Exception):
+    """A refusal the API answers with `status` and a JSON error naming the fields."""
+
+    def __init__(self, status: int, message: str, fields: dict[str, str] | None = None):
+        super().__init__(message)
+        self.status, self.message, self.fields = status, message, fields or {}
+
+
+def fail(status: int, message: str, fields: dict[str, str] | None = None) -> NoReturn:
+    raise ApiError(status, message, fields)
+
+
+def allow(allowed: bool, message: str) -> None:
+    """403 with the reason when the user may not do this (the rules are web.access's)."""
+    if not allowed:
+        fail(403, message)
+
+
+def send(payload: Any, status: int = 200) -> Response:
+    """JSON with Vietnamese text readable as is (not \\u-escaped)."""
+    text = current_app.json.dumps(payload, ensure_ascii=False)
+    return current_app.response_class(text + "\n", status=status, mimetype="application/json")
+
+
+def error_response(status: int, message: str, fields: dict[str, str] | None = None,
+                   code: str | None = None) -> Response:
+    body: dict[str, Any] = {"error": message, "fields": fields or {}}
+    if code:
+        body["code"] = code
+    response = send(body, status)
+    if status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="lienthong"'
+    return response
+
+
+# -- every refusal is JSON -----------------------------------------------------------------
+
+@bp.errorhandler(ApiError)
+def api_error(error: ApiError) -> Response:
+    return error_response(error.status, error.message, error.fields)
+
+
+@bp.errorhandler(HTTPException)
+def http_error(error: HTTPException) -> Response:
+    return error_response(error.code or 500, error.description or error.name)
+
+
+@bp.errorhandler(EngineError)
+def engine_error(error: EngineError) -> Response:
+    if isinstance(error, InvalidData):
+        return error_response(422, "the data was refused; nothing was saved", error.fields)
+    if isinstance(error, NotFound):
+        return error_response(404, str(error), code=error.code)
+    if isinstance(error, Conflict | InvalidAction):  # the state does not allow it (now)
+        return error_response(409, str(error), code=error.code)
+    if isinstance(error, ScriptFailed):
+        return error_response(422, f"the procedure's script refused the step: {error}",
+                              code=error.code)
+    return error_response(400, str(error), code=error.code)
+
+
+@bp.errorhandler(IntegrityError)
+def integrity_error(error: IntegrityError) -> Response:
+    # two requests wrote the same row at once (e.g. the day's dossier sequence)
+    return error_response(409, "someone else changed the same data at once; nothing was "
+                               "saved, try again")
+
+
+@bp.app_errorhandler(404)
+@bp.app_errorhandler(405)
+def routing_error(error: HTTPException) -> ResponseReturnValue:
+    """No route matched (blueprint handlers never see these): JSON under /api/, the
+    site's error page elsewhere, as web.app renders it."""
+    code = error.code or 404
+    if request.path.startswith("/api/"):
+        return error_response(code, error.description or error.name)
+    return render_template("errors/error.html", code=code, message=error.description), code
+
+
+@bp.before_request
+def require_token() -> None:
+    if request.endpoint not in PUBLIC and current_user() is None:
+        fail(401, "a valid API token is required (Authorization: Bearer <token>)")
+
+
+# -- requests and responses ----------------------------------------------------------------
+
+def me() -> UserView:
+    """The user the request's token belongs to (require_token ran first)."""
+    return signed_in()
+
+
+def timezone() -> ZoneInfo:
+    return ZoneInfo(services().settings["TIMEZONE"])
+
+
+def reply(value: Any, status: int = 200) -> Response:
+    """A record (or records) as JSON, instants in the office's zone with their offset."""
+    return send(to_json(value, timezone()), status)
+
+
+def save() -> None:
+    """Commit the request's transaction: the action succeeded."""
+    commit()
+
+
+def _operation_id() -> str:
+    return (request.endpoint or "").removeprefix("api.")
+
+
+def body() -> dict[str, Any]:
+    """The request's JSON object, checked against the operation's request schema."""
+    operation = OPERATION_BY_ID[_operation_id()]
+    assert operation.body is not None  # noqa: S101 - only views that take a body call this
+    if not request.is_json:
+        fail(400, "send a JSON object with Content-Type: application/json",
+             {"body": "is missing or not JSON"})
+    try:
+        value = json.loads(request.get_data(cache=True) or b"null")
+    except ValueError as exc:
+        fail(400, "the body is not valid JSON", {"body": f"is not valid JSON ({exc})"})
+    if not isinstance(value, dict):
+        fail(400, "the body must be a JSON object", {"body": "must be a JSON object"})
+    problems = check(BODIES[operation.body], value, document()["components"]["schemas"])
+    if problems:
+        fail(422, "some fields are wrong; nothing was saved", problems)
+    return value
+
+
+def query() -> dict[str, Any]:
+    """The query parameters the operation declares, converted (dates as dates) and with
+    their defaults; 400 naming each unknown, missing or wrong one."""
+    specs = {p["name"]: p for p in OPERATION_BY_ID[_operation_id()].query}
+    problems = {name: "is not a parameter of this request"
+                for name in request.args if name not in specs}
+    values: dict[str, Any] = {}
+    for name, spec in specs.items():
+        given, schema = request.args.getlist(name), spec["schema"]
+        if not given:
+            if spec["required"]:
+                problems[name] = "is required"
+            elif "default" in schema:
+                values[name] = schema["default"]
+            continue
+        if len(given) > 1:
+            problems[name] = "is given more than once"
+            continue
+        value: Any = given[0]
+        if schema["type"] == "integer":
+            try:
+                value = int(value)
+            except ValueError:
+                problems[name] = "must be a whole number"
+                continue
+        found = check(schema, value, {}, name)
+        if found:
+            problems |= found
+            continue
+        values[name] = date.fromisoformat(value) if schema.get("format") == "date" else value
+    if problems:
+        fail(400, "some query parameters are wrong", problems)
+    return values
+
+
+# -- what the user may see and do ----------------------------------------------------------
+
+def visible_dossier(code: str) -> DossierView:
+    """The dossier, if it belongs to the user's unit or a unit below it (else 403)."""
+    dossier, user = show_dossier(db(), code), me()
+    allow(can_view_dossier(user, dossier.unit),
+          f"dossier {code} belongs to {dossier.unit}, which is not {user.unit_code} "
+          "or a unit below it")
+    return dossier
+
+
+def visible_task(task_id: str) -> TaskView:
+    task, user = get_task(db(), services().runtime.specs, task_id), me()
+    allow(can_view_dossier(user, task.unit),
+          f"task {task_id} belongs to a dossier of {task.unit}, which is not "
+          f"{user.unit_code} or a unit below it")
+    return task
+
+
+def workable_task(task_id: str) -> TaskView:
+    """The task, if the user may claim, complete or hand it back (else 403)."""
+    task, user = visible_task(task_id), me()
+    allow(can_work(user, task.department, task.unit),
+          f"task {task_id} is for department {task.department} of {task.unit}; "
+          f"{user.username} works in {', '.join(user.departments) or 'no department'} "
+          f"of {user.unit_code}")
+    return task
+
+
+def units_below(code: str | None) -> tuple[str, list[str]]:
+    """A unit the user sees (default: their own) and the units below it."""
+    user = me()
+    unit = code or user.unit_code
+    try:
+        units = descendants(db(), unit)
+    except NotFound:
+        fail(400, f"unit {unit} does not exist", {"unit": "no such unit"})
+    allow(unit in visible_units(user),
+          f"unit {unit} is not {user.unit_code} or a unit below it")
+    return unit, units

@@ -1,0 +1,76 @@
+"""What the page families (desk, inbox, dossiers, papers) share: the engine's clock,
+the dossier by code, the forms' small readers, and the helpers templates use."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import abort, current_app, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from engine.errors import NotFound
+from engine.queries import DossierView, show_dossier
+from web.auth import safe_next
+from web.db import db, services
+from web.pages.sla import SLA_STATES, working_time
+
+# Codes the shipped diagrams use as choices; anything else is shown as written.
+CHOICE_LABELS = {
+    "approve": _l("Đồng ý"), "refuse": _l("Từ chối"),
+    "desk": _l("Tại bộ phận một cửa"), "post": _l("Qua bưu chính"), "online": _l("Trực tuyến"),
+    "own_home": _l("Chỗ ở của mình"), "family": _l("Về ở với người thân"),
+    "rented": _l("Thuê, mượn, ở nhờ"), "other": _l("Khác"),
+}
+
+INPUT_TYPES = {"string": "text", "date": "date", "datetime": "datetime-local",
+               "integer": "number", "number": "number"}
+
+
+def page_helpers() -> dict[str, Any]:
+    """Names every page family's templates use."""
+    return {"sla_states": SLA_STATES, "choice_label": lambda v: CHOICE_LABELS.get(v, v),
+            "input_types": INPUT_TYPES, "working_time": working_time}
+
+
+def now() -> datetime:
+    """The engine's clock: the same instant the runtime stamps actions with."""
+    return services().runtime.clock.now()
+
+
+def zone() -> ZoneInfo:
+    """The offices' time zone."""
+    return ZoneInfo(current_app.config["LIENTHONG"]["TIMEZONE"])
+
+
+def dossier_view(code: str) -> DossierView:
+    """The dossier (404 if there is none)."""
+    try:
+        return show_dossier(db(), code)
+    except NotFound:
+        abort(404, _("Không có hồ sơ %(code)s.", code=code))
+
+
+def lines(text: str) -> list[str]:
+    """The non-blank lines of a textarea, trimmed."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def supplement_form(form: Mapping[str, str]) -> tuple[list[str], str, dict[str, str]]:
+    """The papers to ask for and the reason, from a supplement request form, with an
+    error per missing input (the desk and the task page use the same form)."""
+    items, reason = lines(form.get("items", "")), form.get("reason", "").strip()
+    errors = {}
+    if not items:
+        errors["items"] = _("Ghi ít nhất một giấy tờ cần bổ sung.")
+    if not reason:
+        errors["reason"] = _("Ghi lý do yêu cầu bổ sung.")
+    return items, reason, errors
+
+
+def next_page(default: str) -> str:
+    """Where to go after a POST: the form's or the query's `next` if it is a local path."""
+    return safe_next(request.form.get("next") or request.args.get("next"), default)
