@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import tomllib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
@@ -19,7 +19,7 @@ from sqlalchemy import Row, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from engine.definitions.bpmn_xml import DefinitionError, Problem
-from engine.definitions.repository import Deployed, deploy
+from engine.definitions.repository import Deployed, Files, LimitParser, deploy
 from engine.errors import InvalidAction
 from engine.storage import DefinitionVersion, ProcedureVersion
 
@@ -57,8 +57,7 @@ class ProcedureView:
     documents: tuple[Document, ...]
 
 
-def _check(source: str, data: dict[str, Any], limit_parser: Callable[[str], object]
-           ) -> list[Problem]:
+def _check(source: str, data: dict[str, Any], limit_parser: LimitParser) -> list[Problem]:
     problems = [Problem(key, "is missing") for key in _REQUIRED if key not in data]
     for key in ("time_limit", "verification_time_limit"):
         value = data.get(key)
@@ -85,8 +84,7 @@ def _check(source: str, data: dict[str, Any], limit_parser: Callable[[str], obje
     return problems
 
 
-def read_entry(source: str, raw: bytes, limit_parser: Callable[[str], object]
-               ) -> dict[str, Any]:
+def read_entry(source: str, raw: bytes, limit_parser: LimitParser) -> dict[str, Any]:
     """Parse and check one catalog file; DefinitionError (one line) if it is wrong."""
     try:
         data = tomllib.loads(raw.decode("utf-8"))
@@ -98,14 +96,8 @@ def read_entry(source: str, raw: bytes, limit_parser: Callable[[str], object]
     return data
 
 
-def deploy_catalog(
-    session: Session,
-    files: Sequence[tuple[str, bytes]],
-    *,
-    user: str,
-    at: datetime,
-    limit_parser: Callable[[str], object],
-) -> list[Deployed]:
+def deploy_catalog(session: Session, files: Files, *, user: str, at: datetime,
+                   limit_parser: LimitParser) -> list[Deployed]:
     """Store a new version of each catalog entry whose content changed.
 
     The process an entry names must be deployed (deploy diagrams first, in the same
@@ -227,9 +219,8 @@ def list_catalog(session: Session, on: date | None = None, level: str | None = N
     return views
 
 
-def deploy_files(session: Session, files: Sequence[tuple[str, bytes]], *, user: str,
-                 at: datetime, limit_parser: Callable[[str], object]
-                 ) -> tuple[list[Deployed], list[Deployed]]:
+def deploy_files(session: Session, files: Files, *, user: str, at: datetime,
+                 limit_parser: LimitParser) -> tuple[list[Deployed], list[Deployed]]:
     """Deploy diagrams (.bpmn), then the catalog entries (.toml) that name them, in the
     caller's transaction: what `lienthong deploy` does with a folder. Nothing is stored if
     any file is refused."""

@@ -26,6 +26,10 @@ from engine.definitions.specs import build_specs, check_references
 from engine.errors import NotFound
 from engine.storage import DefinitionVersion, Department
 
+# Files to deploy as (where they come from, their bytes); a check of working-time limits.
+Files = Sequence[tuple[str, bytes]]
+LimitParser = Callable[[str], object]
+
 
 @dataclass(frozen=True)
 class Deployed:
@@ -115,14 +119,8 @@ def read_paths(paths: Sequence[Path], suffixes: tuple[str, ...] = (".bpmn", ".to
     return files
 
 
-def deploy(
-    session: Session,
-    files: Sequence[tuple[str, bytes]],
-    *,
-    user: str,
-    at: datetime,
-    limit_parser: Callable[[str], object],
-) -> list[Deployed]:
+def deploy(session: Session, files: Files, *, user: str, at: datetime,
+           limit_parser: LimitParser) -> list[Deployed]:
     """Check every file, then store a new version of each whose content changed.
 
     Raises DefinitionError (nothing stored) if any file fails a check. Called processes
@@ -132,14 +130,8 @@ def deploy(
         return _deploy(session, files, user=user, at=at, limit_parser=limit_parser)
 
 
-def _deploy(
-    session: Session,
-    files: Sequence[tuple[str, bytes]],
-    *,
-    user: str,
-    at: datetime,
-    limit_parser: Callable[[str], object],
-) -> list[Deployed]:
+def _deploy(session: Session, files: Files, *, user: str, at: datetime,
+            limit_parser: LimitParser) -> list[Deployed]:
     spellings = department_spellings(session)
     infos = [
         inspect_definition(data, source=source, departments=spellings, limit_parser=limit_parser)

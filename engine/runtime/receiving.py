@@ -28,19 +28,10 @@ from engine.vocabulary import Channel, DossierStatus
 CHANNELS = tuple(Channel)
 
 
-def receive(
-    session: Session,
-    runtime: Runtime,
-    key: str,
-    step: Step,
-    *,
-    unit: str,
-    applicant: Mapping[str, Any] | None = None,
-    data: Mapping[str, Any] | None = None,
-    channel: str = Channel.IN_PERSON,
-    documents: Sequence[str] = (),
-    verification: bool = False,
-) -> Run:
+def receive(session: Session, runtime: Runtime, key: str, step: Step, *, unit: str,
+            applicant: Mapping[str, Any] | None = None, data: Mapping[str, Any] | None = None,
+            channel: str = Channel.IN_PERSON, documents: Sequence[str] = (),
+            verification: bool = False) -> Run:
     """Receive a dossier of procedure `key` (process key or national catalog code) on
     the newest diagram version at the step's instant, and run it to its first wait;
     the messages it throws are left in the step for the caller to deliver.

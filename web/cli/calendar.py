@@ -7,7 +7,7 @@ from datetime import datetime
 import click
 
 from engine.calendar import KINDS, list_overrides, remove_override, set_override
-from web.cli.common import Context, emit_json, json_option, main, pass_ctx
+from web.cli.common import Context, json_option, main, pass_ctx, print_list
 
 day_argument = click.argument("day", type=click.DateTime(["%Y-%m-%d"]))
 
@@ -50,8 +50,5 @@ def calendar_list_cmd(ctx: Context, as_json: bool) -> None:
     """The overrides, by day."""
     with ctx.services.transaction() as session:
         rows = list_overrides(session)
-    if as_json:
-        emit_json(rows)
-        return
-    for r in rows:
-        click.echo(f"{r.day:%d/%m/%Y}  {r.kind:7}  {r.unit or '(every unit)'}  {r.note}")
+    print_list(rows, as_json, lambda r: (
+        f"{r.day:%d/%m/%Y}  {r.kind:7}  {r.unit or '(every unit)'}  {r.note}"))

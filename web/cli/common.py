@@ -5,9 +5,10 @@ from __future__ import annotations
 import dataclasses
 import json
 import sys
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 import click
@@ -19,6 +20,7 @@ from engine.vocabulary import Outcome
 from web import settings as settings_module
 from web.services import Services, build_services
 
+T = TypeVar("T")
 OUTCOME: dict[str | None, str] = {
     Outcome.EARLY: "early (Trước hạn)", Outcome.ON_TIME: "on time (Đúng hạn)",
     Outcome.LATE: "late (Quá hạn)", None: "-"}
@@ -62,6 +64,18 @@ def jsonable(value: Any) -> Any:
 def emit_json(value: Any) -> None:
     """Print `value` as JSON (what every command's --json prints)."""
     click.echo(json.dumps(jsonable(value), ensure_ascii=False, indent=2))
+
+
+def print_list(items: Sequence[T], as_json: bool, line: Callable[[T], str],
+               empty: str = "") -> None:
+    """A list as JSON, or one line per item (`empty` when there is none)."""
+    if as_json:
+        emit_json(items)
+        return
+    if not items and empty:
+        click.echo(empty)
+    for item in items:
+        click.echo(line(item))
 
 
 def parse_json_option(text: str | None, option: str) -> dict[str, Any]:
@@ -118,8 +132,20 @@ def main() -> None:
     """Liên Thông: BPMN procedures for the one-stop shop (Bộ phận Một cửa)."""
 
 
+def _instant(click_ctx: click.Context, param: click.Parameter, text: str | None
+             ) -> datetime | None:
+    tz = click_ctx.ensure_object(Context).settings["TIMEZONE"]
+    return parse_instant(text, param.opts[0], tz)
+
+
+def instant_option(name: str, help_text: str, required: bool = False) -> Any:
+    """An ISO date-time option, read in LIENTHONG_TIMEZONE when it has no offset."""
+    return click.option(name, metavar="ISO", callback=_instant, required=required,
+                        help=help_text)
+
+
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for machines.")
-at_option = click.option("--at", "at_text", metavar="ISO",
-                         help="Act at this instant (local time if no offset).")
+at_option = instant_option("--at", "Act at this instant (local time if no offset).")
+now_option = instant_option("--now", "Act as if it were this instant.")
 
 

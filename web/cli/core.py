@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import time as clock_time
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import click
 
 from engine.calendar import limit_parser
-from engine.definitions import deploy_files, deployed_definitions, list_catalog, read_paths
+from engine.definitions import (
+    ProcedureView,
+    deploy_files,
+    deployed_definitions,
+    list_catalog,
+    read_paths,
+)
 from engine.dossiers import tick
 from engine.org import seed_departments
 from engine.queries import list_tasks, resolve_task_id, show_dossier
@@ -22,9 +29,10 @@ from web.cli.common import (
     emit_json,
     json_option,
     main,
-    parse_instant,
+    now_option,
     parse_json_option,
     pass_ctx,
+    print_list,
 )
 
 
@@ -72,14 +80,10 @@ def definitions_cmd(ctx: Context, as_json: bool) -> None:
     """List deployed procedures (newest version of each)."""
     with ctx.services.transaction() as session:
         rows = deployed_definitions(session)
-    if as_json:
-        emit_json(rows)
-        return
-    if not rows:
-        click.echo("no procedures deployed yet: run `lienthong deploy workflows`")
-    for r in rows:
-        click.echo(f"{r.key} v{r.version}  {r.name}  time limit {r.time_limit or '-'}"
-                   f"  deployed {ctx.local(r.deployed_at)} by {r.deployed_by}")
+    print_list(rows, as_json, lambda r: (
+        f"{r.key} v{r.version}  {r.name}  time limit {r.time_limit or '-'}"
+        f"  deployed {ctx.local(r.deployed_at)} by {r.deployed_by}"),
+        empty="no procedures deployed yet: run `lienthong deploy workflows`")
 
 
 @main.command("catalog")
@@ -89,17 +93,16 @@ def catalog_cmd(ctx: Context, as_json: bool) -> None:
     """The procedure catalog (newest version of each entry)."""
     with ctx.services.transaction() as session:
         entries = list_catalog(session)
-    if as_json:
-        emit_json(entries)
-        return
-    if not entries:
-        click.echo("the catalog is empty: run `lienthong deploy workflows`")
-    for e in entries:
-        verification = f" ({e.verification_time_limit} with verification)" \
-            if e.verification_time_limit else ""
-        cutoff = f", cut-off {e.cutoff}" if e.cutoff else ""
-        click.echo(f"{e.code} v{e.version}  {e.name}  [{e.field_of_work}]  time limit "
-                   f"{e.time_limit}{verification}{cutoff}  process {e.process_key}")
+    print_list(entries, as_json, _catalog_line,
+               empty="the catalog is empty: run `lienthong deploy workflows`")
+
+
+def _catalog_line(e: ProcedureView) -> str:
+    verification = f" ({e.verification_time_limit} with verification)" \
+        if e.verification_time_limit else ""
+    cutoff = f", cut-off {e.cutoff}" if e.cutoff else ""
+    return (f"{e.code} v{e.version}  {e.name}  [{e.field_of_work}]  time limit "
+            f"{e.time_limit}{verification}{cutoff}  process {e.process_key}")
 
 
 @main.command("start")
@@ -121,12 +124,11 @@ def catalog_cmd(ctx: Context, as_json: bool) -> None:
 def start_cmd(ctx: Context, key: str, unit: str | None, data_text: str | None,
               applicant_text: str | None, channel: str, user: str | None,
               documents: tuple[str, ...], verification: bool,
-              at_text: str | None, as_json: bool) -> None:
+              at: datetime | None, as_json: bool) -> None:
     """Receive a dossier of procedure KEY (process key or national code); prints its
     code and appointment."""
     data = parse_json_option(data_text, "--data")
     applicant = parse_json_option(applicant_text, "--applicant")
-    at = parse_instant(at_text, "--at", ctx.settings["TIMEZONE"])
     with ctx.services.transaction() as session:
         dossier = start(
             session, ctx.services.runtime, key, unit=unit or ctx.settings["DEFAULT_UNIT"],
@@ -158,15 +160,9 @@ def tasks_cmd(ctx: Context, department: str | None, unit: str | None, as_json: b
     """List ready tasks, soonest due first."""
     with ctx.services.transaction() as session:
         tasks = list_tasks(session, department=department, unit=unit)
-    if as_json:
-        emit_json(tasks)
-        return
-    if not tasks:
-        click.echo("no ready tasks")
-    for t in tasks:
-        claimed = f" claimed by {t.claimed_by}" if t.claimed_by else ""
-        click.echo(f"{t.id}  {t.dossier_code}  {t.name} [{t.department}] "
-                   f"due {ctx.local(t.due_at)}{claimed}")
+    print_list(tasks, as_json, lambda t: (
+        f"{t.id}  {t.dossier_code}  {t.name} [{t.department}] due {ctx.local(t.due_at)}"
+        + (f" claimed by {t.claimed_by}" if t.claimed_by else "")), empty="no ready tasks")
 
 
 def _task_command(name: str, action: Any, done: str, help_text: str) -> None:
@@ -176,8 +172,7 @@ def _task_command(name: str, action: Any, done: str, help_text: str) -> None:
     @at_option
     @json_option
     @pass_ctx
-    def command(ctx: Context, task: str, user: str, at_text: str | None, as_json: bool) -> None:
-        at = parse_instant(at_text, "--at", ctx.settings["TIMEZONE"])
+    def command(ctx: Context, task: str, user: str, at: datetime | None, as_json: bool) -> None:
         with ctx.services.transaction() as session:
             task_id = resolve_task_id(session, task)
             ref = action(session, ctx.services.runtime, task_id, user=user, at=at)
@@ -198,9 +193,8 @@ _task_command("unclaim", unclaim, "unclaimed",
 @click.option("--reason", required=True, help="Why the previous step must be done again.")
 @at_option
 @pass_ctx
-def send_back_cmd(ctx: Context, task: str, user: str, reason: str, at_text: str | None) -> None:
+def send_back_cmd(ctx: Context, task: str, user: str, reason: str, at: datetime | None) -> None:
     """Send a ready task back to the step before it, which is re-opened."""
-    at = parse_instant(at_text, "--at", ctx.settings["TIMEZONE"])
     with ctx.services.transaction() as session:
         task_id = resolve_task_id(session, task)
         ref = send_back(session, ctx.services.runtime, task_id, user=user, reason=reason,
@@ -216,10 +210,9 @@ def send_back_cmd(ctx: Context, task: str, user: str, reason: str, at_text: str 
 @json_option
 @pass_ctx
 def complete_cmd(ctx: Context, task: str, user: str, data_text: str | None,
-                 at_text: str | None, as_json: bool) -> None:
+                 at: datetime | None, as_json: bool) -> None:
     """Complete a task with its fields; the dossier runs on to its next step."""
     data = parse_json_option(data_text, "--data")
-    at = parse_instant(at_text, "--at", ctx.settings["TIMEZONE"])
     with ctx.services.transaction() as session:
         task_id = resolve_task_id(session, task)
         ref = complete(session, ctx.services.runtime, task_id, user=user, data=data, at=at)
@@ -268,12 +261,11 @@ def show_cmd(ctx: Context, code: str, as_json: bool) -> None:
 
 
 @main.command("tick")
-@click.option("--now", "now_text", metavar="ISO", help="Act as if it were this instant.")
+@now_option
 @json_option
 @pass_ctx
-def tick_cmd(ctx: Context, now_text: str | None, as_json: bool) -> None:
+def tick_cmd(ctx: Context, now: datetime | None, as_json: bool) -> None:
     """Fire due BPMN timers and deliver pending messages once."""
-    now = parse_instant(now_text, "--now", ctx.settings["TIMEZONE"])
     result = tick(ctx.services.transaction, ctx.services.runtime, now)
     if as_json:
         emit_json(result)

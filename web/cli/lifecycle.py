@@ -3,6 +3,8 @@ refusal, withdrawal, stopping, apologies and the public late list."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import click
 
 from engine.dossiers import (
@@ -19,11 +21,12 @@ from engine.vocabulary import FinishKind
 from web.cli.common import (
     Context,
     at_option,
-    emit_json,
+    instant_option,
     json_option,
     main,
-    parse_instant,
+    now_option,
     pass_ctx,
+    print_list,
 )
 
 
@@ -37,8 +40,7 @@ def _reason_command(name: str, kind: FinishKind | None, help_text: str) -> None:
     @click.option("--reason", required=True, help="The reason, as the paper will print it.")
     @at_option
     @pass_ctx
-    def command(ctx: Context, code: str, user: str, reason: str, at_text: str | None) -> None:
-        at = parse_instant(at_text, "--at", ctx.settings["TIMEZONE"])
+    def command(ctx: Context, code: str, user: str, reason: str, at: datetime | None) -> None:
         runtime = ctx.services.runtime
         with ctx.services.transaction() as session:
             if kind is None:
@@ -66,9 +68,8 @@ _reason_command("stop", FinishKind.STOPPED, "Stop processing a dossier (notice o
 @at_option
 @pass_ctx
 def request_supplement_cmd(ctx: Context, code: str, user: str, items: tuple[str, ...],
-                           reason: str, at_text: str | None) -> None:
+                           reason: str, at: datetime | None) -> None:
     """Ask the citizen to supplement the dossier: its clock pauses (7 working days max)."""
-    at = parse_instant(at_text, "--at", ctx.settings["TIMEZONE"])
     with ctx.services.transaction() as session:
         request_supplement(session, ctx.services.runtime, code, user=user, items=items,
                            reason=reason, at=at)
@@ -83,9 +84,8 @@ def request_supplement_cmd(ctx: Context, code: str, user: str, items: tuple[str,
 @at_option
 @pass_ctx
 def supplement_cmd(ctx: Context, code: str, user: str, documents: tuple[str, ...],
-                   at_text: str | None) -> None:
+                   at: datetime | None) -> None:
     """Record the citizen's supplement: the clock runs again, deadlines move."""
-    at = parse_instant(at_text, "--at", ctx.settings["TIMEZONE"])
     with ctx.services.transaction() as session:
         dossier = supply(session, ctx.services.runtime, code, user=user, documents=documents,
                          at=at)
@@ -97,38 +97,28 @@ def supplement_cmd(ctx: Context, code: str, user: str, documents: tuple[str, ...
 @click.argument("code")
 @click.option("--leader", required=True, help="The leader who signs.")
 @click.option("--reason", required=True)
-@click.option("--new-date", "new_date", required=True, metavar="ISO",
-              help="The new appointment (local time if no offset).")
+@instant_option("--new-date", "The new appointment (local time if no offset).", required=True)
 @at_option
 @pass_ctx
-def apologize_cmd(ctx: Context, code: str, leader: str, reason: str, new_date: str,
-                  at_text: str | None) -> None:
+def apologize_cmd(ctx: Context, code: str, leader: str, reason: str, new_date: datetime,
+                  at: datetime | None) -> None:
     """Record a signed apology with a new date; the dossier goes on the public late list."""
-    tz = ctx.settings["TIMEZONE"]
-    new_at = parse_instant(new_date, "--new-date", tz)
-    assert new_at is not None  # noqa: S101 - click makes the option required
     with ctx.services.transaction() as session:
         apologize(session, ctx.services.runtime, code, leader=leader, reason=reason,
-                  new_appointment=new_at, at=parse_instant(at_text, "--at", tz))
-    click.echo(f"apology recorded; dossier {code} now due {ctx.local(new_at)}")
+                  new_appointment=new_date, at=at)
+    click.echo(f"apology recorded; dossier {code} now due {ctx.local(new_date)}")
 
 
 @main.command("late")
 @click.option("--unit", required=True, help="Unit code (its descendants are included).")
-@click.option("--now", "now_text", metavar="ISO")
+@now_option
 @json_option
 @pass_ctx
-def late_cmd(ctx: Context, unit: str, now_text: str | None, as_json: bool) -> None:
+def late_cmd(ctx: Context, unit: str, now: datetime | None, as_json: bool) -> None:
     """The public list of late dossiers (overdue, or apologized for)."""
-    now = parse_instant(now_text, "--now", ctx.settings["TIMEZONE"])
     with ctx.services.transaction() as session:
         entries = late_list(session, descendants(session, unit),
                             now or ctx.services.runtime.clock.now())
-    if as_json:
-        emit_json(entries)
-        return
-    if not entries:
-        click.echo("no late dossiers")
-    for e in entries:
-        click.echo(f"{e.code}  {e.procedure}  due {ctx.local(e.original_appointment_at)}, "
-                   f"new date {ctx.local(e.appointment_at)}  {e.reason or ''}")
+    print_list(entries, as_json, lambda e: (
+        f"{e.code}  {e.procedure}  due {ctx.local(e.original_appointment_at)}, "
+        f"new date {ctx.local(e.appointment_at)}  {e.reason or ''}"), empty="no late dossiers")

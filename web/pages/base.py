@@ -14,7 +14,8 @@ from flask_babel import lazy_gettext as _l
 
 from engine.errors import NotFound
 from engine.queries import DossierView, show_dossier
-from web.auth import safe_next
+from web.access import can_view_dossier, require
+from web.auth import safe_next, signed_in
 from web.db import db, services
 from web.pages.sla import SLA_STATES, working_time
 
@@ -51,7 +52,16 @@ def dossier_view(code: str) -> DossierView:
     try:
         return show_dossier(db(), code)
     except NotFound:
-        abort(404, _("Không có hồ sơ %(code)s.", code=code))
+        abort(404, _("Không có hồ sơ mã %(code)s.", code=code))
+
+
+def visible_dossier(code: str) -> DossierView:
+    """The dossier, if the signed-in user's unit or one above it holds it (404 if there is
+    none, 403 for another unit's)."""
+    dossier = dossier_view(code)
+    require(can_view_dossier(signed_in(), dossier.unit),
+            _("Hồ sơ %(code)s không thuộc đơn vị của bạn.", code=code))
+    return dossier
 
 
 def lines(text: str) -> list[str]:

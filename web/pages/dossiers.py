@@ -10,19 +10,19 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, render_template, request
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from engine.errors import NotFound
 from engine.org import find_user, get_unit
 from engine.queries import DossierView, dossier_diagram, search_dossiers, show_dossier
 from engine.vocabulary import DossierStatus, FinishKind
-from web.access import can_view_dossier, require, visible_units
+from web.access import visible_units
 from web.auth import login_required, signed_in
 from web.db import db, services
 from web.i18n import DEPARTMENTS, STATUSES
+from web.pages.base import visible_dossier
 
 bp = Blueprint("dossiers", __name__, url_prefix="/dossiers")
 
@@ -113,15 +113,9 @@ class LinkedDossier:
 @login_required
 def page(code: str) -> ResponseReturnValue:
     """Everything about one dossier, for the units that can see it."""
-    user = signed_in()
     session = db()
-    try:
-        view = show_dossier(session, code)
-    except NotFound:
-        abort(404, _("Không có hồ sơ mã %(code)s.", code=code))
-    units = visible_units(user)
-    require(can_view_dossier(user, view.unit),
-            _("Hồ sơ %(code)s không thuộc đơn vị của bạn.", code=code))
+    view = visible_dossier(code)
+    units = visible_units(signed_in())
     diagram = dossier_diagram(session, code, specs=services().runtime.specs)
     names = _names([*(e.actor for e in view.events),
                     *(h.giver for h in view.handovers), *(h.receiver for h in view.handovers),

@@ -9,7 +9,7 @@ forms); only the page around them is translated.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -23,53 +23,59 @@ from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from engine import dossiers as engine_papers
-from engine.errors import InvalidAction, NotFound
-from engine.queries import show_dossier
-from web.access import can_view_dossier, require, visible_units
+from engine.errors import InvalidAction
+from web.access import visible_units
 from web.auth import login_required, signed_in
 from web.db import db
 from web.i18n import STATUSES
-from web.pages.base import now, zone
+from web.pages.base import now, visible_dossier, zone
 
 bp = Blueprint("papers", __name__)
 
 STATIC = Path(__file__).resolve().parents[1] / "static"
 
 
+@dataclass(frozen=True)
 class Paper:
-    """One kind of paper: its record, template, page size and names."""
+    """One kind of paper of a dossier: its legal title, its name in the interface, what
+    to say when the dossier has none, the date it is signed on (an attribute of its
+    record; the receipt's date without one), the page size and the PDF's file name."""
 
-    def __init__(self, kind: str, build: Callable[[Session, str], Any], title: str,
-                 name: Any, missing: Any, size: str = "A4", slug: str = "") -> None:
-        self.kind, self.build, self.title, self.name = kind, build, title, name
-        self.missing, self.size, self.slug = missing, size, slug or kind
+    kind: str
+    title: str
+    name: Any
+    missing: Any
+    dated: str
+    slug: str
+    size: str = "A4"
+
+    def build(self, session: Session, code: str) -> Any:
+        return engine_papers.PAPERS[self.kind](session, code)
 
 
 # The titles are the forms' own (legal) text; `name` and `missing` are interface text.
 PAPERS = {paper.kind: paper for paper in (
-    Paper("receipt", engine_papers.receipt, "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ",
-          _l("Giấy tiếp nhận hồ sơ và hẹn trả kết quả"), None, size="A5",
-          slug="giay-tiep-nhan"),
-    Paper("supplement", engine_papers.supplement_request,
-          "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ",
+    Paper("receipt", "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ",
+          _l("Giấy tiếp nhận hồ sơ và hẹn trả kết quả"), None, "received_at",
+          "giay-tiep-nhan", size="A5"),
+    Paper("supplement", "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ",
           _l("Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ"),
           _l("Hồ sơ %(code)s chưa có yêu cầu bổ sung nào, nên không có phiếu yêu cầu bổ "
-             "sung."), slug="phieu-yeu-cau-bo-sung"),
-    Paper("refusal", engine_papers.refusal, "PHIẾU TỪ CHỐI TIẾP NHẬN, GIẢI QUYẾT HỒ SƠ",
+             "sung."), "requested_at", "phieu-yeu-cau-bo-sung"),
+    Paper("refusal", "PHIẾU TỪ CHỐI TIẾP NHẬN, GIẢI QUYẾT HỒ SƠ",
           _l("Phiếu từ chối tiếp nhận, giải quyết hồ sơ"),
-          _l("Hồ sơ %(code)s không bị từ chối, nên không có phiếu từ chối."),
-          slug="phieu-tu-choi"),
-    Paper("apology", engine_papers.apology, "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ",
+          _l("Hồ sơ %(code)s không bị từ chối, nên không có phiếu từ chối."), "refused_at",
+          "phieu-tu-choi"),
+    Paper("apology", "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ",
           _l("Phiếu xin lỗi và hẹn lại ngày trả kết quả"),
-          _l("Hồ sơ %(code)s chưa có thư xin lỗi nào, nên không có phiếu xin lỗi."),
-          slug="phieu-xin-loi"),
-    Paper("stop-notice", engine_papers.stop_notice, "THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ",
+          _l("Hồ sơ %(code)s chưa có thư xin lỗi nào, nên không có phiếu xin lỗi."), "at",
+          "phieu-xin-loi"),
+    Paper("stop-notice", "THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ",
           _l("Thông báo dừng giải quyết hồ sơ"),
           _l("Hồ sơ %(code)s không bị dừng giải quyết, nên không có thông báo dừng giải "
-             "quyết."), slug="thong-bao-dung-giai-quyet"),
-    Paper("control-slip", engine_papers.control_slip,
-          "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ",
-          _l("Phiếu kiểm soát quá trình giải quyết hồ sơ"), None, slug="phieu-kiem-soat"),
+             "quyết."), "stopped_at", "thong-bao-dung-giai-quyet"),
+    Paper("control-slip", "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ",
+          _l("Phiếu kiểm soát quá trình giải quyết hồ sơ"), None, "", "phieu-kiem-soat"),
 )}
 LOGBOOK_TITLE = "SỔ THEO DÕI HỒ SƠ"
 
@@ -155,16 +161,9 @@ def show(code: str, kind: str, fmt: str | None) -> ResponseReturnValue:
     paper = PAPERS.get(kind)
     if paper is None:
         abort(404, _("Không có loại phiếu “%(kind)s”.", kind=kind))
-    user = signed_in()
-    session = db()
+    dossier = visible_dossier(code)
     try:
-        dossier = show_dossier(session, code)
-    except NotFound:
-        abort(404, _("Không có hồ sơ mã %(code)s.", code=code))
-    require(can_view_dossier(user, dossier.unit),
-            _("Hồ sơ %(code)s không thuộc đơn vị của bạn.", code=code))
-    try:
-        record = paper.build(session, code)
+        record = paper.build(db(), code)
     except InvalidAction:
         message = paper.missing % {"code": code} if paper.missing is not None else None
         abort(404, message or _("Phiếu này không áp dụng cho hồ sơ %(code)s.", code=code))
@@ -172,7 +171,7 @@ def show(code: str, kind: str, fmt: str | None) -> ResponseReturnValue:
     html = render_template(f"papers/{kind.replace('-', '_')}.html", paper=paper, record=record,
                            code=code, pdf=pdf, size=paper.size,
                            title=paper.title, name=paper.name,
-                           received_at=dossier.received_at,
+                           dated=getattr(record, paper.dated, dossier.received_at),
                            appointment_at=dossier.appointment_at)
     if pdf:
         return _pdf(html, f"{paper.slug}-{code}.pdf")
