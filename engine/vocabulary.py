@@ -61,6 +61,14 @@ class Channel(StrEnum):
     POST = "post"
 
 
+class Milestone(StrEnum):
+    """What completing a user task marks, declared on it (`milestone` property)."""
+
+    RESOLVED = "resolved"  # the result is ready
+    RETURNED = "returned"  # the result was handed back to the citizen
+    REFUSED = "refused"  # the decision was to refuse
+
+
 class MessageStatus(StrEnum):
     PENDING = "pending"
     DELIVERED = "delivered"

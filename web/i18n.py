@@ -12,16 +12,23 @@ from flask.typing import ResponseReturnValue
 from flask_babel import Babel
 from flask_babel import lazy_gettext as _l
 
+from engine.vocabulary import Channel, DossierStatus, Outcome, TaskStatus
+
 LANGUAGES = {"vi": "Tiếng Việt", "en": "English"}
 
-OUTCOMES = {"early": _l("Trước hạn"), "on_time": _l("Đúng hạn"), "late": _l("Quá hạn")}
+OUTCOMES = {Outcome.EARLY: _l("Trước hạn"), Outcome.ON_TIME: _l("Đúng hạn"),
+            Outcome.LATE: _l("Quá hạn")}
+# Dossier statuses, and the two task statuses that are not one of them.
 STATUSES = {
-    "running": _l("Đang giải quyết"), "waiting_supplement": _l("Chờ bổ sung"),
-    "resolved": _l("Đã có kết quả"), "returned": _l("Đã trả kết quả"),
-    "completed": _l("Hoàn thành"), "refused": _l("Từ chối"), "withdrawn": _l("Đã rút"),
-    "stopped": _l("Dừng giải quyết"), "ready": _l("Chờ xử lý"), "cancelled": _l("Đã huỷ"),
+    DossierStatus.RUNNING: _l("Đang giải quyết"),
+    DossierStatus.WAITING_SUPPLEMENT: _l("Chờ bổ sung"),
+    DossierStatus.RESOLVED: _l("Đã có kết quả"), DossierStatus.RETURNED: _l("Đã trả kết quả"),
+    DossierStatus.COMPLETED: _l("Hoàn thành"), DossierStatus.REFUSED: _l("Từ chối"),
+    DossierStatus.WITHDRAWN: _l("Đã rút"), DossierStatus.STOPPED: _l("Dừng giải quyết"),
+    TaskStatus.READY: _l("Chờ xử lý"), TaskStatus.CANCELLED: _l("Đã huỷ"),
 }
-CHANNELS = {"in_person": _l("Trực tiếp"), "online": _l("Trực tuyến"), "post": _l("Bưu chính")}
+CHANNELS = {Channel.IN_PERSON: _l("Trực tiếp"), Channel.ONLINE: _l("Trực tuyến"),
+            Channel.POST: _l("Bưu chính")}
 DEPARTMENTS = {
     "reception": _l("Một cửa"), "civil_status": _l("Tư pháp - Hộ tịch"),
     "land": _l("Địa chính"), "culture_society": _l("Văn hoá - Xã hội"),

@@ -9,6 +9,8 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from engine.vocabulary import Milestone
+
 _FIELD_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 FIELD_TYPES = ("string", "text", "integer", "number", "boolean", "date", "datetime", "choice")
@@ -61,7 +63,7 @@ class UserTaskInfo:
     shown: tuple[ShownSpec, ...] = ()
 
 
-MILESTONES = ("resolved", "returned", "refused")
+MILESTONES = tuple(m.value for m in Milestone)
 
 
 @dataclass(frozen=True)

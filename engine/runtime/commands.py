@@ -35,6 +35,7 @@ from engine.vocabulary import (
     Channel,
     DossierStatus,
     FinishKind,
+    Milestone,
     TaskStatus,
 )
 
@@ -188,12 +189,12 @@ def complete(session: Session, runtime: Runtime, task_id: str, *, user: str,
         _receive_handover(row, user, now)
         record_event(session, dossier, now, "task_completed", user, task=row.spec_id,
                      fields=sorted(cleaned), outcome=row.outcome)
-        if milestone == "refused":
+        if milestone == Milestone.REFUSED:
             reason = cleaned.get("refusal_reason") or task.data.get("refusal_reason")
             finish(run, FinishKind.REFUSED, str(reason or row.name))
-        elif milestone in ("resolved", "returned"):
+        elif milestone in (Milestone.RESOLVED, Milestone.RETURNED):
             resolve(run)
-        if milestone == "returned":
+        if milestone == Milestone.RETURNED:
             dossier.returned_at = now
             dossier.status = DossierStatus.RETURNED
             record_event(session, dossier, now, "returned", user)

@@ -18,6 +18,7 @@ from typing import Any
 from engine.calendar import WorkingCalendar
 from engine.definitions import FieldSpec, ProcedureView
 from engine.errors import InvalidAction
+from engine.vocabulary import Channel
 
 
 @dataclass(frozen=True)
@@ -72,9 +73,9 @@ def plan_arrivals(rng: random.Random, cal: WorkingCalendar, procedures: Sequence
     if dossiers and not procedures:
         raise InvalidAction("the catalog has no ward-level procedure: deploy the "
                             "procedures first (lienthong deploy workflows)")
-    instants = [(at, "post" if rng.random() < rates.post else "in_person")
+    instants = [(at, Channel.POST if rng.random() < rates.post else Channel.IN_PERSON)
                 for at in _office_instants(rng, cal, working, dossiers - online)]
-    instants += [(at, "online") for at in _online_instants(rng, cal, days, online)]
+    instants += [(at, Channel.ONLINE) for at in _online_instants(rng, cal, days, online)]
     instants.sort(key=lambda pair: pair[0])
     chosen = _procedures(rng, cal, procedures, [at for at, _ in instants])
     arrivals = []
@@ -294,7 +295,7 @@ def _choice(rng: random.Random, spec: FieldSpec, name: str, ctx: FormContext) ->
         return "refuse" if ctx.refuse or not others else others[0]
     if "gender" in name or set(choices) == {"nam", "nữ"}:
         return rng.choice(choices)
-    if "channel" in name and ctx.channel == "online" and "online" in choices:
+    if "channel" in name and ctx.channel == Channel.ONLINE and "online" in choices:
         return "online"
     return choices[0]
 

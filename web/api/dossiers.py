@@ -15,7 +15,7 @@ from engine.errors import InvalidAction, NotFound
 from engine.org import UserView, get_unit
 from engine.queries import DossierView, search_dossiers, show_dossier
 from engine.runtime import start
-from engine.vocabulary import FinishKind
+from engine.vocabulary import FinishKind, TaskStatus
 from web.access import can_receive, can_sign, can_work, visible_units
 from web.api.base import (
     allow,
@@ -50,7 +50,7 @@ def desk_or_worker(dossier: DossierView, what: str) -> None:
     inbox's task page allows)."""
     user = me()
     allow(at_desk(dossier) or any(can_work(user, step.department, step.unit)
-                                  for step in dossier.steps if step.status == "ready"),
+                                  for step in dossier.steps if step.status == TaskStatus.READY),
           f"only the one-stop desk of {dossier.unit} or an officer working one of the "
           f"dossier's ready steps may {what}")
 

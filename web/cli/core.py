@@ -22,6 +22,7 @@ from engine.org import seed_departments
 from engine.queries import list_tasks, resolve_task_id, show_dossier
 from engine.runtime import CHANNELS, claim, complete, send_back, start, unclaim
 from engine.storage import upgrade
+from engine.vocabulary import TaskStatus
 from web.cli.common import (
     OUTCOME,
     Context,
@@ -146,7 +147,7 @@ def start_cmd(ctx: Context, key: str, unit: str | None, data_text: str | None,
 
 def _ready_steps(ctx: Context, steps: Any) -> None:
     for task in steps:
-        if task.status == "ready":
+        if task.status == TaskStatus.READY:
             click.echo(f"  ready: {task.id}  {task.name} [{task.department}] "
                        f"due {ctx.local(task.due_at)}")
 
