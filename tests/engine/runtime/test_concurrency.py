@@ -12,7 +12,7 @@ from engine.errors import Conflict
 from engine.queries import list_tasks
 from engine.runtime import Runtime, complete, start
 from engine.runtime.dossier_codes import next_number, take_number
-from engine.storage import Dossier, TaskRecord, make_sessionmaker
+from engine.storage import Dossier, Event, TaskRecord, make_sessionmaker
 from tests.conftest import WORKFLOWS, deploy_files, vn
 from tests.samples import RECEIVE
 
@@ -47,6 +47,45 @@ def test_two_completions_of_one_task_one_conflicts(committed, clock):
         rows = check.scalars(select(TaskRecord).order_by(TaskRecord.ready_at)).all()
         assert [(r.spec_id, r.status, r.completed_by) for r in rows] == [
             ("receive_check", "completed", "an"), ("register_birth", "ready", None)]
+
+
+def test_completing_from_stale_copies_is_refused_by_the_version_check(committed, clock):
+    """No lock is held between the two clerks (the stale clerk's transaction ended before
+    the other one saved): only the dossier's version tells that the copy is stale."""
+    sessions = make_sessionmaker(committed)
+    with sessions.begin() as setup:
+        runtime = Runtime(clock)
+        deploy_files(setup, runtime, WORKFLOWS)
+        code = start(setup, runtime, "birth_registration", unit="PHUCLOI",
+                     at=vn("2026-03-06 09:00")).code
+        task_id = list_tasks(setup)[0].id
+
+    stale = sessions()  # keeps its objects after commit, as a long-lived worker would
+    try:
+        with stale.begin():  # held: the session's identity map keeps only weak references
+            held = (stale.get(TaskRecord, task_id),
+                    stale.scalar(select(Dossier).where(Dossier.code == code)))
+            assert held[0].status == "ready"
+        with sessions.begin() as other:
+            complete(other, Runtime(clock), task_id, user="an", data=RECEIVE,
+                     at=vn("2026-03-06 09:30"))
+        with pytest.raises(Conflict) as refused, stale.begin():  # rolled back on the way out
+            assert (held[0].status, held[1].version) == ("ready", 1)  # the old copies
+            complete(stale, Runtime(clock), task_id, user="binh", data=RECEIVE,
+                     at=vn("2026-03-06 09:31"))
+        assert refused.value.code == "dossier_changed"
+    finally:
+        stale.close()
+
+    with sessions.begin() as check:
+        rows = check.scalars(select(TaskRecord).order_by(TaskRecord.ready_at)).all()
+        assert [(r.spec_id, r.status, r.completed_by) for r in rows] == [
+            ("receive_check", "completed", "an"), ("register_birth", "ready", None)]
+        dossier = check.scalar(select(Dossier).where(Dossier.code == code))
+        assert dossier.version == 2
+        completions = check.scalars(select(Event.actor).where(
+            Event.dossier_id == dossier.id, Event.kind == "task_completed")).all()
+        assert completions == ["an"]
 
 
 # -- several processes on one database --------------------------------------------------

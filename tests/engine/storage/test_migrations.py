@@ -10,7 +10,7 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Engine, column, insert, select, table
+from sqlalchemy import Engine, column, insert, inspect, select, table
 
 from engine.storage import Base, alembic_config, upgrade
 from tests.conftest import BACKENDS, empty_database
@@ -28,6 +28,34 @@ def test_the_migrations_build_the_models_schema(empty):
     upgrade(empty)
     with empty.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
+
+
+def schema(engine: Engine) -> set[tuple[object, ...]]:
+    """Every table with its columns (type, nullable, server default), indexes and foreign
+    keys, as the database reports them: one item each, so a difference names itself."""
+    found = inspect(engine)
+    items: set[tuple[object, ...]] = set()
+    for name in found.get_table_names():
+        items.add((name,))
+        items.update((name, "column", c["name"], str(c["type"]), c["nullable"], c.get("default"))
+                     for c in found.get_columns(name))
+        items.update((name, "index", i["name"], tuple(i["column_names"]), bool(i["unique"]))
+                     for i in found.get_indexes(name))
+        items.update((name, "foreign key", tuple(f["constrained_columns"]), f["referred_table"],
+                      tuple(f["referred_columns"])) for f in found.get_foreign_keys(name))
+    return items
+
+
+def test_downgrading_from_head_gives_back_the_first_schema(empty):
+    """Going back to 0001 must leave no column, index or key a later migration added:
+    the database must be the one 0001 builds."""
+    config = alembic_config(empty)
+    command.upgrade(config, "0001")
+    first = schema(empty)
+    command.upgrade(config, "head")
+    assert schema(empty) != first  # the comparison below can see a difference
+    command.downgrade(config, "0001")
+    assert schema(empty) == first
 
 
 def test_upgrade_moves_handovers_into_their_task_records_and_back(empty):

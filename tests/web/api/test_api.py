@@ -305,6 +305,31 @@ def test_permissions_follow_the_pages(reception, as_user):
     assert reception.get(f"/dossiers/{code}")["status"] == "running"
 
 
+def test_a_leader_of_the_unit_above_cannot_work_the_wards_step(reception, as_user, db_engine):
+    """The district sees its wards' dossiers, and has a leadership department too; the
+    ward's step is still the ward's leader's to claim, sign or refuse."""
+    from engine.org import add_user
+
+    with make_sessionmaker(db_engine).begin() as session:
+        add_user(session, username="lanhdao.longbien", full_name="Lý Văn Quận",
+                 unit="LONGBIEN", roles=["leader"], departments=["leadership"],
+                 password="x" * 12)
+    code = received_and_checked(reception)
+    as_user("hotich.phucloi").complete(code, {"decision": "approve",
+                                              "register_number": "25/2026"})
+    task = as_user("lanhdao.phucloi").task_of(code)
+    before = reception.get(f"/dossiers/{code}")
+    district = as_user("lanhdao.longbien")
+    assert district.get(f"/dossiers/{code}")["code"] == code
+    assert district.get(f"/tasks/{task['id']}")["department"] == "leadership"
+    refused = district.post(f"/tasks/{task['id']}/claim", expect=403)
+    assert "is for department leadership of PHUCLOI" in refused["error"]
+    district.post(f"/tasks/{task['id']}/complete", {"data": {"leader_decision": "approve"}},
+                  403)
+    district.post(f"/dossiers/{code}/refuse", {"reason": "x"}, 403)
+    assert reception.get(f"/dossiers/{code}") == before
+
+
 def test_unknown_things_are_404(reception):
     assert "does not exist" in reception.get("/dossiers/PHUCLOI-000000-9999", 404)["error"]
     reception.get("/tasks/00000000-0000-0000-0000-000000000000", 404)

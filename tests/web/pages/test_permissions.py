@@ -8,8 +8,16 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from engine.org import add_user
 from tests.web.conftest import login
-from tests.web.pages.helpers import civil_status_task, page
+from tests.web.pages.helpers import (
+    civil_status_task,
+    dossier,
+    engine_services,
+    page,
+    ready,
+    work,
+)
 
 ROLES = {  # role -> demo user (None: not signed in)
     "reception": "tiepnhan.phucloi",
@@ -142,3 +150,44 @@ def test_viewers_who_cannot_work_a_task_get_no_form(app, clock) -> None:
     html = page(client.get(f"/tasks/{task_id}"))
     assert "Bạn chỉ xem được việc này" in html
     assert 'action="/tasks/' not in html
+
+
+# -- a unit above the dossier's --------------------------------------------------------------
+
+DISTRICT_LEADER = "lanhdao.longbien"
+DISTRICT_PASSWORD = "quan-long-bien-2026"  # noqa: S105 - a test user's password
+
+
+def at_the_leaders_step(app: Flask) -> tuple[str, str]:
+    """A Phúc Lợi birth registration registered by the officer, now at the ward's
+    leadership, and a district leader (Long Biên, department leadership) who oversees the
+    ward: (code, leadership task id)."""
+    svc = engine_services(app)
+    with svc.transaction() as session:
+        add_user(session, username=DISTRICT_LEADER, full_name="Lý Văn Quận", unit="LONGBIEN",
+                 roles=["leader"], departments=["leadership"], password=DISTRICT_PASSWORD)
+    code, _ = civil_status_task(app)
+    work(app, code, {"decision": "approve", "register_number": "15/2026"}, "2026-03-09 09:00",
+         user="hotich.phucloi")
+    (task,) = ready(app, code, "leadership")
+    return code, task.id
+
+
+def test_a_leader_of_the_unit_above_sees_the_wards_step_but_cannot_work_it(app, clock):
+    """Same department, but another unit: the district oversees the ward's dossiers and
+    must not sign for the ward's leader."""
+    code, task_id = at_the_leaders_step(app)
+    before = dossier(app, code)
+    client = app.test_client()
+    login(client, DISTRICT_LEADER, DISTRICT_PASSWORD)
+    assert client.get(f"/dossiers/{code}").status_code == 200  # the ward is below the district
+    html = page(client.get(f"/tasks/{task_id}"))
+    assert "Bạn chỉ xem được việc này" in html and 'action="/tasks/' not in html
+    for action, form in [("claim", {}), ("complete", {"leader_decision": "approve"}),
+                         ("refuse", {"refusal": "Không đủ điều kiện"}),
+                         ("send-back", {"send_back_reason": "Ghi sai số đăng ký"})]:
+        response = client.post(f"/tasks/{task_id}/{action}", data=form)
+        assert response.status_code == 403, action
+        assert "Không có quyền truy cập" in page(response)
+    assert dossier(app, code) == before  # nothing claimed, signed, refused or sent back
+    assert task_id not in page(client.get("/inbox/"))
