@@ -3,6 +3,8 @@ refusal, withdrawal, late warnings, apologies and the standard papers."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from sqlalchemy import select
 
@@ -26,6 +28,7 @@ from engine.dossiers import (
 )
 from engine.errors import InvalidAction
 from engine.queries import list_tasks, show_dossier
+from engine.reporting import period_report
 from engine.runtime import complete, send_back, start
 from engine.simulation import seed_demo_units
 from engine.storage import ProcedureVersion
@@ -279,3 +282,60 @@ def test_the_first_step_cannot_be_sent_back(session, simple):
     with pytest.raises(InvalidAction, match="first step"):
         send_back(session, simple, list_tasks(session)[0].id, user="u", reason="x")
     assert show_dossier(session, code).steps[0].status == "ready"
+
+
+def resolve_early(runtime, session, code, supplements):
+    """Ask for `supplements` supplements on Monday, each brought back at once, and resolve
+    the dossier on Tuesday, days before its Thursday appointment."""
+    for n in range(supplements):
+        request_supplement(session, runtime, code, user="hotich.phucloi", items=["Bản sao CCCD"],
+                           reason="Thiếu giấy tờ", at=vn(f"2026-03-02 1{n}:00"))
+        supply(session, runtime, code, user="tiepnhan.phucloi", at=vn(f"2026-03-02 1{n}:30"))
+    work(runtime, session, code, "2026-03-03 09:00")
+    work(runtime, session, code, "2026-03-03 10:00", {"decision": "approve"})
+    work(runtime, session, code, "2026-03-03 14:00")  # the leader signs: resolved
+    return show_dossier(session, code)
+
+
+def test_one_supplement_request_keeps_an_early_dossier_early(session, simple):
+    once = resolve_early(simple, session, receive(simple, session).code, supplements=1)
+    twice = resolve_early(simple, session, receive(simple, session).code, supplements=2)
+    assert (once.supplement_count, once.status, once.outcome) == (1, "resolved", "early")
+    assert (twice.supplement_count, twice.status, twice.outcome) == (2, "resolved", "late")
+    total = period_report(session, unit="PHUCLOI", start=date(2026, 3, 1),
+                          end=date(2026, 3, 31)).total
+    assert (total.resolved_total, total.resolved_early, total.resolved_on_time,
+            total.resolved_late) == (2, 1, 0, 1)
+    assert total.on_time_rate == 50.0
+
+
+def test_verification_after_a_supplement_counts_the_time_waited(session, simple):
+    code = receive(simple, session).code  # counts from Monday 02/03 09:00, P3D
+    request_supplement(session, simple, code, user="hotich.phucloi", items=["Bản sao CCCD"],
+                       reason="Thiếu giấy tờ", at=vn("2026-03-02 11:00"))
+    # back on Wednesday 15:30: Monday 5 h + Tuesday 8 h + Wednesday 6.5 h = 19.5 h waited
+    supply(session, simple, code, user="tiepnhan.phucloi", at=vn("2026-03-04 15:30"))
+    # Thursday 05/03 09:00 + 19.5 h: Thursday 7 h, Friday 8 h, Monday 4 h + 0.5 h
+    assert show_dossier(session, code).appointment_at == vn("2026-03-09 13:30")
+    require_verification(session, simple, code, user="hotich.phucloi",
+                         reason="Cần xác minh nơi cư trú", at=vn("2026-03-05 10:00"))
+    view = show_dossier(session, code)
+    # P5D from Monday 02/03 09:00 is Monday 09/03 09:00; plus the 19.5 h waited:
+    # Monday 7 h, Tuesday 8 h, Wednesday 4 h + 0.5 h
+    assert view.appointment_at == vn("2026-03-11 13:30")
+    assert view.original_appointment_at == vn("2026-03-11 13:30")
+
+
+def test_a_dossier_waiting_for_the_citizen_is_not_flagged_at_risk(session, simple):
+    waiting = receive(simple, session).code  # both due Thursday 05/03 09:00
+    running = receive(simple, session).code
+    request_supplement(session, simple, waiting, user="hotich.phucloi", items=["Bản sao CCCD"],
+                       reason="Thiếu giấy tờ", at=vn("2026-03-02 10:00"))
+    # Wednesday 15:00: 2 h of 24 left on both appointments, but one clock is stopped
+    assert tick(savepoints(session), simple, vn("2026-03-04 15:00")).at_risk == (running,)
+    # Friday: both appointments have passed; the waiting dossier is still left alone
+    assert tick(savepoints(session), simple, vn("2026-03-06 10:00")).at_risk == ()
+    view = show_dossier(session, waiting)
+    assert (view.status, view.at_risk_at) == ("waiting_supplement", None)
+    assert "at_risk" not in [e.kind for e in view.events]
+    assert show_dossier(session, running).at_risk_at == vn("2026-03-04 15:00")

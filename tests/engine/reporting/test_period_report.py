@@ -354,3 +354,19 @@ def test_vietnamese_order():
         "An ninh", "Ăn uống", "Chứng thực", "Dân tộc", "Đất đai", "Hộ tịch", "Ô tô", "Ơn",
         "Uỷ thác", "Ưu đãi", "Y tế"]
 
+
+
+def test_one_supplement_request_does_not_make_a_dossier_late(session):
+    r = Records(session)
+    # Resolved early or on time after one supplement request: counted as recorded.
+    r.dossier("2026-03-02 09:00", finished="2026-03-04 09:00", kind="resolved",
+              outcome="early", supplements=1, status="completed")
+    r.dossier("2026-03-03 09:00", finished="2026-03-06 16:00", kind="resolved",
+              outcome="on_time", supplements=1, status="completed")
+    # The same early timing after two requests: late (the national indicators' rule).
+    r.dossier("2026-03-04 09:00", finished="2026-03-05 09:00", kind="resolved",
+              outcome="early", supplements=2, status="completed")
+    total = period_report(session, unit="PHUCLOI", **MARCH).total
+    assert (total.resolved_total, total.resolved_early, total.resolved_on_time,
+            total.resolved_late) == (3, 1, 1, 1)
+    assert total.on_time_rate == 66.7

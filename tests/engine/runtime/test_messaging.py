@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import delete, func, select
 
-from engine.dossiers import tick
+from engine.dossiers import close, tick
 from engine.queries import list_tasks, show_dossier
 from engine.runtime import complete, start
-from engine.storage import Message
+from engine.storage import Dossier, Message, Subscription
+from engine.vocabulary import FinishKind
 from tests.conftest import DATA, deploy_files, savepoints, vn
 
 
@@ -53,8 +55,6 @@ def test_a_message_nobody_waits_for_stays_pending_until_tick(session, runtime):
              data={"address": "Số 1"}, at=vn("2026-03-06 10:00"))
     police_task = list_tasks(session, department="police")[0]
     # the police answer while the ward dossier is (artificially) not listening yet
-    from engine.storage import Subscription
-
     subs = session.scalars(select(Subscription)).all()
     saved = [(s.dossier_id, s.message_name, s.correlations) for s in subs]
     for sub in subs:
@@ -93,3 +93,103 @@ def test_call_activity_runs_a_procedure_of_another_file(session, runtime):
     # the called birth registration threw birth_registered: the card dossier started
     departments = sorted(t.department for t in list_tasks(session))
     assert "social_insurance" in departments
+
+
+def ward_asks_police(session, runtime, at):
+    """A ward dossier whose request has started a police dossier; it now waits for the
+    police's answer (residence_result, correlated on its code)."""
+    ward = start(session, runtime, "ward_request", unit="PHUCLOI", at=vn(at))
+    task = next(t for t in list_tasks(session, department="reception")
+                if t.dossier_code == ward.code)
+    complete(session, runtime, task.id, user="clerk", data={"address": "Số 1"}, at=vn(at))
+    return ward
+
+
+def received(session, code):
+    return [e for e in show_dossier(session, code).events if e.kind == "message_received"]
+
+
+def test_a_finished_dossier_does_not_take_its_answer(session, runtime):
+    deploy_files(session, runtime, DATA / "ward_request.bpmn", DATA / "police_residence.bpmn")
+    withdrawn = ward_asks_police(session, runtime, "2026-03-06 09:00")
+    kept = ward_asks_police(session, runtime, "2026-03-06 09:05")
+    waits = [(s.message_name, s.correlations) for s in session.scalars(
+        select(Subscription).where(Subscription.dossier_id == withdrawn.id))]
+    assert [name for name, _ in waits] == ["residence_result"]
+    close(session, runtime, withdrawn.code, FinishKind.WITHDRAWN, user="tiepnhan.phucloi",
+          reason="Công dân rút hồ sơ", at=vn("2026-03-06 11:00"))
+    # Whatever closing does with the dossier's subscription, it is there now: only the
+    # dossier's status may keep the police's answer away from it.
+    session.execute(delete(Subscription).where(Subscription.dossier_id == withdrawn.id))
+    session.add_all(Subscription(dossier_id=withdrawn.id, message_name=name, correlations=c)
+                    for name, c in waits)
+    session.flush()
+
+    police = list_tasks(session, department="police")  # one per ward dossier, in order
+    complete(session, runtime, police[0].id, user="police",
+             data={"residence_number": "CT-1"}, at=vn("2026-03-09 10:00"))
+    answer = session.scalar(select(Message).where(Message.name == "residence_result"))
+    assert (answer.status, answer.target_dossier_id) == ("pending", None)
+    assert tick(savepoints(session), runtime, vn("2026-03-09 10:05")).messages_delivered == 0
+    assert answer.status == "pending"
+    assert received(session, withdrawn.code) == []
+    assert show_dossier(session, withdrawn.code).status == "withdrawn"
+
+    # the running ward dossier gets its own answer at once
+    complete(session, runtime, police[1].id, user="police",
+             data={"residence_number": "CT-2"}, at=vn("2026-03-09 10:10"))
+    assert [e.detail["message"] for e in received(session, kept.code)] == ["residence_result"]
+    assert [(t.dossier_code, t.name) for t in list_tasks(session, department="reception")] == [
+        (kept.code, "Trả kết quả")]
+
+
+def test_a_dossier_never_receives_its_own_message(session, runtime):
+    deploy_files(session, runtime, DATA / "ward_request.bpmn", DATA / "police_residence.bpmn")
+    ward = ward_asks_police(session, runtime, "2026-03-06 09:00")
+    waiting = session.scalar(select(Subscription).where(Subscription.dossier_id == ward.id))
+    # The ward dossier throws the very answer it waits for, with its own correlations (a
+    # diagram that answers itself): the message is not for its sender.
+    own = Message(name="residence_result", correlations=waiting.correlations,
+                  payload={"parent_code": ward.code, "residence_number": "GIẢ-1"},
+                  sender_dossier_id=ward.id, sender="clerk", sender_department="reception",
+                  status="pending", target_dossier_id=None, created_at=vn("2026-03-06 09:30"),
+                  delivered_at=None)
+    session.add(own)
+    session.flush()
+    assert tick(savepoints(session), runtime, vn("2026-03-06 10:00")).messages_delivered == 0
+    assert (own.status, own.target_dossier_id) == ("pending", None)
+    assert received(session, ward.code) == []
+    assert list_tasks(session, department="reception") == []  # still waiting for the police
+
+    # the police's answer is the one it takes
+    police = list_tasks(session, department="police")[0]
+    complete(session, runtime, police.id, user="police", data={"residence_number": "CT-1"},
+             at=vn("2026-03-09 10:00"))
+    assert [(e.actor, e.detail["sender"]) for e in received(session, ward.code)] == [
+        ("police", police.dossier_code)]
+    assert [t.name for t in list_tasks(session, department="reception")] == ["Trả kết quả"]
+    assert own.status == "pending"
+
+
+@pytest.mark.timeout(60)  # without the hop limit the loop below never ends
+def test_a_diagram_loop_stops_after_the_delivery_limit(session, runtime, monkeypatch):
+    monkeypatch.setattr("engine.runtime.delivery.MAX_DELIVERIES", 5)
+    # loop_start throws "ping"; each "ping" starts a loop_ping dossier, which throws again
+    deploy_files(session, runtime, DATA / "loop_start.bpmn", DATA / "loop_ping.bpmn")
+    first = start(session, runtime, "loop_start", unit="PHUCLOI", at=vn("2026-03-02 09:00"))
+
+    messages = session.scalars(select(Message).order_by(Message.id)).all()
+    assert [m.status for m in messages] == ["delivered"] * 5 + ["pending"]
+    dossiers = session.scalars(select(Dossier).order_by(Dossier.id)).all()
+    assert [d.process_key for d in dossiers] == ["loop_start"] + ["loop_ping"] * 5
+    assert dossiers[0].code == first.code
+    # each message came from the dossier before and started the next one
+    assert [(m.sender_dossier_id, m.target_dossier_id) for m in messages] == [
+        (d.id, n.id) for d, n in zip(dossiers, dossiers[1:], strict=False)] + [
+        (dossiers[-1].id, None)]
+    assert [d.started_by_message_id for d in dossiers[1:]] == [m.id for m in messages[:5]]
+    assert show_dossier(session, dossiers[1].code).links[0].code == first.code
+
+    # the tick goes on where the command stopped, again at most five hops
+    assert tick(savepoints(session), runtime, vn("2026-03-02 09:05")).messages_delivered == 5
+    assert session.scalar(select(func.count()).select_from(Dossier)) == 11
