@@ -109,7 +109,7 @@ def supply(session: Session, runtime: Runtime, code: str, *, user: str,
 def require_verification(session: Session, runtime: Runtime, code: str, *, user: str,
                          reason: str, at: datetime | None = None) -> DossierRef:
     """The dossier turns out to need verification: the procedure's longer limit applies,
-    counted from the same start (plus any time spent waiting for the citizen)."""
+    counted from the same start (plus the time spent waiting for the citizen)."""
     now = runtime.now(at)
     dossier = _open(session, code, WAITING)
     if dossier.verification:
@@ -123,8 +123,11 @@ def require_verification(session: Session, runtime: Runtime, code: str, *, user:
         raise InvalidAction(f"the procedure of dossier {code} has no verification time limit",
                             code="no_verification_limit", dossier=code)
     cal = runtime.calendar(session, dossier.unit)
-    waited = sum((cal.between(p.started_at, p.ended_at or now) for p in session.scalars(
-        select(Pause).where(Pause.dossier_id == dossier.id))), start=timedelta())
+    # Only the waits that are over: the one still open moves the appointment when the
+    # papers come (`supply`), as it does for every appointment.
+    waited = sum((cal.between(p.started_at, p.ended_at) for p in session.scalars(
+        select(Pause).where(Pause.dossier_id == dossier.id, Pause.ended_at.is_not(None)))),
+        start=timedelta())
     due = cal.add(deadline(cal, dossier.counting_from, limit), waited)
     dossier.verification = True
     if dossier.original_appointment_at == dossier.appointment_at:  # no apology moved it

@@ -326,6 +326,20 @@ def test_verification_after_a_supplement_counts_the_time_waited(session, simple)
     assert view.original_appointment_at == vn("2026-03-11 13:30")
 
 
+def test_verification_during_a_supplement_counts_the_wait_once(session, simple):
+    code = receive(simple, session).code  # counts from Monday 02/03 09:00
+    request_supplement(session, simple, code, user="hotich.phucloi", items=["Bản sao CCCD"],
+                       reason="Thiếu giấy tờ", at=vn("2026-03-02 11:00"))
+    require_verification(session, simple, code, user="hotich.phucloi",
+                         reason="Cần xác minh nơi cư trú", at=vn("2026-03-03 11:00"))
+    # the wait is still open: only the longer limit so far (P5D: Monday 09/03 09:00)
+    assert show_dossier(session, code).appointment_at == vn("2026-03-09 09:00")
+    supply(session, simple, code, user="tiepnhan.phucloi", at=vn("2026-03-04 11:00"))
+    # two working days waited (Monday 11:00 to Wednesday 11:00), counted once
+    view = show_dossier(session, code)
+    assert view.appointment_at == view.original_appointment_at == vn("2026-03-11 09:00")
+
+
 def test_a_dossier_waiting_for_the_citizen_is_not_flagged_at_risk(session, simple):
     waiting = receive(simple, session).code  # both due Thursday 05/03 09:00
     running = receive(simple, session).code
