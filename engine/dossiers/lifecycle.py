@@ -125,9 +125,9 @@ def require_verification(session: Session, runtime: Runtime, code: str, *, user:
     cal = runtime.calendar(session, dossier.unit)
     # Only the waits that are over: the one still open moves the appointment when the
     # papers come (`supply`), as it does for every appointment.
-    waited = sum((cal.between(p.started_at, p.ended_at) for p in session.scalars(
-        select(Pause).where(Pause.dossier_id == dossier.id, Pause.ended_at.is_not(None)))),
-        start=timedelta())
+    pauses = session.scalars(select(Pause).where(Pause.dossier_id == dossier.id))
+    waited = sum((cal.between(p.started_at, p.ended_at) for p in pauses
+                  if p.ended_at is not None), start=timedelta())
     due = cal.add(deadline(cal, dossier.counting_from, limit), waited)
     dossier.verification = True
     if dossier.original_appointment_at == dossier.appointment_at:  # no apology moved it

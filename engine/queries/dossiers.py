@@ -12,15 +12,8 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, defer
 
 from engine.definitions import SpecCache
+from engine.queries import views
 from engine.queries.tasks import task_view
-from engine.queries.views import (
-    ApologyView,
-    DossierView,
-    EventView,
-    HandoverView,
-    LinkView,
-    PauseView,
-)
 from engine.runtime import dossier_row, workflow_position
 from engine.storage import (
     Apology,
@@ -86,7 +79,7 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-def show_dossier(session: Session, code: str) -> DossierView:
+def show_dossier(session: Session, code: str) -> views.DossierView:
     """Status, appointment, steps with timing, control-slip rows, events and linked dossiers."""
     dossier = dossier_row(session, code)
     version = session.get_one(DefinitionVersion, dossier.definition_id)
@@ -98,7 +91,7 @@ def show_dossier(session: Session, code: str) -> DossierView:
     for task in sorted((r for r in rows if r.handover), key=lambda r: (r.ready_at, r.name)):
         source = session.get(Dossier, task.source_dossier_id) if task.source_dossier_id \
             else None
-        handovers.append(HandoverView(
+        handovers.append(views.HandoverView(
             from_department=task.handed_from, to_department=task.department,
             task_name=task.name, handed_at=task.ready_at, giver=task.handed_by,
             received_at=task.received_at, receiver=task.received_by, due_at=task.due_at,
@@ -106,10 +99,10 @@ def show_dossier(session: Session, code: str) -> DossierView:
             source_dossier=source.code if source and source.id != dossier.id else None,
         ))
     events = tuple(
-        EventView(e.at, e.kind, e.actor, dict(e.detail)) for e in session.scalars(
+        views.EventView(e.at, e.kind, e.actor, dict(e.detail)) for e in session.scalars(
             select(Event).where(Event.dossier_id == dossier.id).order_by(Event.id))
     )
-    return DossierView(
+    return views.DossierView(
         id=dossier.id, code=dossier.code, process_key=dossier.process_key,
         process_name=version.name, definition_version=version.version, unit=dossier.unit,
         channel=dossier.channel, status=dossier.status, received_at=dossier.received_at,
@@ -123,16 +116,17 @@ def show_dossier(session: Session, code: str) -> DossierView:
         resolved_at=dossier.resolved_at, returned_at=dossier.returned_at,
         finish_kind=dossier.finish_kind, finish_reason=dossier.finish_reason,
         supplement_count=dossier.supplement_count, at_risk_at=dossier.at_risk_at,
-        pauses=tuple(PauseView(p.started_at, p.ended_at, p.deadline_at, p.requested_by,
-                               tuple(p.items), p.reason) for p in session.scalars(
+        pauses=tuple(views.PauseView(p.started_at, p.ended_at, p.deadline_at, p.requested_by,
+                                     tuple(p.items), p.reason) for p in session.scalars(
             select(Pause).where(Pause.dossier_id == dossier.id).order_by(Pause.id))),
-        apologies=tuple(ApologyView(a.at, a.reason, a.old_appointment_at,
-                                    a.new_appointment_at, a.signed_by) for a in session.scalars(
-            select(Apology).where(Apology.dossier_id == dossier.id).order_by(Apology.id))),
+        apologies=tuple(
+            views.ApologyView(a.at, a.reason, a.old_appointment_at, a.new_appointment_at,
+                              a.signed_by) for a in session.scalars(
+                select(Apology).where(Apology.dossier_id == dossier.id).order_by(Apology.id))),
     )
 
 
-def _links(session: Session, dossier: Dossier) -> tuple[LinkView, ...]:
+def _links(session: Session, dossier: Dossier) -> tuple[views.LinkView, ...]:
     """Dossiers this one started by message, and the one that started it."""
     links = []
     query = (
@@ -156,7 +150,7 @@ def _links(session: Session, dossier: Dossier) -> tuple[LinkView, ...]:
         if other.id in seen:
             continue
         seen.add(other.id)
-        links.append(LinkView(other.code, other.process_key, other.status, relation))
+        links.append(views.LinkView(other.code, other.process_key, other.status, relation))
     return tuple(links)
 
 

@@ -13,33 +13,7 @@ from collections.abc import Mapping
 from datetime import date, datetime, tzinfo
 from typing import Any
 
-from engine.definitions import Document, FieldSpec, ProcedureView
-from engine.dossiers import (
-    ApologyPaper,
-    ControlRow,
-    ControlSlip,
-    Header,
-    LateEntry,
-    Logbook,
-    LogbookRow,
-    Receipt,
-    Refusal,
-    StopNotice,
-    SupplementRequest,
-)
-from engine.org import UserView
-from engine.queries import (
-    ApologyView,
-    DossierSummary,
-    DossierView,
-    EventView,
-    HandoverView,
-    LinkView,
-    PauseView,
-    ShownValue,
-    TaskView,
-)
-from engine.reporting import PeriodReport, ReportRow
+from engine import definitions, dossiers, org, queries, reporting
 
 
 @dataclasses.dataclass(frozen=True)
@@ -52,38 +26,53 @@ class Shape:
 
 
 SHAPES: dict[type, Shape] = {
-    DossierView: Shape("Dossier", frozenset({"id"}),
-                       "A dossier: status, appointment, steps, control slip, links, pauses, "
-                       "apologies and its event log."),
-    TaskView: Shape("TaskSummary", frozenset({"fields", "shown"}), "A step of a dossier."),
-    HandoverView: Shape("Handover", description="A row of the control slip (department codes)."),
-    EventView: Shape("Event", description="An entry of the dossier's event log."),
-    LinkView: Shape("Link", description="A dossier this one started, or was started by."),
-    PauseView: Shape("Pause", description="A wait for the citizen's supplement."),
-    ApologyView: Shape("Apology", description="A leader-signed apology with a new date."),
-    FieldSpec: Shape("Field", description="An input a task asks for."),
-    ShownValue: Shape("ShownValue", description="A value of the dossier's data the task "
-                      "shows read-only, as its diagram declares (show: properties); `text` "
-                      "is as the page writes it (dates dd/mm/yyyy)."),
-    ProcedureView: Shape("Procedure", description="A catalog entry (the newest version)."),
-    Document: Shape("ProcedureDocument", description="A paper the procedure asks for."),
-    DossierSummary: Shape("DossierSummary", description="A line of a dossier search."),
-    LateEntry: Shape("LateEntry", description="A row of the public late list."),
-    PeriodReport: Shape("PeriodReport", description="Form II.06a of a unit and its units."),
-    ReportRow: Shape("ReportRow", description="A field of work's figures (or the total)."),
-    UserView: Shape("User", frozenset({"id"}), "The user a token acts as."),
-    Header: Shape("PaperHeader", description="What every paper starts with."),
-    Receipt: Shape("ReceiptPaper", description="Giấy tiếp nhận hồ sơ và hẹn trả kết quả."),
-    SupplementRequest: Shape("SupplementPaper",
-                             description="Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ."),
-    Refusal: Shape("RefusalPaper", description="Phiếu từ chối tiếp nhận, giải quyết hồ sơ."),
-    StopNotice: Shape("StopNoticePaper", description="Thông báo dừng giải quyết hồ sơ."),
-    ApologyPaper: Shape("ApologyPaper", description="Phiếu xin lỗi và hẹn lại ngày trả kết quả."),
-    ControlSlip: Shape("ControlSlipPaper",
-                       description="Phiếu kiểm soát quá trình giải quyết hồ sơ."),
-    ControlRow: Shape("ControlSlipRow", description="A handover, as the paper prints it."),
-    Logbook: Shape("Logbook", description="Sổ theo dõi hồ sơ of a unit between two dates."),
-    LogbookRow: Shape("LogbookRow", description="A dossier in the logbook."),
+    queries.DossierView: Shape(
+        "Dossier", frozenset({"id"}), "A dossier: status, appointment, steps, control slip, "
+        "links, pauses, apologies and its event log."),
+    queries.TaskView: Shape("TaskSummary", frozenset({"fields", "shown"}),
+                            "A step of a dossier."),
+    queries.HandoverView: Shape("Handover",
+                                description="A row of the control slip (department codes)."),
+    queries.EventView: Shape("Event", description="An entry of the dossier's event log."),
+    queries.LinkView: Shape("Link",
+                            description="A dossier this one started, or was started by."),
+    queries.PauseView: Shape("Pause", description="A wait for the citizen's supplement."),
+    queries.ApologyView: Shape("Apology",
+                               description="A leader-signed apology with a new date."),
+    definitions.FieldSpec: Shape("Field", description="An input a task asks for."),
+    queries.ShownValue: Shape(
+        "ShownValue", description="A value of the dossier's data the task shows read-only, "
+        "as its diagram declares (show: properties); `text` is as the page writes it (dates "
+        "dd/mm/yyyy)."),
+    definitions.ProcedureView: Shape("Procedure",
+                                     description="A catalog entry (the newest version)."),
+    definitions.Document: Shape("ProcedureDocument",
+                                description="A paper the procedure asks for."),
+    queries.DossierSummary: Shape("DossierSummary", description="A line of a dossier search."),
+    dossiers.LateEntry: Shape("LateEntry", description="A row of the public late list."),
+    reporting.PeriodReport: Shape("PeriodReport",
+                                  description="Form II.06a of a unit and its units."),
+    reporting.ReportRow: Shape("ReportRow",
+                               description="A field of work's figures (or the total)."),
+    org.UserView: Shape("User", frozenset({"id"}), "The user a token acts as."),
+    dossiers.Header: Shape("PaperHeader", description="What every paper starts with."),
+    dossiers.Receipt: Shape("ReceiptPaper",
+                            description="Giấy tiếp nhận hồ sơ và hẹn trả kết quả."),
+    dossiers.SupplementRequest: Shape("SupplementPaper",
+                                      description="Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ."),
+    dossiers.Refusal: Shape("RefusalPaper",
+                            description="Phiếu từ chối tiếp nhận, giải quyết hồ sơ."),
+    dossiers.StopNotice: Shape("StopNoticePaper",
+                               description="Thông báo dừng giải quyết hồ sơ."),
+    dossiers.ApologyPaper: Shape("ApologyPaper",
+                                 description="Phiếu xin lỗi và hẹn lại ngày trả kết quả."),
+    dossiers.ControlSlip: Shape("ControlSlipPaper",
+                                description="Phiếu kiểm soát quá trình giải quyết hồ sơ."),
+    dossiers.ControlRow: Shape("ControlSlipRow",
+                               description="A handover, as the paper prints it."),
+    dossiers.Logbook: Shape("Logbook",
+                            description="Sổ theo dõi hồ sơ of a unit between two dates."),
+    dossiers.LogbookRow: Shape("LogbookRow", description="A dossier in the logbook."),
 }
 
 
