@@ -75,6 +75,29 @@ def complete(page: Page, step: str) -> None:
     expect(page.get_by_role("status")).to_contain_text(f"Đã hoàn thành “{step}”")
 
 
+def work(page: Page, step: str, applicant: str, choose: dict[str, str] | None = None,
+         fill: dict[str, str] | None = None) -> None:
+    """Open the step from the inbox, claim it, answer its form and complete it."""
+    open_task(page, step, applicant)
+    claim(page)
+    for label, option in (choose or {}).items():
+        page.get_by_label(label).select_option(label=option)
+    for label, text in (fill or {}).items():
+        page.get_by_label(label).fill(text)
+    complete(page, step)
+
+
+def agree(page: Page, step: str, applicant: str, decision: str) -> str:
+    """An agency's first step of its linked part: open it, read the part's own dossier
+    code, claim it and agree; returns that code."""
+    open_task(page, step, applicant)
+    code = shown_code(page)
+    claim(page)
+    page.get_by_label(decision).select_option(label="Đồng ý")
+    complete(page, step)
+    return code
+
+
 def record_child(clerk: Page) -> None:
     """The desk's first step, opened from the received page: the child's data."""
     clerk.get_by_role("link", name=f"Nhập thông tin hồ sơ: {RECEIVE}").click()
@@ -141,38 +164,20 @@ def test_interlinked_dossier_worked_by_the_ward_police_and_social_insurance(
     complete(officer, REGISTER)
 
     # the ward's leader signs
-    leader = sign_in("lanhdao.phucloi")
-    open_task(leader, SIGN, applicant)
-    claim(leader)
-    leader.get_by_label("Ý kiến của lãnh đạo").select_option(label="Đồng ý")
-    complete(leader, SIGN)
+    work(sign_in("lanhdao.phucloi"), SIGN, applicant, choose={"Ý kiến của lãnh đạo": "Đồng ý"})
 
     # the police post registers the residence: a dossier of its own, in its own inbox
     police = sign_in("congan.phucloi")
-    open_task(police, CHECK_RESIDENCE, applicant)
-    police_code = shown_code(police)
+    police_code = agree(police, CHECK_RESIDENCE, applicant, "Kết quả thẩm định")
     assert police_code.startswith("CA-PHUCLOI-"), police_code
-    claim(police)
-    police.get_by_label("Kết quả thẩm định").select_option(label="Đồng ý")
-    complete(police, CHECK_RESIDENCE)
-    open_task(police, RECORD_RESIDENCE, applicant)
-    claim(police)
-    police.get_by_label("Số hồ sơ cư trú").fill("CT-0425")
-    complete(police, RECORD_RESIDENCE)
+    work(police, RECORD_RESIDENCE, applicant, fill={"Số hồ sơ cư trú": "CT-0425"})
 
     # social insurance issues the health card
     insurer = sign_in("bhxh.longbien")
-    open_task(insurer, CHECK_CARD, applicant)
-    bhxh_code = shown_code(insurer)
+    bhxh_code = agree(insurer, CHECK_CARD, applicant, "Kết quả kiểm tra")
     assert bhxh_code.startswith("BHXH-LONGBIEN-"), bhxh_code
-    claim(insurer)
-    insurer.get_by_label("Kết quả kiểm tra").select_option(label="Đồng ý")
-    complete(insurer, CHECK_CARD)
-    open_task(insurer, ISSUE_CARD, applicant)
-    claim(insurer)
-    insurer.get_by_label("Mã số BHXH (mã thẻ BHYT)").fill("0126012345")
-    insurer.get_by_label("Thẻ có giá trị từ ngày").fill("2026-02-27")
-    complete(insurer, ISSUE_CARD)
+    work(insurer, ISSUE_CARD, applicant, fill={"Mã số BHXH (mã thẻ BHYT)": "0126012345",
+                                               "Thẻ có giá trị từ ngày": "2026-02-27"})
 
     # back at the desk, the results wait to be returned
     clerk.get_by_role("navigation").get_by_role("link", name="Tiếp nhận hồ sơ").click()

@@ -17,14 +17,20 @@ from tests.conftest import WORKFLOWS, deploy_files, vn
 from tests.samples import RECEIVE
 
 
-def test_two_completions_of_one_task_one_conflicts(committed, clock):
+@pytest.fixture
+def received(committed, clock):
+    """A committed birth registration at its first step: (sessions, code, task id)."""
     sessions = make_sessionmaker(committed)
     with sessions.begin() as setup:
         runtime = Runtime(clock)
         deploy_files(setup, runtime, WORKFLOWS)
         code = start(setup, runtime, "birth_registration", unit="PHUCLOI",
                      at=vn("2026-03-06 09:00")).code
-        task_id = list_tasks(setup)[0].id
+        return sessions, code, list_tasks(setup)[0].id
+
+
+def test_two_completions_of_one_task_one_conflicts(received, clock):
+    sessions, code, task_id = received
 
     first, second = sessions(), sessions()
     try:
@@ -49,16 +55,10 @@ def test_two_completions_of_one_task_one_conflicts(committed, clock):
             ("receive_check", "completed", "an"), ("register_birth", "ready", None)]
 
 
-def test_completing_from_stale_copies_is_refused_by_the_version_check(committed, clock):
+def test_completing_from_stale_copies_is_refused_by_the_version_check(received, clock):
     """No lock is held between the two clerks (the stale clerk's transaction ended before
     the other one saved): only the dossier's version tells that the copy is stale."""
-    sessions = make_sessionmaker(committed)
-    with sessions.begin() as setup:
-        runtime = Runtime(clock)
-        deploy_files(setup, runtime, WORKFLOWS)
-        code = start(setup, runtime, "birth_registration", unit="PHUCLOI",
-                     at=vn("2026-03-06 09:00")).code
-        task_id = list_tasks(setup)[0].id
+    sessions, code, task_id = received
 
     stale = sessions()  # keeps its objects after commit, as a long-lived worker would
     try:

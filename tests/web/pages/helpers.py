@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from engine.calendar import FixedClock
+from engine.dossiers import apologize, request_supplement
 from engine.queries import list_tasks, show_dossier
 from engine.runtime import Runtime, complete, start
 from engine.storage import make_sessionmaker
@@ -148,4 +149,25 @@ def birth_registration(db_engine: Engine) -> str:
     complete_next(db_engine, code, "tiepnhan.phucloi",
                   {"child_name": "Nguyễn Bảo An", "birth_date": "2026-02-27",
                    "documents_complete": True}, "2026-03-06 09:00")
+    return code
+
+
+def apologised(db_engine: Engine) -> str:
+    """A plain birth registration whose leader apologised on Friday 06/03 15:00, with a
+    new appointment on Tuesday 10/03 17:00."""
+    code = birth_registration(db_engine)
+    with transaction(db_engine) as session:
+        apologize(session, fresh_runtime(), code, leader="lanhdao.phucloi",
+                  reason="Chờ xác minh thông tin người mẹ",
+                  new_appointment=vn("2026-03-10 17:00"), at=vn("2026-03-06 15:00"))
+    return code
+
+
+def asked_for_papers(db_engine: Engine, items: list[str]) -> str:
+    """A plain birth registration whose officer asked on Friday 06/03 10:00 for `items`."""
+    code = birth_registration(db_engine)
+    with transaction(db_engine) as session:
+        request_supplement(session, fresh_runtime(), code, user="hotich.phucloi", items=items,
+                           reason="Thiếu giấy tờ chứng minh quan hệ hôn nhân",
+                           at=vn("2026-03-06 10:00"))
     return code

@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 import re
 
-from engine.dossiers import apologize, request_supplement, supply
+from engine.dossiers import supply
 from tests.conftest import vn
 from tests.web.conftest import login
 from tests.web.pages.helpers import (
+    apologised,
+    asked_for_papers,
     birth_registration,
     fresh_runtime,
     interlinked,
@@ -131,11 +133,7 @@ def test_timeline_in_words(client, db_engine):
 
 
 def test_apology_shows_original_and_current_appointment(client, db_engine):
-    code = birth_registration(db_engine)
-    with transaction(db_engine) as session:
-        apologize(session, fresh_runtime(), code, leader="lanhdao.phucloi",
-                  reason="Chờ xác minh thông tin người mẹ",
-                  new_appointment=vn("2026-03-10 17:00"), at=vn("2026-03-06 15:00"))
+    code = apologised(db_engine)
     login(client, "tiepnhan.phucloi")
     html = client.get(f"/dossiers/{code}").get_data(as_text=True)
     assert "Hẹn ban đầu" in html and "<s>06/03/2026 17:00</s>" in html
@@ -145,12 +143,8 @@ def test_apology_shows_original_and_current_appointment(client, db_engine):
 
 
 def test_supplement_requests_are_listed(client, db_engine):
-    code = birth_registration(db_engine)
+    code = asked_for_papers(db_engine, ["Bản sao giấy đăng ký kết hôn"])
     with transaction(db_engine) as session:
-        request_supplement(session, fresh_runtime(), code, user="hotich.phucloi",
-                           items=["Bản sao giấy đăng ký kết hôn"],
-                           reason="Thiếu giấy tờ chứng minh quan hệ hôn nhân",
-                           at=vn("2026-03-06 10:00"))
         supply(session, fresh_runtime(), code, user="tiepnhan.phucloi",
                documents=["Bản sao giấy đăng ký kết hôn"], at=vn("2026-03-09 09:00"))
     login(client, "tiepnhan.phucloi")

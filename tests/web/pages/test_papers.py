@@ -16,6 +16,8 @@ from tests.conftest import vn
 from tests.samples import BIRTH, DOCUMENTS, MOTHER
 from tests.web.conftest import login
 from tests.web.pages.helpers import (
+    apologised,
+    asked_for_papers,
     birth_registration,
     complete_next,
     fresh_runtime,
@@ -71,12 +73,7 @@ def test_receipt_of_a_multi_day_procedure_names_its_limit(client, db_engine):
 
 
 def test_supplement_request(client, db_engine):
-    code = birth_registration(db_engine)
-    with transaction(db_engine) as session:
-        request_supplement(session, fresh_runtime(), code, user="hotich.phucloi",
-                           items=["Bản sao giấy đăng ký kết hôn", "Giấy xác nhận cư trú"],
-                           reason="Thiếu giấy tờ chứng minh quan hệ hôn nhân",
-                           at=vn("2026-03-06 10:00"))
+    code = asked_for_papers(db_engine, ["Bản sao giấy đăng ký kết hôn", "Giấy xác nhận cư trú"])
     login(client, "tiepnhan.phucloi")
     html = client.get(f"/dossiers/{code}/papers/supplement").get_data(as_text=True)
     assert "size: A4" in html
@@ -143,11 +140,7 @@ def test_stop_notice(client, db_engine):
 
 
 def test_apology(client, db_engine):
-    code = birth_registration(db_engine)
-    with transaction(db_engine) as session:
-        apologize(session, fresh_runtime(), code, leader="lanhdao.phucloi",
-                  reason="Chờ xác minh thông tin người mẹ",
-                  new_appointment=vn("2026-03-10 17:00"), at=vn("2026-03-06 15:00"))
+    code = apologised(db_engine)
     login(client, "tiepnhan.phucloi")
     paper = sheet(client.get(f"/dossiers/{code}/papers/apology").get_data(as_text=True))
     for expected in (
