@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from engine.calendar import FixedClock, limit_parser
 from engine.definitions import deploy_files as deploy_paths
 from engine.definitions import read_paths
+from engine.errors import EngineError
 from engine.org import seed_departments
 from engine.runtime import Runtime
 from engine.storage import Base, make_engine, upgrade
@@ -95,6 +96,18 @@ def savepoints(session: Session) -> Callable[[], AbstractContextManager[Session]
             yield session
 
     return transaction
+
+
+@contextmanager
+def refused(error_type: type[EngineError], code: str, match: str | None = None, /,
+            **params: object) -> Iterator[None]:
+    """The block must raise `error_type` with this code and exactly these params (the
+    pages build their text from the two: a wrong one tells the user a wrong sentence),
+    and a message that matches `match`."""
+    with pytest.raises(error_type, match=match) as error:
+        yield
+    assert (error.value.code, error.value.params) == (code, params)
+    assert str(error.value) not in ("", "None")
 
 
 def wipe(engine: Engine) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import re
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
@@ -9,6 +11,8 @@ from typing import Any
 from engine.definitions import FieldSpec
 from engine.errors import FieldProblem, InvalidData
 
+# Eighteen digits fit a database's BIGINT; far longer ones would make int() itself fail.
+_WHOLE_NUMBER = re.compile(r"-?[0-9]{1,18}")
 _TRUE = {"true", "1", "yes", "on", "có"}
 _FALSE = {"false", "0", "no", "off", "không", ""}
 
@@ -31,16 +35,19 @@ def _coerce(field: FieldSpec, value: Any) -> Any:
             raise _Refused("not_whole_number", "must be a whole number")
         if isinstance(value, int):
             return value
-        if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        if isinstance(value, str) and _WHOLE_NUMBER.fullmatch(value.strip()):
             return int(value)
         raise _Refused("not_whole_number", "must be a whole number")
     if kind == "number":
         if isinstance(value, bool):
             raise _Refused("not_number", "must be a number")
         try:
-            return float(value)
-        except (TypeError, ValueError):
+            number = float(value)
+        except (TypeError, ValueError, OverflowError):
             raise _Refused("not_number", "must be a number") from None
+        if not math.isfinite(number):
+            raise _Refused("not_number", "must be a number")
+        return number
     if kind == "boolean":
         if isinstance(value, bool):
             return value

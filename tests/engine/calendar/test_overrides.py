@@ -9,6 +9,7 @@ import pytest
 
 from engine.calendar import (
     OfficeHours,
+    OverrideView,
     UnitCalendars,
     list_overrides,
     remove_override,
@@ -56,3 +57,18 @@ def test_bad_overrides_are_refused(units):
         set_override(units, date(2026, 3, 6), "holiday")
     with pytest.raises(InvalidAction, match="unit NOPE does not exist"):
         set_override(units, date(2026, 3, 6), "off", unit="NOPE")
+
+
+def test_overrides_of_one_day_for_different_units_are_kept_apart(units):
+    friday = date(2026, 3, 6)
+    assert set_override(units, friday, "off", unit="VIETHUNG", note=" Bão ") == OverrideView(
+        friday, "off", "VIETHUNG", "Bão")
+    set_override(units, friday, "off", note="Thông báo 1")
+    set_override(units, friday, "working", unit="PHUCLOI")
+    set_override(units, friday, "off", unit="PHUCLOI", note="Mất điện")  # replaces its own
+    assert [(o.unit, o.kind, o.note) for o in list_overrides(units)] == [
+        ("", "off", "Thông báo 1"), ("PHUCLOI", "off", "Mất điện"), ("VIETHUNG", "off", "Bão")]
+    assert remove_override(units, friday, unit="PHUCLOI")
+    assert [o.unit for o in list_overrides(units)] == ["", "VIETHUNG"]
+    assert remove_override(units, friday)
+    assert [o.unit for o in list_overrides(units)] == ["VIETHUNG"]

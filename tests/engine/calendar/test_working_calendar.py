@@ -350,3 +350,19 @@ def test_naive_datetimes_are_rejected() -> None:
         CAL.counting_start(naive, CUTOFF)
     with pytest.raises(ValueError, match="timezone-aware"):
         CAL.is_working_time(naive)
+
+
+@pytest.mark.parametrize(("name", "call"), [
+    ("start", lambda naive, aware: CAL.between(naive, aware)),
+    ("end", lambda naive, aware: CAL.between(aware, naive)),
+    ("pause start", lambda naive, aware: CAL.between(aware, aware + timedelta(days=1),
+                                                     [(naive, aware)])),
+    ("pause end", lambda naive, aware: CAL.between(aware, aware + timedelta(days=1),
+                                                   [(aware, naive)])),
+    ("due", lambda naive, aware: CAL.outcome(naive, aware)),
+    ("done", lambda naive, aware: CAL.outcome(aware, naive)),
+])
+def test_a_time_without_its_zone_is_refused_by_name(name, call) -> None:
+    """A naive time would be read in the server's zone: refused, naming the argument."""
+    with pytest.raises(ValueError, match=f"^{name} must be timezone-aware, got naive "):
+        call(datetime(2026, 3, 2, 9), vn(2026, 3, 2, 9))

@@ -26,14 +26,14 @@ from engine.dossiers import (
     supply,
     tick,
 )
-from engine.errors import InvalidAction
+from engine.errors import InvalidAction, NotFound
 from engine.queries import list_tasks, show_dossier
 from engine.reporting import period_report
 from engine.runtime import complete, send_back, start
 from engine.simulation import seed_demo_units
 from engine.storage import ProcedureVersion
 from engine.vocabulary import FinishKind
-from tests.conftest import DATA, deploy_files, savepoints, vn
+from tests.conftest import DATA, deploy_files, refused, savepoints, vn
 
 SIMPLE = (DATA / "simple_procedure.bpmn", DATA / "simple_procedure.toml")
 
@@ -203,9 +203,12 @@ def test_stop_notice_prints_the_reason_and_who_stopped_it(session, simple):
 def test_late_dossier_is_flagged_then_apologized(session, simple):
     code = receive(simple, session).code  # due Thursday 05/03 09:00
     assert tick(savepoints(session), simple, vn("2026-03-04 09:00")).at_risk == ()
-    # 2 h of 24 left
-    assert tick(savepoints(session), simple, vn("2026-03-04 15:00")).at_risk == (code,)
+    # 2 h 40 min of 24 h left: under a quarter
+    assert tick(savepoints(session), simple, vn("2026-03-04 15:20")).at_risk == (code,)
     assert tick(savepoints(session), simple, vn("2026-03-04 16:00")).at_risk == ()  # flagged once
+    flagged = [(e.at, e.detail) for e in show_dossier(session, code).events
+               if e.kind == "at_risk"]
+    assert flagged == [(vn("2026-03-04 15:20"), {"hours_left": 2.67})]
     with pytest.raises(InvalidAction, match="not a leader"):
         apologize(session, simple, code, leader="hotich.phucloi", reason="Chờ xác minh",
                   new_appointment=vn("2026-03-10 17:00"))
@@ -353,3 +356,97 @@ def test_a_dossier_waiting_for_the_citizen_is_not_flagged_at_risk(session, simpl
     assert (view.status, view.at_risk_at) == ("waiting_supplement", None)
     assert "at_risk" not in [e.kind for e in view.events]
     assert show_dossier(session, running).at_risk_at == vn("2026-03-04 15:00")
+
+
+def test_each_refusal_names_its_reason_for_the_pages(session, simple):
+    """Every refusal carries the code and values the pages' Vietnamese text is built
+    from; a wrong one would tell the clerk the wrong thing."""
+    code = receive(simple, session).code  # due Thursday 05/03 09:00
+    work(simple, session, code, "2026-03-02 10:00", user="tiepnhan.phucloi")
+    examine = list_tasks(session)[0]
+    with refused(InvalidAction, "reason_required", "give the reason", action="send_back"):
+        send_back(session, simple, examine.id, user="u", reason=" ")
+    with refused(InvalidAction, "documents_required", "at least one document"):
+        request_supplement(session, simple, code, user="u", items=[], reason="x")
+    with refused(InvalidAction, "reason_required", "give the reason", action="supplement"):
+        request_supplement(session, simple, code, user="u", items=["CCCD"], reason=" ")
+    with refused(InvalidAction, "no_open_supplement", "no open supplement", dossier=code):
+        supply(session, simple, code, user="u")
+    with refused(InvalidAction, "reason_required", "give the reason", action="verification"):
+        require_verification(session, simple, code, user="u", reason=" ")
+    with refused(InvalidAction, "not_a_leader", "not a leader of PHUCLOI",
+                 user="hotich.phucloi", unit="PHUCLOI"):
+        apologize(session, simple, code, leader="hotich.phucloi", reason="x",
+                  new_appointment=vn("2026-03-10 17:00"))
+    with refused(InvalidAction, "reason_required", "give the reason", action="apology"):
+        apologize(session, simple, code, leader="lanhdao.phucloi", reason=" ",
+                  new_appointment=vn("2026-03-10 17:00"))
+    with refused(InvalidAction, "time_without_zone", "timezone"):
+        apologize(session, simple, code, leader="lanhdao.phucloi", reason="x",
+                  new_appointment=vn("2026-03-10 17:00").replace(tzinfo=None))
+    with refused(InvalidAction, "appointment_not_later", "later than the current one",
+                 appointment=vn("2026-03-05 09:00")):
+        apologize(session, simple, code, leader="lanhdao.phucloi", reason="x",
+                  new_appointment=vn("2026-03-05 09:00"))
+    with refused(InvalidAction, "not_an_ending", "not resolved", kind=FinishKind.RESOLVED):
+        close(session, simple, code, FinishKind.RESOLVED, user="u", reason="x")
+    with refused(InvalidAction, "reason_required", "give the reason", action="withdrawn"):
+        close(session, simple, code, FinishKind.WITHDRAWN, user="u", reason=" ")
+    with refused(NotFound, "dossier_not_found", "dossier NOPE does not exist", dossier="NOPE"):
+        close(session, simple, "NOPE", FinishKind.WITHDRAWN, user="u", reason="x")
+
+    require_verification(session, simple, code, user="u", reason="Cần xác minh")
+    with refused(InvalidAction, "already_verification", "already counts", dossier=code):
+        require_verification(session, simple, code, user="u", reason="x")
+    request_supplement(session, simple, code, user="u", items=["CCCD"], reason="Thiếu CCCD")
+    waiting = dict(dossier=code, status="waiting_supplement")
+    with refused(InvalidAction, "dossier_not_open", "is waiting_supplement", **waiting):
+        complete(session, simple, examine.id, user="u", data={"decision": "approve"})
+    with refused(InvalidAction, "dossier_not_open", "is waiting_supplement", **waiting):
+        send_back(session, simple, examine.id, user="u", reason="x")
+    with refused(InvalidAction, "dossier_not_open", "is waiting_supplement", **waiting):
+        request_supplement(session, simple, code, user="u", items=["CCCD"], reason="x")
+    supply(session, simple, code, user="u")
+    close(session, simple, code, FinishKind.WITHDRAWN, user="u", reason="Rút hồ sơ")
+    with refused(InvalidAction, "dossier_not_open", "is withdrawn", dossier=code,
+                 status="withdrawn"):
+        close(session, simple, code, FinishKind.REFUSED, user="u", reason="x")
+    assert [s.status for s in show_dossier(session, code).steps] == ["completed", "cancelled"]
+
+
+def test_the_late_list_shows_overdue_and_apologised_dossiers_with_the_last_reason(session,
+                                                                                  simple):
+    """The public late list (niêm yết): what is overdue now, resolved late, or was
+    apologised for, oldest first, with the newest apology's reason; nothing on time,
+    closed unresolved, or of another unit."""
+    def finish(code, at):
+        for data in ({}, {"decision": "approve"}, {}):
+            work(simple, session, code, at, data)
+
+    resolved_late = receive(simple, session, "2026-03-02 08:00").code  # due Wed 17:00
+    withdrawn = receive(simple, session, "2026-03-02 08:15").code
+    overdue = receive(simple, session, "2026-03-02 08:30").code  # due Thu 08:30
+    apologised = receive(simple, session, "2026-03-02 09:00").code  # due Thu 09:00
+    due_now = receive(simple, session, "2026-03-02 09:00").code
+    on_time = receive(simple, session, "2026-03-02 10:00").code
+    elsewhere = receive(simple, session, "2026-03-02 08:00", unit="ANKHANH").code
+    finish(on_time, "2026-03-03 10:00")
+    close(session, simple, withdrawn, FinishKind.WITHDRAWN, user="u", reason="Rút",
+          at=vn("2026-03-04 10:00"))
+    for reason, new in (("Chờ xác minh", "2026-03-10 17:00"),
+                        ("Chờ kết quả xác minh của Công an", "2026-03-11 17:00")):
+        apologize(session, simple, apologised, leader="lanhdao.phucloi", reason=reason,
+                  new_appointment=vn(new), at=vn("2026-03-04 16:00"))
+    finish(resolved_late, "2026-03-05 08:30")
+    assert show_dossier(session, elsewhere).appointment_at < vn("2026-03-05 09:00")
+
+    late = late_list(session, ["PHUCLOI"], vn("2026-03-05 09:00"))
+    assert [(e.code, e.procedure, e.received_at, e.original_appointment_at,
+             e.appointment_at, e.reason, e.status) for e in late] == [
+        (resolved_late, "Thủ tục mẫu", vn("2026-03-02 08:00"), vn("2026-03-04 17:00"),
+         vn("2026-03-04 17:00"), None, "resolved"),
+        (overdue, "Thủ tục mẫu", vn("2026-03-02 08:30"), vn("2026-03-05 08:30"),
+         vn("2026-03-05 08:30"), None, "running"),
+        (apologised, "Thủ tục mẫu", vn("2026-03-02 09:00"), vn("2026-03-05 09:00"),
+         vn("2026-03-11 17:00"), "Chờ kết quả xác minh của Công an", "running")]
+    assert due_now not in [e.code for e in late]  # due at this very minute: not yet late

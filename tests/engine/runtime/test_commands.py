@@ -7,7 +7,7 @@ import pytest
 from engine.errors import Conflict, InvalidAction, InvalidData, NotFound
 from engine.queries import list_tasks, show_dossier
 from engine.runtime import Runtime, claim, complete, start, unclaim
-from tests.conftest import vn
+from tests.conftest import refused, vn
 from tests.engine.runtime.helpers import ready_task, snapshot
 from tests.samples import RECEIVE
 
@@ -126,27 +126,45 @@ def test_claims_guard_who_may_complete(session, runtime, shipped):
     code = start(session, runtime, "birth_registration", unit="PHUCLOI",
                  at=vn("2026-03-06 10:00")).code
     task = ready_task(session, code)
+    with refused(InvalidAction, "task_not_claimed", "is not claimed", task=task.name):
+        unclaim(session, runtime, task.id, user="an")
     claim(session, runtime, task.id, user="an", at=vn("2026-03-06 10:05"))
-    with pytest.raises(InvalidAction, match="already claimed by an"):
+    claimed = dict(task=task.name, user="an")
+    with refused(InvalidAction, "task_claimed", "already claimed by an", **claimed):
         claim(session, runtime, task.id, user="binh")
-    with pytest.raises(InvalidAction, match="claimed by an"):
+    with refused(InvalidAction, "task_claimed", "claimed by an", **claimed):
         complete(session, runtime, task.id, user="binh", data=RECEIVE)
-    with pytest.raises(InvalidAction, match="claimed by an, not binh"):
+    with refused(InvalidAction, "task_claimed", "claimed by an, not binh", **claimed):
         unclaim(session, runtime, task.id, user="binh")
-    unclaim(session, runtime, task.id, user="an")
+    claim(session, runtime, task.id, user="an")  # claiming one's own task again is fine
+    unclaim(session, runtime, task.id, user="an", at=vn("2026-03-06 10:10"))
     assert ready_task(session, code).claimed_by is None
     complete(session, runtime, task.id, user="binh", data=RECEIVE, at=vn("2026-03-06 10:30"))
-    with pytest.raises(Conflict, match="already completed by binh"):
+    with refused(Conflict, "task_already_completed", "already completed by binh at 06/03/2026",
+                 task=task.name, user="binh", at=vn("2026-03-06 10:30")):
         complete(session, runtime, task.id, user="an", data=RECEIVE)
+    with refused(Conflict, "task_already_completed", task=task.name, user="binh",
+                 at=vn("2026-03-06 10:30")):
+        claim(session, runtime, task.id, user="an")
+    claims = [(e.kind, e.actor, e.detail) for e in show_dossier(session, code).events
+              if e.kind in ("task_claimed", "task_unclaimed")]
+    receive_check = {"task": "receive_check"}
+    assert claims == [("task_claimed", "an", receive_check), ("task_claimed", "an", receive_check),
+                      ("task_unclaimed", "an", receive_check)]
 
 
 def test_unknown_procedure_task_and_channel(session, runtime, shipped):
-    with pytest.raises(NotFound, match="no procedure 'nope'"):
+    with refused(NotFound, "procedure_not_deployed", "no procedure 'nope'", procedure="nope"):
         start(session, runtime, "nope", unit="PHUCLOI")
-    with pytest.raises(InvalidAction, match="unknown channel"):
+    with refused(InvalidAction, "unknown_channel", "unknown channel", channel="fax"):
         start(session, runtime, "birth_registration", unit="PHUCLOI", channel="fax")
-    with pytest.raises(NotFound):
-        claim(session, runtime, "00000000-0000-0000-0000-000000000000", user="x")
+    missing = "00000000-0000-0000-0000-000000000000"
+    for command in (claim, unclaim):
+        with refused(NotFound, "task_not_found", f"task {missing} does not exist", task=missing):
+            command(session, runtime, missing, user="x")
+    with refused(InvalidAction, "time_without_zone", "timezone"):
+        start(session, runtime, "birth_registration", unit="PHUCLOI",
+              at=vn("2026-03-06 10:00").replace(tzinfo=None))
 
 
 def test_state_survives_reload_between_steps(session, clock, shipped):

@@ -16,7 +16,8 @@ from tests.conftest import DATA, deploy_files, savepoints, vn
 def test_ward_asks_police_and_each_answer_finds_its_own_dossier(session, runtime):
     deploy_files(session, runtime, DATA / "ward_request.bpmn", DATA / "police_residence.bpmn")
     first = start(session, runtime, "ward_request", unit="PHUCLOI", at=vn("2026-03-06 09:00"))
-    second = start(session, runtime, "ward_request", unit="PHUCLOI", at=vn("2026-03-06 09:05"))
+    second = start(session, runtime, "ward_request", unit="PHUCLOI", at=vn("2026-03-06 09:05"),
+                   applicant={"name": "Trần Văn B"}, channel="post")
     for code, address in ((first.code, "Số 1"), (second.code, "Số 2")):
         task = next(t for t in list_tasks(session, department="reception")
                     if t.dossier_code == code)
@@ -29,6 +30,12 @@ def test_ward_asks_police_and_each_answer_finds_its_own_dossier(session, runtime
     police_view = show_dossier(session, "CA-PHUCLOI-260306-0002")
     assert police_view.links[0].code == second.code
     assert police_view.appointment_at == vn("2026-03-10 10:00")  # P2D from the handover
+    # the police dossier is the citizen's: who they are, how they filed
+    assert (police_view.applicant, police_view.channel, police_view.unit) == (
+        {"name": "Trần Văn B"}, "post", "CA-PHUCLOI")
+    received = next(e for e in police_view.events if e.kind == "message_received")
+    assert (received.actor, received.detail["message"], received.detail["sender"]) == (
+        "clerk", "residence_request", second.code)
     handover = police_view.handovers[0]
     assert (handover.from_department, handover.to_department, handover.giver,
             handover.source_dossier) == ("reception", "police", "clerk", second.code)

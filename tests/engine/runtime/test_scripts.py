@@ -38,7 +38,8 @@ def test_escape_is_refused_and_nothing_changes(session, hostile, script, reason,
         complete(session, runtime, task.id, user="clerk", data={"script": script},
                  at=vn("2026-03-06 09:30"))
     message = str(err.value)
-    assert script in message and reason in message.lower()
+    assert message.startswith(f"{script}: ") and reason in message.lower()  # the element
+    assert (err.value.code, err.value.params) == ("script_failed", {"reason": message})
     assert "\n" not in message
     assert snapshot(session, code) == before
     assert "Lê Văn Cường" not in caplog.text
