@@ -10,9 +10,12 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from engine.definitions import SpecCache
+from engine.dossiers import require_verification
+from engine.errors import InvalidAction
 from engine.queries import get_task, list_tasks, show_dossier
+from engine.runtime import Runtime
 from engine.storage import Message
-from tests.conftest import vn
+from tests.conftest import refused, vn
 from tests.samples import CHILD, MOTHER
 from tests.workflows.helpers import finished, ready, receive, step, walk
 
@@ -45,8 +48,12 @@ def test_interlinked_after_cutoff_on_friday_is_due_wednesday(session, clock, shi
 
 def test_interlinked_with_verification_has_five_working_days(session, clock, shipped):
     dossier = receive(session, clock, "birth_residence_health_card", "2026-03-06 15:30",
-                      verification=True)
+                      verification=True, applicant=MOTHER)
     assert dossier.appointment_at == vn("2026-03-13 17:00")
+    # the police part is told, and counts its own P5D instead of P2D
+    receive_and_register(session, clock, dossier.code)
+    police = show_dossier(session, part_codes(session, dossier.code)["CA-PHUCLOI"])
+    assert police.appointment_at == vn("2026-03-16 10:30")
 
 
 def test_interlinked_parts_run_in_parallel_and_return_together(session, clock, shipped):
@@ -219,3 +226,21 @@ def test_two_interlinked_dossiers_each_get_their_own_results(session, clock, shi
     assert ready(session, first) == []
     finish_parts(first)
     assert [t.name for t in ready(session, first)] == ["Trả kết quả liên thông"]
+
+
+def test_verification_found_at_the_police_takes_the_limit_from_the_diagram(session, clock,
+                                                                         shipped):
+    """The police part has no catalog entry of its own: its verification limit (P5D) is
+    the diagram's property, counted from the same start as its P2D."""
+    dossier = receive(session, clock, "birth_residence_health_card", "2026-03-09 08:00",
+                      applicant=MOTHER)
+    receive_and_register(session, clock, dossier.code)
+    police = part_codes(session, dossier.code)["CA-PHUCLOI"]
+    before = show_dossier(session, police)
+    require_verification(session, Runtime(clock), police, user="congan.phucloi",
+                         reason="Cần xác minh nơi cư trú", at=vn("2026-03-10 09:00"))
+    after = show_dossier(session, police)
+    assert (before.appointment_at, after.appointment_at) == (
+        vn("2026-03-11 10:30"), vn("2026-03-16 10:30"))
+    with refused(InvalidAction, "already_verification", dossier=police):
+        require_verification(session, Runtime(clock), police, user="u", reason="x")

@@ -450,3 +450,15 @@ def test_the_late_list_shows_overdue_and_apologised_dossiers_with_the_last_reaso
         (apologised, "Thủ tục mẫu", vn("2026-03-02 09:00"), vn("2026-03-05 09:00"),
          vn("2026-03-11 17:00"), "Chờ kết quả xác minh của Công an", "running")]
     assert due_now not in [e.code for e in late]  # due at this very minute: not yet late
+
+
+def test_a_procedure_without_a_verification_limit_cannot_require_verification(session,
+                                                                              runtime):
+    deploy_files(session, runtime, DATA / "ward_request.bpmn", DATA / "police_residence.bpmn")
+    code = start(session, runtime, "ward_request", unit="PHUCLOI",
+                 at=vn("2026-03-06 09:00")).code
+    before = show_dossier(session, code).appointment_at
+    with refused(InvalidAction, "no_verification_limit", "no verification time limit",
+                 dossier=code):
+        require_verification(session, runtime, code, user="u", reason="Cần xác minh")
+    assert show_dossier(session, code).appointment_at == before

@@ -7,6 +7,7 @@ Statuses are deliberately stale or misleading: the report must read timestamps.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from datetime import date
 
 import pytest
@@ -370,3 +371,35 @@ def test_one_supplement_request_does_not_make_a_dossier_late(session):
     assert (total.resolved_total, total.resolved_early, total.resolved_on_time,
             total.resolved_late) == (3, 1, 1, 1)
     assert total.on_time_rate == 66.7
+
+
+def test_tones_break_ties_in_their_own_order_and_per_syllable():
+    """Ngang, huyền, sắc, hỏi, ngã, nặng; a tone on a later letter counts where it
+    stands, and marks never hide the letters after them."""
+    words = ["Mạ", "Mã", "Mả", "Má", "Mà", "Ma"]
+    assert sorted(words, key=vietnamese_sort_key) == ["Ma", "Mà", "Má", "Mả", "Mã", "Mạ"]
+    assert sorted(["ban bè", "bán be", "ban be"], key=vietnamese_sort_key) == [
+        "ban be", "ban bè", "bán be"]
+    assert sorted(["Thuỷ b", "Thuỷ a", "Thuy c"], key=vietnamese_sort_key) == [
+        "Thuỷ a", "Thuỷ b", "Thuy c"]
+    assert sorted(["bàn be", "ban bé"], key=vietnamese_sort_key) == ["ban bé", "bàn be"]
+    assert sorted(["Ảnh", "Ánh", "Anh"], key=vietnamese_sort_key) == ["Anh", "Ánh", "Ảnh"]
+    assert sorted(["Mà", "ma"], key=vietnamese_sort_key) == ["ma", "Mà"]  # tone before case
+
+
+def test_instants_on_the_periods_edges(session, records):
+    """The period is [1 March 00:00, 1 April 00:00) in local time: a dossier filed online
+    at the first midnight is received in it; one due at the last instant, or waiting for
+    papers at that instant, is still within its time; a wait that starts only then does
+    not save an overdue dossier."""
+    add = functools.partial(records.dossier, unit="EMPTY")
+    add("2026-03-01 00:00", channel="online", appointment="2026-03-04 17:00",
+        status="resolved", finished="2026-03-03 10:00", kind="resolved", outcome="early")
+    add("2026-02-27 10:00", appointment="2026-04-01 00:00")
+    add("2026-02-27 10:00", appointment="2026-03-20 17:00",
+        pauses=(("2026-04-01 00:00", None),))
+    add("2026-02-27 10:00", appointment="2026-03-20 17:00",
+        pauses=(("2026-03-25 09:00", "2026-04-01 00:00"),))
+    row = period_report(session, unit="EMPTY", **MARCH).total
+    assert (row.carried_over, row.received_online, row.resolved_early) == (3, 1, 1)
+    assert (row.in_progress_within, row.in_progress_overdue) == (2, 1)

@@ -55,6 +55,9 @@ def test_two_departments_across_a_weekend(session, runtime, shipped):
     view = show_dossier(session, code)
     assert view.status == "returned"  # the return step is the "returned" milestone
     assert view.outcome == "late"  # due Friday 17:00 (same day), returned Monday
+    resolved = next(e for e in view.events if e.kind == "resolved")
+    assert (resolved.at, resolved.actor, resolved.detail) == (
+        vn("2026-03-09 09:30"), "clerk2", {"outcome": "late"})
     assert [(s.name, s.outcome) for s in view.steps] == [
         ("Tiếp nhận và kiểm tra hồ sơ", "on_time"),
         ("Ghi sổ hộ tịch, cấp giấy khai sinh", "late"),

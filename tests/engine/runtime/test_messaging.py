@@ -58,6 +58,12 @@ def test_ward_asks_police_and_each_answer_finds_its_own_dossier(session, runtime
 def test_a_message_nobody_waits_for_stays_pending_until_tick(session, runtime):
     deploy_files(session, runtime, DATA / "ward_request.bpmn", DATA / "police_residence.bpmn")
     ward = start(session, runtime, "ward_request", unit="PHUCLOI", at=vn("2026-03-06 09:00"))
+    # an older message no diagram listens for must not hold up the ones after it
+    stray = Message(name="nobody_listens", correlations={}, payload={},
+                    sender_dossier_id=ward.id, sender="clerk", sender_department="reception",
+                    status="pending", created_at=vn("2026-03-06 09:00"), version=1)
+    session.add(stray)
+    session.flush()
     complete(session, runtime, list_tasks(session)[0].id, user="clerk",
              data={"address": "Số 1"}, at=vn("2026-03-06 10:00"))
     police_task = list_tasks(session, department="police")[0]
@@ -80,6 +86,7 @@ def test_a_message_nobody_waits_for_stays_pending_until_tick(session, runtime):
     again = tick(savepoints(session), runtime, vn("2026-03-09 10:06"))
     assert (first.messages_delivered, again.messages_delivered) == (1, 0)
     assert result.status == "delivered" and result.target_dossier_id == ward.id
+    assert stray.status == "pending"
     assert [t.name for t in list_tasks(session, department="reception")] == ["Trả kết quả"]
 
 
