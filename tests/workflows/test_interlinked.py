@@ -14,7 +14,7 @@ from engine.dossiers import require_verification
 from engine.errors import InvalidAction
 from engine.queries import get_task, list_tasks, show_dossier
 from engine.runtime import Runtime
-from engine.storage import Message
+from engine.storage import Message, Subscription
 from tests.conftest import refused, vn
 from tests.samples import CHILD, MOTHER
 from tests.workflows.helpers import finished, ready, receive, step, walk
@@ -89,6 +89,10 @@ def test_interlinked_parts_run_in_parallel_and_return_together(session, clock, s
     step(session, clock, police, {"residence_number": "CT-0425"}, "2026-03-10 09:00")
     assert finished(session, police)
     assert ready(session, parent) == []  # the card is not back yet
+    # the parent took the police's answer and still waits for the card's, once
+    parent_id = show_dossier(session, parent).id
+    assert session.scalars(select(Subscription.message_name)
+                           .where(Subscription.dossier_id == parent_id)).all() == ["card_result"]
     step(session, clock, bhxh, {"card_number": "0126012345", "card_valid_from": "2026-02-27",
                                 "card_valid_to": "2032-02-26"}, "2026-03-10 10:00")
     assert finished(session, bhxh)

@@ -151,12 +151,19 @@ def test_a_second_supplement_request_counts_late(session, simple):
 
 def test_no_supplement_within_seven_working_days_is_refused(session, simple):
     code = receive(simple, session).code
-    request_supplement(session, simple, code, user="u", items=["x"], reason="thiếu",
-                       at=vn("2026-03-02 10:00"))
-    assert tick(savepoints(session), simple, vn("2026-03-11 09:59")).refused == ()
+    supplied = receive(simple, session).code  # its citizen came back in time
+    for dossier in (code, supplied):
+        request_supplement(session, simple, dossier, user="u", items=["x"], reason="thiếu",
+                           at=vn("2026-03-02 10:00"))
+    supply(session, simple, supplied, user="u", at=vn("2026-03-03 10:00"))
+    assert show_dossier(session, code).pauses[0].ended_at is None  # one citizen, one wait
+    assert tick(savepoints(session), simple, vn("2026-03-11 10:00")).refused == ()  # due now
     assert tick(savepoints(session), simple, vn("2026-03-11 10:01")).refused == (code,)
     view = show_dossier(session, code)
     assert (view.status, view.finish_kind) == ("refused", "refused")
+    assert view.finish_reason == "Không bổ sung hồ sơ trong thời hạn 7 ngày làm việc"
+    assert view.completed_at == vn("2026-03-11 10:01")
+    assert show_dossier(session, supplied).status == "running"
     assert all(s.status == "cancelled" for s in view.steps)
     assert view.pauses[0].ended_at == vn("2026-03-11 10:01")
 

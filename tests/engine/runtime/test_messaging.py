@@ -33,9 +33,10 @@ def test_ward_asks_police_and_each_answer_finds_its_own_dossier(session, runtime
     # the police dossier is the citizen's: who they are, how they filed
     assert (police_view.applicant, police_view.channel, police_view.unit) == (
         {"name": "Trần Văn B"}, "post", "CA-PHUCLOI")
+    request = session.scalar(select(Message).where(Message.sender_dossier_id == second.id))
     received = next(e for e in police_view.events if e.kind == "message_received")
-    assert (received.actor, received.detail["message"], received.detail["sender"]) == (
-        "clerk", "residence_request", second.code)
+    assert (received.actor, received.detail) == (
+        "clerk", {"message": "residence_request", "id": request.id, "sender": second.code})
     handover = police_view.handovers[0]
     assert (handover.from_department, handover.to_department, handover.giver,
             handover.source_dossier) == ("reception", "police", "clerk", second.code)
