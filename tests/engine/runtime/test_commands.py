@@ -143,6 +143,8 @@ def test_claims_guard_who_may_complete(session, runtime, shipped):
     unclaim(session, runtime, task.id, user="an", at=vn("2026-03-06 10:10"))
     assert ready_task(session, code).claimed_by is None
     complete(session, runtime, task.id, user="binh", data=RECEIVE, at=vn("2026-03-06 10:30"))
+    done = show_dossier(session, code).steps[0]  # completing unclaimed claims it too
+    assert (done.claimed_by, done.completed_by) == ("binh", "binh")
     with refused(Conflict, "task_already_completed", "already completed by binh at 06/03/2026",
                  task=task.name, user="binh", at=vn("2026-03-06 10:30")):
         complete(session, runtime, task.id, user="an", data=RECEIVE)
@@ -189,5 +191,6 @@ def test_events_log_each_step_without_citizen_data(session, runtime, shipped):
              at=vn("2026-03-06 10:10"))
     events = show_dossier(session, code).events
     assert [e.kind for e in events] == ["received", "task_ready", "task_completed", "task_ready"]
-    assert events[2].detail["fields"] == sorted(RECEIVE)
+    assert events[2].detail == {"task": "receive_check", "fields": sorted(RECEIVE),
+                                "outcome": "on_time"}
     assert "Bé Na" not in repr(events) and "Trần Thị Bích" not in repr(events)
