@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
+from engine.calendar import set_override
 from engine.errors import Conflict, InvalidAction, InvalidData, NotFound
 from engine.queries import list_tasks, show_dossier
 from engine.runtime import Runtime, claim, complete, start, unclaim
+from engine.simulation import seed_demo_units
 from tests.conftest import refused, vn
 from tests.engine.runtime.helpers import ready_task, snapshot
 from tests.samples import RECEIVE
@@ -194,3 +198,17 @@ def test_events_log_each_step_without_citizen_data(session, runtime, shipped):
     assert events[2].detail == {"task": "receive_check", "fields": sorted(RECEIVE),
                                 "outcome": "on_time"}
     assert "Bé Na" not in repr(events) and "Trần Thị Bích" not in repr(events)
+
+
+def test_a_units_own_day_off_moves_its_due_times_and_no_one_elses(session, clock, shipped):
+    seed_demo_units(session, password="test-password")
+    set_override(session, date(2026, 3, 9), "off", unit="PHUCLOI", note="Bầu cử")
+    runtime = Runtime(clock)  # reads the override table afresh
+    due = {}
+    for unit in ("PHUCLOI", "VIETHUNG"):
+        code = start(session, runtime, "birth_registration", unit=unit,
+                     at=vn("2026-03-06 14:00")).code
+        complete(session, runtime, ready_task(session, code).id, user="c", data=RECEIVE,
+                 at=vn("2026-03-06 16:00"))
+        due[unit] = ready_task(session, code).due_at  # PT4H from Friday 16:00
+    assert due == {"PHUCLOI": vn("2026-03-10 11:00"), "VIETHUNG": vn("2026-03-09 11:00")}
