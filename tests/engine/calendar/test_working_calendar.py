@@ -366,3 +366,19 @@ def test_a_time_without_its_zone_is_refused_by_name(name, call) -> None:
     """A naive time would be read in the server's zone: refused, naming the argument."""
     with pytest.raises(ValueError, match=f"^{name} must be timezone-aware, got naive "):
         call(datetime(2026, 3, 2, 9), vn(2026, 3, 2, 9))
+
+
+def test_three_office_periods_a_day_are_counted_in_order() -> None:
+    """A unit open 8–10, 11–13 and 14–16: six working hours a day."""
+    cal = WorkingCalendar(OfficeHours(periods=((time(8), time(10)), (time(11), time(13)),
+                                               (time(14), time(16)))))
+    monday = vn(2026, 3, 2, 8)
+    assert cal.add(monday, timedelta(hours=5)) == vn(2026, 3, 2, 15)
+    assert cal.between(monday, vn(2026, 3, 2, 15)) == timedelta(hours=5)
+    assert cal.add(monday, cal.parse_duration("P1D")) == vn(2026, 3, 2, 16)
+
+
+@pytest.mark.parametrize("weekend", [frozenset({7}), frozenset({-1})])
+def test_a_weekend_day_outside_monday_to_sunday_is_refused(weekend) -> None:
+    with pytest.raises(ValueError, match="weekday numbers 0 \\(Monday\\) to 6 \\(Sunday\\)"):
+        WorkingCalendar(weekend=weekend)
