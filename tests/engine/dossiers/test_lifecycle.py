@@ -289,9 +289,28 @@ def test_a_step_sent_back_is_done_again(session, simple):
 
 def test_the_first_step_cannot_be_sent_back(session, simple):
     code = receive(simple, session).code
-    with pytest.raises(InvalidAction, match="first step"):
-        send_back(session, simple, list_tasks(session)[0].id, user="u", reason="x")
+    first = list_tasks(session)[0]
+    with refused(InvalidAction, "first_step", "first step", task=first.name):
+        send_back(session, simple, first.id, user="u", reason="x")
     assert show_dossier(session, code).steps[0].status == "ready"
+
+
+def test_a_step_goes_back_to_the_one_completed_just_before_it_in_its_own_dossier(session,
+                                                                               simple):
+    code = receive(simple, session).code
+    other = receive(simple, session).code
+    work(simple, session, code, "2026-03-02 10:00")
+    work(simple, session, code, "2026-03-02 11:00", {"decision": "approve"})
+    work(simple, session, other, "2026-03-02 12:00")  # the latest completion of all
+    last = next(t for t in list_tasks(session) if t.dossier_code == code)
+    reopened = send_back(session, simple, last.id, user="u", reason="Sai số liệu",
+                         at=vn("2026-03-02 13:00"))
+    assert (reopened.dossier_code, reopened.spec_id, reopened.status) == (
+        code, "examine", "ready")
+    sent = next(e for e in show_dossier(session, code).events if e.kind == "sent_back")
+    assert (sent.actor, sent.detail) == (
+        "u", {"task": last.spec_id, "to": "examine", "reason": "Sai số liệu"})
+    assert [s.status for s in show_dossier(session, other).steps] == ["completed", "ready"]
 
 
 def resolve_early(runtime, session, code, supplements):
