@@ -311,6 +311,9 @@ def test_a_step_goes_back_to_the_one_completed_just_before_it_in_its_own_dossier
     assert (sent.actor, sent.detail) == (
         "u", {"task": last.spec_id, "to": "examine", "reason": "Sai số liệu"})
     assert [s.status for s in show_dossier(session, other).steps] == ["completed", "ready"]
+    with refused(InvalidAction, "task_not_open", "is cancelled", task=last.name,
+                 status="cancelled"):
+        complete(session, simple, last.id, user="u", data={})
 
 
 def resolve_early(runtime, session, code, supplements):

@@ -59,6 +59,8 @@ def test_two_departments_across_a_weekend(session, runtime, shipped):
     view = show_dossier(session, code)
     assert view.status == "returned"  # the return step is the "returned" milestone
     assert view.outcome == "late"  # due Friday 17:00 (same day), returned Monday
+    returned = next(e for e in view.events if e.kind == "returned")
+    assert (returned.at, returned.actor) == (vn("2026-03-09 09:30"), "clerk2")
     resolved = next(e for e in view.events if e.kind == "resolved")
     assert (resolved.at, resolved.actor, resolved.detail) == (
         vn("2026-03-09 09:30"), "clerk2", {"outcome": "late"})
@@ -195,6 +197,11 @@ def test_events_log_each_step_without_citizen_data(session, runtime, shipped):
              at=vn("2026-03-06 10:10"))
     events = show_dossier(session, code).events
     assert [e.kind for e in events] == ["received", "task_ready", "task_completed", "task_ready"]
+    assert (events[0].actor, events[0].detail) == ("clerk", {
+        "process": "birth_registration", "version": 1, "channel": "in_person",
+        "procedure": "1.001193", "verification": False})
+    assert (events[1].actor, events[1].detail) == (
+        "clerk", {"task": "receive_check", "department": "reception"})
     assert events[2].detail == {"task": "receive_check", "fields": sorted(RECEIVE),
                                 "outcome": "on_time"}
     assert "Bé Na" not in repr(events) and "Trần Thị Bích" not in repr(events)
