@@ -34,12 +34,17 @@ endef
 setup: $(STAMP) $(CATALOG).mo
 	$(call apt_install,$(RUN_PACKAGES))
 
+# The production server needs a secret key: one of its own for this checkout, kept in
+# instance/secret_key (readable by its owner only), unless the environment gives one.
 run: setup
 	mkdir -p instance
+	test -s instance/secret_key || (umask 077 && $(BIN)/python -c \
+		'import secrets; print(secrets.token_urlsafe(48))' > instance/secret_key)
 	$(BIN)/lienthong demo --if-fresh
 	$(BIN)/lienthong init-db
 	$(BIN)/lienthong deploy workflows --user system
-	$(BIN)/lienthong serve
+	LIENTHONG_SECRET_KEY="$${LIENTHONG_SECRET_KEY:-$$(cat instance/secret_key)}" \
+		$(BIN)/lienthong serve
 
 test: setup lint
 	$(call apt_install,$(TEST_PACKAGES))

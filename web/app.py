@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from typing import Any
 
@@ -19,6 +20,7 @@ from web.auth import bp as auth_bp
 from web.auth import current_user, load_user
 from web.db import close_session, services
 from web.engine_messages import explain
+from web.headers import init_headers
 from web.i18n import init_i18n
 
 csrf = CSRFProtect()
@@ -38,7 +40,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     config = settings_module.load()
     config.update((test_config or {}).get("LIENTHONG", {}))
     app.config.update(
-        SECRET_KEY=config["SECRET_KEY"],
+        # without a key (tests, `serve --dev`) a random one per process: `lienthong serve`
+        # refuses to start without a real one (web.server)
+        SECRET_KEY=config["SECRET_KEY"] or secrets.token_urlsafe(48),
         LIENTHONG=config,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
@@ -47,6 +51,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     app.config.update({k: v for k, v in (test_config or {}).items() if k != "LIENTHONG"})
     csrf.init_app(app)
+    init_headers(app, secure_cookies=config["SECURE_COOKIES"] == "1",
+                 proxy_hops=int(config["PROXY_HOPS"]))
     init_i18n(app)
     app.before_request(load_user)
     app.teardown_appcontext(close_session)

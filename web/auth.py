@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -68,10 +69,18 @@ def login_required(view: F) -> F:
 
 
 def safe_next(target: str | None, default: str) -> str:
-    """`target` if it is a local path, else `default`: never redirect to another site."""
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return default
+    """`target` if it is a path on this site, else `default`: never redirect to another
+    site. Browsers drop tabs and newlines and read a backslash as a slash, so
+    `/%09/evil.example` and `/\\evil.example` lead off-site: any control character,
+    whitespace or backslash refuses the target."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return default
+    if any(ch.isspace() or ch == "\\" or ord(ch) < 32 or ord(ch) == 127 for ch in target):
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return default
+    return target
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -16,6 +16,8 @@ from sqlalchemy.exc import ArgumentError
 from engine.calendar import OfficeHours
 
 ROOT = Path(__file__).resolve().parent.parent
+SECRET_KEY_LENGTH = 32
+PUBLISHED_KEYS = ("dev-only-change-me", "browser-tests")  # keys the code and docs ever showed
 
 
 class SettingsError(ValueError):
@@ -64,6 +66,12 @@ def _count(text: str) -> int:
     return int(text)
 
 
+def _at_least_one(text: str) -> int:
+    if not text.strip().isdigit() or int(text) < 1:
+        raise ValueError("must be a whole number, 1 or more")
+    return int(text)
+
+
 def _flag(text: str) -> str:
     if text not in ("0", "1"):
         raise ValueError("must be 0 or 1")
@@ -98,8 +106,10 @@ SETTINGS = (
             "postgresql+psycopg://user@host:5432/db.", _database_url),
     Setting("WORKFLOWS", str(ROOT / "workflows"),
             "Folder of the shipped .bpmn procedures that `make run` deploys."),
-    Setting("SECRET_KEY", "dev-only-change-me",
-            "Key that signs session cookies; set a long random value in production."),
+    Setting("SECRET_KEY", "",
+            f"Key that signs session cookies: a random value of at least {SECRET_KEY_LENGTH} "
+            "characters. `lienthong serve` refuses to start without one; only "
+            "`serve --dev` and the tests run without (a random key per process)."),
     Setting("SECURE_COOKIES", "0",
             "1 to send the session cookie over HTTPS only (set it behind HTTPS).", _flag),
     Setting("OFFICE_HOURS", "08:00-12:00,13:00-17:00",
@@ -113,6 +123,25 @@ SETTINGS = (
     Setting("DEFAULT_UNIT", "PHUCLOI", "Unit code used when a command names none."),
     Setting("WORKER_INTERVAL", "30", "Seconds between two ticks of `lienthong worker`.",
             _positive),
+    Setting("WORKERS", "2",
+            "Processes of the production server (`lienthong serve`); about 2 per core.",
+            _at_least_one),
+    Setting("THREADS", "4", "Threads per process of the production server.", _at_least_one),
+    Setting("WORKER_TIMEOUT", "60",
+            "Seconds a worker may be silent (one request running) before it is killed and "
+            "replaced; the reverse proxy's read timeout should be a little longer.", _positive),
+    Setting("GRACEFUL_TIMEOUT", "30",
+            "Seconds running requests get to finish on a restart (SIGHUP) or stop (SIGTERM).",
+            _positive),
+    Setting("MAX_REQUESTS", "2000",
+            "Requests after which a worker is replaced (with jitter), bounding slow leaks; "
+            "0 never.", _count),
+    Setting("PROXY_HOPS", "0",
+            "Reverse proxies in front of the server whose X-Forwarded-For/-Proto are "
+            "trusted (1 behind one nginx); 0 when clients connect directly.", _count),
+    Setting("ACCESS_LOG", "-",
+            "Where the production server writes its access log: a file path, '-' for "
+            "standard output, '' for none. Lines carry no query strings.", None),
     Setting("LIVE_WORKFLOWS", "128",
             "Workflows of recently saved dossiers each process keeps live (0: none).", _count),
 )
@@ -134,3 +163,17 @@ def load(environ: Mapping[str, str] | None = None) -> dict[str, str]:
     if problems:
         raise SettingsError("\n".join(problems))
     return values
+
+
+def secret_key_problem(key: str) -> str | None:
+    """Why `key` cannot sign the sessions of a server on a network, or None if it can."""
+    how = ("set LIENTHONG_SECRET_KEY to a random value, e.g. the output of "
+           "python3 -c 'import secrets; print(secrets.token_urlsafe(48))'")
+    if not key:
+        return f"LIENTHONG_SECRET_KEY is not set: {how}"
+    if key in PUBLISHED_KEYS:
+        return f"LIENTHONG_SECRET_KEY is a published default: {how}"
+    if len(key) < SECRET_KEY_LENGTH:
+        return (f"LIENTHONG_SECRET_KEY has {len(key)} characters, fewer than "
+                f"{SECRET_KEY_LENGTH}: {how}")
+    return None

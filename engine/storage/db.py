@@ -22,9 +22,11 @@ def _json_text(value: Any) -> str:
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """Create an engine; SQLite gets WAL, a busy timeout and foreign keys. JSON columns
-    are written by orjson (faster; Vietnamese text stays UTF-8 instead of \\u escapes)."""
+    are written by orjson (faster; Vietnamese text stays UTF-8 instead of \\u escapes).
+    Error messages leave out the statement's parameters: they are citizens' data."""
     kwargs.setdefault("json_serializer", _json_text)
     kwargs.setdefault("json_deserializer", orjson.loads)
+    kwargs.setdefault("hide_parameters", True)  # errors never print submitted values
     if url.startswith("sqlite"):
         kwargs.setdefault("connect_args", {"timeout": 30})
     engine = create_engine(url, **kwargs)

@@ -1,7 +1,7 @@
-"""Browser fixtures: the real server (`lienthong serve`) started as a subprocess on a free
-port, on a fresh SQLite database with the demo units and users and the shipped
-procedures, driven by Playwright with the machine's Chromium (Debian's package; never a
-browser downloaded by `playwright install`).
+"""Browser fixtures: the real production server (`lienthong serve`, tests/live_server.py)
+started as a subprocess on a free port, on a fresh SQLite database with the demo units
+and users and the shipped procedures, driven by Playwright with the machine's Chromium
+(Debian's package; never a browser downloaded by `playwright install`).
 
 The browser tests check the pages, not the database: they run on SQLite only, also when
 the rest of the suite runs on PostgreSQL as well."""
@@ -9,13 +9,6 @@ the rest of the suite runs on PostgreSQL as well."""
 from __future__ import annotations
 
 import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -25,6 +18,7 @@ from playwright.sync_api import Browser, BrowserContext, Locator, Page
 from playwright.sync_api import Error as PlaywrightError
 
 from engine.simulation import DEMO_PASSWORD
+from tests.live_server import LiveServer, live_server
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "docs" / "screenshots"
@@ -41,7 +35,6 @@ CHROMIUM_ARGS = [
 MISSING_CHROMIUM = ("Chromium is not installed ({paths}). The browser tests drive Debian's "
                     "chromium package: `make test` installs it (apt-get install chromium). "
                     "Do not run `playwright install`.")
-SERVER_START_SECONDS = 30
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -88,80 +81,24 @@ def browser(launch_browser: Callable[..., Browser]) -> Iterator[Browser]:
 
 
 @pytest.fixture(scope="session")
-def browser_context_args(browser_context_args: dict[str, Any], live_server: str
+def browser_context_args(browser_context_args: dict[str, Any], live_server_url: str
                          ) -> dict[str, Any]:
     """Every page talks to the live server, in the viewport of the screenshots."""
-    return {**browser_context_args, "base_url": live_server, "viewport": VIEWPORT}
+    return {**browser_context_args, "base_url": live_server_url, "viewport": VIEWPORT}
 
 
-# -- the server --------------------------------------------------------------------------------
+# -- the server ---------------------------------------------------------------------------------
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def lienthong_command() -> str:
-    """The `lienthong` console script of the interpreter running the tests."""
-    beside = Path(sys.executable).parent / "lienthong"
-    found = str(beside) if beside.exists() else shutil.which("lienthong")
-    if found is None:
-        pytest.fail("the `lienthong` command is not installed: run `make test`", pytrace=False)
-    return found
-
-
-def _wait_until_up(url: str, server: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + SERVER_START_SECONDS
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            break
-        try:
-            with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:  # noqa: S310
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            time.sleep(0.05)  # polling the server's start, not waiting on a page
-    state = (f"exited with code {server.returncode}" if server.poll() is not None
-             else f"did not answer {url}/healthz within {SERVER_START_SECONDS} s")
-    pytest.fail(f"`lienthong serve` {state}. Its output:\n{log.read_text(errors='replace')}",
-                pytrace=False)
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """The production server (`lienthong serve`) on a new demo database."""
+    with live_server(tmp_path_factory.mktemp("live")) as running:
+        yield running
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The base URL of `lienthong serve` on a free port, on a new SQLite database with the
-    demo units and users and the shipped procedures."""
-    folder = tmp_path_factory.mktemp("live")
-    # the defaults, whatever the shell that runs the tests has set (e.g. secure cookies)
-    env = {name: value for name, value in os.environ.items()
-           if not name.startswith("LIENTHONG_")}
-    env.update(LIENTHONG_DATABASE_URL=f"sqlite:///{folder / 'lienthong.db'}",
-               LIENTHONG_SECRET_KEY="browser-tests", PYTHONUNBUFFERED="1")
-    command = lienthong_command()
-    for args in (["init-db"], ["seed-demo"], ["deploy", str(ROOT / "workflows")]):
-        done = subprocess.run([command, *args], env=env, cwd=folder,  # noqa: S603
-                              capture_output=True, text=True, check=False)
-        if done.returncode != 0:
-            pytest.fail(f"`lienthong {' '.join(args)}` failed:\n{done.stdout}{done.stderr}",
-                        pytrace=False)
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    log = folder / "server.log"
-    with log.open("wb") as output:
-        server = subprocess.Popen(  # noqa: S603
-            [command, "serve", "--host", "127.0.0.1", "--port", str(port)],
-            env=env, cwd=folder, stdout=output, stderr=subprocess.STDOUT)
-    try:
-        _wait_until_up(url, server, log)
-        yield url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+def live_server_url(server: LiveServer) -> str:
+    return server.url
 
 
 # -- people --------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 import time as clock_time
 from datetime import datetime
 from pathlib import Path
@@ -35,6 +36,7 @@ from web.cli.common import (
     pass_ctx,
     print_list,
 )
+from web.settings import secret_key_problem
 
 
 @main.command("init-db")
@@ -300,11 +302,25 @@ def worker_cmd(ctx: Context, interval: float | None, ticks: int) -> None:
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--dev", is_flag=True,
+              help="Flask's development server (one process, reloads nothing, never on a "
+                   "network); runs without LIENTHONG_SECRET_KEY.")
 @pass_ctx
-def serve_cmd(ctx: Context, host: str, port: int) -> None:
-    """Serve the web application."""
-    from web.app import create_app
+def serve_cmd(ctx: Context, host: str, port: int, dev: bool) -> None:
+    """Serve the web application: the production server (gunicorn), configured by the
+    LIENTHONG_WORKERS, _THREADS, _WORKER_TIMEOUT, ... settings (docs/deployment.md)."""
+    if dev:
+        from web.app import create_app
 
-    app = create_app()
-    click.echo(f"Liên Thông at http://{host}:{port}/")
-    app.run(host=host, port=port)
+        click.echo(f"Liên Thông (development server) at http://{host}:{port}/")
+        create_app().run(host=host, port=port)
+        return
+    problem = secret_key_problem(ctx.settings["SECRET_KEY"])
+    if problem:
+        click.echo(f"error: {problem}", err=True)
+        sys.exit(2)
+    from web.server import serve
+
+    click.echo(f"Liên Thông at http://{host}:{port}/ ({ctx.settings['WORKERS']} processes "
+               f"of {ctx.settings['THREADS']} threads)")
+    serve(ctx.settings, host, port)
