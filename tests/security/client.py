@@ -1,0 +1,95 @@
+"""A bare HTTP client for the security tests, as an attacker's script would be: its own
+cookie jar, redirects not followed, every header visible."""
+
+from __future__ import annotations
+
+import json
+import re
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+from http.cookiejar import Cookie, CookieJar
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8", errors="replace")
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+    @property
+    def location(self) -> str:
+        return self.headers.get("location", "")
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+class Client:
+    """One visitor: a cookie jar on one server."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.cookies = CookieJar()
+        self._opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(self.cookies), _NoRedirect)
+
+    def request(self, method: str, path: str, *, data: bytes | None = None,
+                form: dict[str, str] | None = None, json_body: Any = None,
+                headers: dict[str, str] | None = None) -> Answer:
+        headers = dict(headers or {})
+        if form is not None:
+            data = urllib.parse.urlencode(form).encode()
+            headers.setdefault("Content-Type", "application/x-www-form-urlencoded")
+        if json_body is not None:
+            data = json.dumps(json_body, ensure_ascii=False).encode()
+            headers.setdefault("Content-Type", "application/json")
+        request = urllib.request.Request(  # noqa: S310 - the test server's http URL
+            self.base + path, data=data, method=method, headers=headers)
+        try:
+            with self._opener.open(request, timeout=60) as response:
+                return Answer(response.status, _lower(response.headers.items()),
+                              response.read())
+        except urllib.error.HTTPError as error:
+            return Answer(error.code, _lower(error.headers.items()), error.read())
+
+    def get(self, path: str, **kwargs: Any) -> Answer:
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path: str, **kwargs: Any) -> Answer:
+        return self.request("POST", path, **kwargs)
+
+    def csrf(self, path: str) -> str:
+        found = re.search(r'name="csrf_token" value="([^"]+)"', self.get(path).text)
+        assert found, f"no CSRF token on {path}"
+        return found.group(1)
+
+    def sign_in(self, username: str, password: str, next_path: str | None = None) -> Answer:
+        token = self.csrf("/login")
+        query = f"?next={urllib.parse.quote(next_path, safe='/')}" if next_path else ""
+        return self.post(f"/login{query}", form={"csrf_token": token, "username": username,
+                                                 "password": password})
+
+    def session_cookie(self) -> str:
+        return next(c.value for c in self.cookies if c.name == "session")
+
+    def set_session_cookie(self, value: str) -> None:
+        host = urllib.parse.urlsplit(self.base).hostname or ""
+        self.cookies.set_cookie(Cookie(
+            0, "session", value, None, False, host, False, False, "/", True, False, None,
+            False, None, None, {}))
+
+
+def _lower(items: Any) -> dict[str, str]:
+    return {name.lower(): value for name, value in items}
