@@ -13,6 +13,7 @@ from werkzeug.exceptions import HTTPException
 
 from engine.errors import EngineError
 from engine.org import UserView
+from web import security
 from web import settings as settings_module
 from web.access import can_receive, is_admin
 from web.auth import bp as auth_bp
@@ -50,6 +51,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     init_i18n(app)
     app.before_request(load_user)
+    security.init_app(app)  # before close_session: its teardown runs after it
     app.teardown_appcontext(close_session)
     app.register_blueprint(auth_bp)
     _register_areas(app)

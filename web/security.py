@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from flask import current_app, g, request
+from flask import Flask, current_app, g, request
 from sqlalchemy.orm import Session
 
 from engine.org import DatabaseThrottle, SessionLimits, ThrottleRules, ThrottleStore, record_event
@@ -27,18 +27,34 @@ def client_address() -> str:
 def note(kind: SecurityEventKind, *, username: str | None = None, detail: str = "",
          session: Session | None = None) -> None:
     """Record a security event for this request: in `session` (the request's own, to be
-    committed with its action), else in a transaction of its own. The user is the
-    signed-in one unless `username` is given."""
+    committed with its action), else once the request's transaction has ended, in one of
+    its own (a refusal rolls the request's back; on SQLite a second writer would wait for
+    it). The user is the signed-in one unless `username` is given."""
     if username is None:
         user = g.get("user")
         username = user.username if user is not None else None
+    at, address = now(), client_address()
     if session is not None:
-        record_event(session, kind, now(), username=username, address=client_address(),
-                     detail=detail)
+        record_event(session, kind, at, username=username, address=address, detail=detail)
+        return
+    g.setdefault("security_events", []).append((kind, at, username, address, detail))
+
+
+def write_pending(error: BaseException | None = None) -> None:
+    """Write the events `note` kept for after the request (a teardown function that runs
+    after web.db's, which ends the request's transaction)."""
+    pending = g.pop("security_events", [])
+    if not pending:
         return
     with services().transaction() as own:
-        record_event(own, kind, now(), username=username, address=client_address(),
-                     detail=detail)
+        for kind, at, username, address, detail in pending:
+            record_event(own, kind, at, username=username, address=address, detail=detail)
+
+
+def init_app(app: Flask) -> None:
+    """Teardown functions run in the reverse order of registration: call this before
+    web.db's `close_session` is registered, so the events are written after it."""
+    app.teardown_appcontext(write_pending)
 
 
 def session_limits() -> SessionLimits:
