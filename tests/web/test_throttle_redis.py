@@ -31,3 +31,26 @@ def test_the_redis_store_counts_and_locks_the_same_way():
         assert store.get(address_key("192.0.2.1")).failures == 5
     finally:
         client.flushdb()
+
+
+@pytest.mark.skipif(not os.environ.get("LIENTHONG_TEST_REDIS_URL"),
+                    reason="LIENTHONG_TEST_REDIS_URL (a scratch Redis database) not set")
+def test_the_app_counts_in_redis_when_the_setting_names_it(app, db_engine):
+    import redis
+    from sqlalchemy import func, select
+
+    from engine.storage import SigninThrottle, make_sessionmaker
+
+    url = os.environ["LIENTHONG_TEST_REDIS_URL"]
+    redis.Redis.from_url(url).flushdb()
+    app.config["LIENTHONG"]["RATELIMIT_STORAGE"] = url
+    browser = app.test_client()
+    try:
+        answers = [browser.post("/login", data={"username": "hotich.phucloi",
+                                                "password": f"sai-{n}"}).status_code
+                   for n in range(5)]
+        assert answers == [401] * 4 + [429]
+        with make_sessionmaker(db_engine).begin() as session:
+            assert session.scalar(select(func.count()).select_from(SigninThrottle)) == 0
+    finally:
+        redis.Redis.from_url(url).flushdb()
