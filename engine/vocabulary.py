@@ -72,3 +72,24 @@ class Milestone(StrEnum):
 class MessageStatus(StrEnum):
     PENDING = "pending"
     DELIVERED = "delivered"
+
+
+class SecurityEventKind(StrEnum):
+    """What a security event records (the administrators' Nhật ký an ninh). (S105: these
+    are names of events, not passwords.)"""
+
+    SIGNIN = "signin"  # a password sign-in succeeded
+    SIGNIN_FAILED = "signin_failed"  # wrong name or password
+    SIGNIN_LOCKED = "signin_locked"  # too many failures: the account or address is locked
+    SIGNIN_REFUSED = "signin_refused"  # tried while locked
+    SIGNOUT = "signout"
+    SESSION_REVOKED = "session_revoked"  # an administrator ended a session
+    PASSWORD_CHANGED = "password_changed"  # noqa: S105
+    USER_DEACTIVATED = "user_deactivated"
+    USER_REACTIVATED = "user_reactivated"
+    TOKEN_CREATED = "token_created"  # noqa: S105
+    # at most once a minute per token: when its last use is written
+    TOKEN_USED = "token_used"  # noqa: S105
+    TOKEN_REFUSED = "token_refused"  # noqa: S105 - unknown, revoked or expired
+    TOKEN_REVOKED = "token_revoked"  # noqa: S105
+    PERMISSION_REFUSED = "permission_refused"  # a 403 (or the 404 that stands for one)

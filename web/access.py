@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from flask import abort
+from flask import abort, request
 from flask_babel import gettext as _
 
 from engine.org import UserView, descendants
+from engine.vocabulary import SecurityEventKind
 from web.db import db
+from web.security import note
 
 
 def visible_units(user: UserView) -> list[str]:
@@ -37,6 +39,18 @@ def can_supervise(user: UserView) -> bool:
 
 
 def require(allowed: bool, message: str | None = None) -> None:
-    """Stop with 403 and a clear reason when the action is not allowed."""
+    """Stop with 403 and a clear reason when the action is not allowed (recorded as a
+    security event)."""
     if not allowed:
+        refused(request.path)
         abort(403, message or _("Bạn không có quyền thực hiện thao tác này."))
+
+
+def is_admin(user: UserView) -> bool:
+    return "admin" in user.roles
+
+
+def refused(what: str) -> None:
+    """Record a permission refusal (a 403, or the 404 that stands for one) for the
+    administrators' security events; the request's own transaction is rolled back."""
+    note(SecurityEventKind.PERMISSION_REFUSED, detail=f"{request.method} {what}"[:300])

@@ -14,8 +14,9 @@ from werkzeug.exceptions import HTTPException
 
 from engine.errors import EngineError
 from engine.org import UserView
+from web import security
 from web import settings as settings_module
-from web.access import can_receive
+from web.access import can_receive, is_admin
 from web.auth import bp as auth_bp
 from web.auth import current_user, load_user
 from web.db import close_session, services
@@ -31,6 +32,7 @@ NAVIGATION: list[tuple[str, Any, Callable[[UserView], bool]]] = [
     ("inbox.home", _l("Việc cần xử lý"), lambda user: bool(user.departments)),
     ("dossiers.search", _l("Tra cứu hồ sơ"), lambda user: True),
     ("papers.logbook", _l("Sổ theo dõi"), lambda user: True),
+    ("admin.users", _l("Quản trị"), is_admin),
 ]
 
 
@@ -55,6 +57,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
                  proxy_hops=int(config["PROXY_HOPS"]))
     init_i18n(app)
     app.before_request(load_user)
+    security.init_app(app)  # before close_session: its teardown runs after it
     app.teardown_appcontext(close_session)
     app.register_blueprint(auth_bp)
     _register_areas(app)
@@ -105,9 +108,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 def _register_areas(app: Flask) -> None:
     """One blueprint per area of work."""
     from web.api import bp as api
-    from web.pages import desk, dossiers, inbox, papers
+    from web.pages import account, admin, desk, dossiers, inbox, papers
 
-    for module in (desk, inbox, dossiers, papers):
+    for module in (desk, inbox, dossiers, papers, account, admin):
         app.register_blueprint(module.bp)
     app.register_blueprint(api)
     csrf.exempt(api)  # token-authenticated, no cookies

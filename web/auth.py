@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
+from datetime import datetime
 from functools import wraps
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     g,
     redirect,
@@ -22,8 +26,30 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from engine.errors import NotFound
-from engine.org import UserView, authenticate, authenticate_token, find_user, get_user
-from web.db import db
+from engine.org import (
+    UserView,
+    account_key,
+    address_key,
+    authenticate,
+    end_session,
+    find_user,
+    locked_until,
+    open_session,
+    record_failure,
+    record_success,
+    resume_session,
+    use_token,
+)
+from engine.vocabulary import SecurityEventKind as Kind
+from web.db import commit, db, services
+from web.security import (
+    client_address,
+    note,
+    now,
+    session_limits,
+    throttle_rules,
+    throttle_store,
+)
 
 bp = Blueprint("auth", __name__)
 F = TypeVar("F", bound=Callable[..., Any])
@@ -42,16 +68,32 @@ def signed_in() -> UserView:
 
 
 def load_user() -> None:
-    """Find who makes the request: an API token (Authorization: Bearer) or the session."""
+    """Find who makes the request: an API token (Authorization: Bearer) or the session
+    record whose id the cookie holds. Each is checked in a transaction of its own, which
+    writes when it was last used (at most once a minute)."""
     g.user = None
-    header = request.headers.get("Authorization", "")
     if request.path.startswith("/api/"):
+        header = request.headers.get("Authorization", "")
         if header.startswith("Bearer "):
-            g.user = authenticate_token(db(), header.removeprefix("Bearer ").strip())
+            _load_token(header.removeprefix("Bearer ").strip())
         return
-    user_id = session.get("user_id")
-    if isinstance(user_id, int):
-        g.user = get_user(db(), user_id)
+    session_id = session.get("sid")
+    if isinstance(session_id, str):
+        with services().transaction() as own:
+            g.user = resume_session(own, session_id, now(), session_limits())
+        if g.user is None:
+            session.clear()  # ended or expired: the cookie is of no more use
+
+
+def _load_token(token: str) -> None:
+    with services().transaction() as own:
+        use = use_token(own, token[:200], now())
+    g.user = use.user
+    if use.refused is not None:
+        note(Kind.TOKEN_REFUSED, username=use.username,
+             detail=f"token {use.name!r}: {use.refused}" if use.name else "unknown token")
+    elif use.noted:
+        note(Kind.TOKEN_USED, detail=f"token {use.name!r}")
 
 
 def login_required(view: F) -> F:
@@ -87,21 +129,56 @@ def safe_next(target: str | None, default: str) -> str:
 def login() -> ResponseReturnValue:
     error = None
     if request.method == "POST":
-        username = request.form.get("username", "").strip()
+        username = request.form.get("username", "").strip()[:200]
         password = request.form.get("password", "")
+        at, address = now(), client_address()
+        store = throttle_store(db())
+        until = locked_until(store, [account_key(username), address_key(address)], at)
+        if until is not None:  # no password is checked while locked, the right one neither
+            note(Kind.SIGNIN_REFUSED, username=username, detail="locked")
+            return _locked(until)
         user = authenticate(db(), username, password)
         if user is None:
+            lock = record_failure(store, username, address, throttle_rules(), at)
+            note(Kind.SIGNIN_FAILED, username=username, session=db())
+            if lock is not None:
+                note(Kind.SIGNIN_LOCKED, username=username, session=db(),
+                     detail=f"locked until {lock.isoformat()}")
+            commit()
+            if lock is not None:
+                return _locked(lock)
             error = _("Sai tên đăng nhập hoặc mật khẩu.")
         else:
+            record_success(store, username)
+            session_id = open_session(db(), user.id, at, address=address,
+                                      user_agent=request.headers.get("User-Agent", ""))
+            note(Kind.SIGNIN, username=user.username, session=db())
+            commit()
             session.clear()
-            session["user_id"] = user.id
+            session["sid"] = session_id
             flash(_("Xin chào, %(name)s.", name=user.full_name))
             return redirect(safe_next(request.args.get("next"), url_for("index")))
     return render_template("login.html", error=error), 401 if error else 200
 
 
+def _locked(until: datetime) -> ResponseReturnValue:
+    """429: the name or the address is locked; say when to try again."""
+    zone = ZoneInfo(current_app.config["LIENTHONG"]["TIMEZONE"])
+    seconds = max(1, math.ceil((until - now()).total_seconds()))
+    error = _("Đăng nhập tạm bị khóa vì nhập sai nhiều lần. Hãy thử lại sau %(minutes)s "
+              "phút (lúc %(time)s).", minutes=math.ceil(seconds / 60),
+              time=until.astimezone(zone).strftime("%H:%M:%S"))
+    return render_template("login.html", error=error), 429, {"Retry-After": str(seconds)}
+
+
 @bp.post("/logout")
 def logout() -> ResponseReturnValue:
+    session_id = session.get("sid")
+    if isinstance(session_id, str):
+        end_session(db(), session_id)
+        if current_user() is not None:
+            note(Kind.SIGNOUT, session=db())
+        commit()
     session.clear()
     return redirect(url_for("auth.login"))
 

@@ -57,6 +57,15 @@ MESSAGES = {
     "unit_not_found": _l("Không có đơn vị %(unit)s."),
     "not_an_ending": _l("Hồ sơ chỉ kết thúc được bằng từ chối, rút hoặc dừng giải quyết."),
     "invalid_data": _l("Thông tin chưa hợp lệ, chưa có gì được lưu."),
+    "password_too_short": _l("Mật khẩu cần ít nhất %(minimum)s ký tự."),
+    "password_too_long": _l("Mật khẩu dài tối đa %(maximum)s ký tự."),
+    "password_has_username": _l("Mật khẩu không được chứa tên đăng nhập."),
+    "password_common": _l("Mật khẩu này nằm trong danh sách mật khẩu phổ biến, dễ bị đoán; "
+                          "hãy chọn mật khẩu khác."),
+    "password_guessable": _l("Mật khẩu này dễ bị đoán (dãy số, ký tự lặp, ngày tháng hoặc "
+                             "từ phổ biến); hãy chọn mật khẩu dài hơn, ít quy luật hơn."),
+    "session_not_found": _l("Không có phiên đăng nhập số %(session)s."),
+    "token_days": _l("Mã API có hiệu lực từ 1 đến %(longest)s ngày."),
 }
 
 # What is wrong with one field of a task's form, by the engine's code.

@@ -78,6 +78,18 @@ def _flag(text: str) -> str:
     return text
 
 
+def _whole(text: str) -> int:
+    if not text.strip().isdigit() or int(text) < 1:
+        raise ValueError("must be a whole number, 1 or more")
+    return int(text)
+
+
+def _throttle_storage(text: str) -> str:
+    if text not in ("", "database") and not text.startswith(("redis://", "rediss://")):
+        raise ValueError("must be empty (the database) or a redis:// URL")
+    return text
+
+
 def _code_format(text: str) -> str:
     try:
         return text.format(unit="PHUCLOI", date=date(2026, 3, 9), seq=1)
@@ -144,6 +156,24 @@ SETTINGS = (
             "standard output, '' for none. Lines carry no query strings.", None),
     Setting("LIVE_WORKFLOWS", "128",
             "Workflows of recently saved dossiers each process keeps live (0: none).", _count),
+    Setting("SESSION_IDLE_MINUTES", "30",
+            "A signed-in session ends after this many minutes without a request.", _whole),
+    Setting("SESSION_MAX_HOURS", "12",
+            "A signed-in session ends this many hours after sign-in, used or not.", _whole),
+    Setting("TOKEN_DAYS", "90",
+            "Days an API token lasts when `lienthong token create` is given no --days.",
+            _whole),
+    Setting("SIGNIN_ACCOUNT_FAILURES", "5",
+            "Failed sign-ins for one user name (known or not) before it is locked.", _whole),
+    Setting("SIGNIN_ADDRESS_FAILURES", "20",
+            "Failed sign-ins from one address, whatever the names, before it is locked.",
+            _whole),
+    Setting("SIGNIN_LOCK_MINUTES", "1",
+            "Minutes of the first sign-in lock; each next lock lasts twice as long.", _whole),
+    Setting("SIGNIN_LOCK_MAX_MINUTES", "60", "Minutes of the longest sign-in lock.", _whole),
+    Setting("RATELIMIT_STORAGE", "",
+            "Where the sign-in counters live, shared by every server process: empty for the "
+            "database, or a redis://host:6379/0 URL.", _throttle_storage),
 )
 
 

@@ -1,23 +1,65 @@
 """The organisation: units (city › district › ward and the linked agencies) with their
-departments, the people who work in them (roles, passwords, sign-in), API tokens, and
-the reference data every installation starts with."""
+departments, the people who work in them (roles, passwords and their policy, sign-in,
+sessions, sign-in throttling, deactivation), API tokens, the security events, and the
+reference data every installation starts with."""
 
+from engine.org.audit import EventPage, SecurityEventView, list_events, record_event
+from engine.org.passwords import MIN_LENGTH, check_password, hash_password
 from engine.org.reference import DEFAULT_DEPARTMENTS, seed_departments
-from engine.org.tokens import authenticate_token, create_token, revoke_tokens
+from engine.org.sessions import (
+    SessionLimits,
+    SessionView,
+    end_session,
+    end_sessions,
+    list_sessions,
+    open_session,
+    resume_session,
+    revoke_session,
+)
+from engine.org.throttle import (
+    Counter,
+    DatabaseThrottle,
+    ThrottleRules,
+    ThrottleStore,
+    account_key,
+    address_key,
+    locked_until,
+    record_failure,
+    record_success,
+)
+from engine.org.tokens import (
+    DEFAULT_DAYS,
+    TokenUse,
+    TokenView,
+    authenticate_token,
+    create_token,
+    list_tokens,
+    revoke_tokens,
+    use_token,
+)
 from engine.org.units import UNIT_KINDS, UnitView, add_unit, ancestors, descendants, get_unit
 from engine.org.users import (
     ROLES,
+    AccountView,
     UserView,
     add_user,
     authenticate,
+    find_account,
     find_user,
     get_user,
-    hash_password,
+    list_users,
+    set_active,
+    set_password,
 )
 
 __all__ = [
-    "DEFAULT_DEPARTMENTS", "ROLES", "UNIT_KINDS", "UnitView", "UserView", "add_unit",
-    "add_user", "ancestors", "authenticate", "authenticate_token", "create_token",
-    "descendants", "find_user", "get_unit", "get_user", "hash_password", "revoke_tokens",
-    "seed_departments",
+    "AccountView", "Counter", "DEFAULT_DAYS", "DEFAULT_DEPARTMENTS", "DatabaseThrottle",
+    "EventPage", "MIN_LENGTH", "ROLES", "SecurityEventView", "SessionLimits", "SessionView",
+    "ThrottleRules", "ThrottleStore", "TokenUse", "TokenView", "UNIT_KINDS", "UnitView",
+    "UserView", "account_key", "add_unit", "add_user", "address_key", "ancestors", "authenticate",
+    "authenticate_token", "check_password", "create_token", "descendants", "end_session",
+    "end_sessions", "find_account", "find_user", "get_unit", "get_user", "hash_password",
+    "list_events", "list_sessions", "list_tokens", "list_users", "locked_until", "open_session",
+    "record_event", "record_failure", "record_success", "resume_session", "revoke_session",
+    "revoke_tokens", "seed_departments", "set_active", "set_password", "use_token",
 ]

@@ -1,28 +1,64 @@
-"""API tokens for integrations: a token acts as its user; only its hash is stored."""
+"""API tokens for integrations: a token acts as its user until it expires or is revoked;
+only its hash is stored, with its last use."""
 
 from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine.errors import InvalidAction
 from engine.org.users import UserView, user_row, user_view
 from engine.storage import ApiToken, User
+
+DEFAULT_DAYS = 90
+LONGEST_DAYS = 3650
+TOUCH_EVERY = timedelta(minutes=1)  # last_used_at is written at most this often
+
+
+@dataclass(frozen=True)
+class TokenView:
+    id: int
+    username: str
+    name: str
+    created_at: datetime
+    expires_at: datetime
+    last_used_at: datetime | None
+    revoked: bool
+
+
+@dataclass(frozen=True)
+class TokenUse:
+    """What a request's token turned out to be: its user, or why it was refused
+    (`refused`: unknown, revoked, expired or inactive_user); `noted` when its last use
+    was written now (at most once a minute)."""
+
+    user: UserView | None
+    username: str | None = None
+    name: str | None = None
+    refused: str | None = None
+    noted: bool = False
 
 
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_token(session: Session, username: str, name: str, at: datetime) -> str:
-    """A new API token for a user; only its hash is stored, so show it once."""
+def create_token(session: Session, username: str, name: str, at: datetime,
+                 days: int = DEFAULT_DAYS) -> str:
+    """A new API token for a user, valid `days` days; only its hash is stored, so show it
+    once."""
+    if not 1 <= days <= LONGEST_DAYS:
+        raise InvalidAction(f"a token lasts 1 to {LONGEST_DAYS} days", code="token_days",
+                            longest=LONGEST_DAYS)
     user = user_row(session, username)
     token = secrets.token_urlsafe(32)
     session.add(ApiToken(user_id=user.id, name=name, created_at=at, revoked=False,
-                         token_hash=_digest(token)))
+                         expires_at=at + timedelta(days=days), token_hash=_digest(token)))
     session.flush()
     return token
 
@@ -40,11 +76,35 @@ def revoke_tokens(session: Session, username: str, name: str | None = None) -> i
     return len(rows)
 
 
-def authenticate_token(session: Session, token: str) -> UserView | None:
-    """The active user a (not revoked) API token belongs to, or None."""
-    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token),
-                                                ApiToken.revoked.is_(False)))
+def use_token(session: Session, token: str, at: datetime) -> TokenUse:
+    """Check a request's token at `at`: its user if it is known, not revoked, not expired
+    and its user active (its last use is then written, at most once a minute)."""
+    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
     if row is None:
-        return None
+        return TokenUse(None, refused="unknown")
     user = session.get(User, row.user_id)
-    return user_view(user) if user is not None and user.active else None
+    username = user.username if user is not None else None
+    refused = ("revoked" if row.revoked else "expired" if at >= row.expires_at
+               else "inactive_user" if user is None or not user.active else None)
+    if refused is not None or user is None:
+        return TokenUse(None, username, row.name, refused or "inactive_user")
+    noted = row.last_used_at is None or at - row.last_used_at >= TOUCH_EVERY
+    if noted:
+        row.last_used_at = at
+        session.flush()
+    return TokenUse(user_view(user), username, row.name, noted=noted)
+
+
+def authenticate_token(session: Session, token: str, at: datetime) -> UserView | None:
+    """The active user a valid (known, not revoked, not expired) token belongs to, or None."""
+    return use_token(session, token, at).user
+
+
+def list_tokens(session: Session, username: str | None = None) -> list[TokenView]:
+    """Tokens (of one user if given), the newest first, revoked and expired ones too."""
+    query = (select(ApiToken, User.username).join(User, User.id == ApiToken.user_id)
+             .order_by(ApiToken.created_at.desc(), ApiToken.id.desc()))
+    if username is not None:
+        query = query.where(ApiToken.user_id == user_row(session, username).id)
+    return [TokenView(t.id, name, t.name, t.created_at, t.expires_at, t.last_used_at, t.revoked)
+            for t, name in session.execute(query)]

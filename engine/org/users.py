@@ -1,19 +1,18 @@
-"""The people who work in units: roles, departments, argon2-hashed passwords, sign-in."""
+"""The people who work in units: roles, departments, argon2-hashed passwords, sign-in,
+deactivation."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from engine.errors import InvalidAction, NotFound
+from engine.org.passwords import check_password, hash_password, needs_rehash, verify_password
 from engine.org.units import get_unit
-from engine.storage import User
+from engine.storage import ApiToken, User, UserSession
 
 ROLES = ("reception", "staff", "leader", "supervisor", "designer", "admin")
 
@@ -28,9 +27,12 @@ class UserView:
     departments: tuple[str, ...]
 
 
-@cache
-def _hasher() -> PasswordHasher:
-    return PasswordHasher()
+@dataclass(frozen=True)
+class AccountView:
+    """A user as the administrators see them: active (may sign in) or not."""
+
+    user: UserView
+    active: bool
 
 
 def user_view(user: User) -> UserView:
@@ -46,17 +48,11 @@ def user_row(session: Session, username: str) -> User:
     return user
 
 
-def hash_password(password: str) -> str:
-    """An argon2 hash of a password of at least 8 characters."""
-    if len(password) < 8:
-        raise InvalidAction("a password needs at least 8 characters")
-    return _hasher().hash(password)
-
-
 def add_user(session: Session, *, username: str, full_name: str, unit: str,
              roles: Sequence[str], departments: Sequence[str] = (), password: str = "",
              password_hash: str | None = None) -> UserView:
-    """Create a user; the password is stored as an argon2 hash (or give the hash)."""
+    """Create a user; the password must meet the policy (`check_password`) and is stored
+    as an argon2 hash (or give the hash)."""
     bad = [r for r in roles if r not in ROLES]
     if bad:
         raise InvalidAction(f"unknown role {bad[0]!r}; roles are {', '.join(ROLES)}")
@@ -66,8 +62,11 @@ def add_user(session: Session, *, username: str, full_name: str, unit: str,
         raise InvalidAction(f"unit {unit} has no department {foreign[0]}")
     if session.scalar(select(User).where(User.username == username)) is not None:
         raise InvalidAction(f"user {username} already exists")
+    if password_hash is None:
+        check_password(password, username)
+        password_hash = hash_password(password)
     user = User(username=username, full_name=full_name, unit_code=unit,
-                password_hash=password_hash or hash_password(password), roles=list(roles),
+                password_hash=password_hash, roles=list(roles),
                 departments=list(departments), active=True)
     session.add(user)
     session.flush()
@@ -75,15 +74,58 @@ def add_user(session: Session, *, username: str, full_name: str, unit: str,
 
 
 def authenticate(session: Session, username: str, password: str) -> UserView | None:
-    """The active user with these credentials, or None."""
-    user = session.scalar(select(User).where(User.username == username))
-    if user is None or not user.active:
+    """The active user with these credentials, or None. An unknown or inactive user costs
+    the same argon2 work as a real one; a hash made with older parameters is made anew."""
+    user = session.scalar(select(User).where(User.username == username[:100]))
+    known = user is not None and user.active
+    if not verify_password(user.password_hash if known and user else None, password):
         return None
-    try:
-        _hasher().verify(user.password_hash, password)
-    except (VerificationError, InvalidHashError):
-        return None
+    assert user is not None  # noqa: S101 - verify_password matched its hash
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+        session.flush()
     return user_view(user)
+
+
+def set_password(session: Session, username: str, password: str) -> UserView:
+    """Give a user a new password (it must meet the policy) and end all their sessions:
+    the caller opens a new one for the browser that made the change."""
+    user = user_row(session, username)
+    check_password(password, username)
+    user.password_hash = hash_password(password)
+    _end_sessions(session, user.id)
+    session.flush()
+    return user_view(user)
+
+
+def set_active(session: Session, username: str, active: bool) -> AccountView:
+    """Deactivate a user (their sessions end and their API tokens are revoked at once) or
+    let them sign in again."""
+    user = user_row(session, username)
+    user.active = active
+    if not active:
+        _end_sessions(session, user.id)
+        session.execute(update(ApiToken).where(ApiToken.user_id == user.id)
+                        .values(revoked=True))
+    session.flush()
+    return AccountView(user_view(user), user.active)
+
+
+def _end_sessions(session: Session, user_id: int) -> None:
+    for row in session.scalars(select(UserSession).where(UserSession.user_id == user_id)):
+        session.delete(row)
+
+
+def list_users(session: Session) -> list[AccountView]:
+    """Every user, active or not, by unit and name."""
+    rows = session.scalars(select(User).order_by(User.unit_code, User.username))
+    return [AccountView(user_view(user), user.active) for user in rows]
+
+
+def find_account(session: Session, username: str) -> AccountView:
+    """The user named `username`, active or not (NotFound if there is none)."""
+    user = user_row(session, username)
+    return AccountView(user_view(user), user.active)
 
 
 def get_user(session: Session, user_id: int) -> UserView | None:

@@ -19,16 +19,20 @@ from engine.storage.models import (
     Message,
     Pause,
     ProcedureVersion,
+    SecurityEvent,
+    SigninThrottle,
     Subscription,
     TaskRecord,
     Unit,
     User,
+    UserSession,
 )
 
 __all__ = [
     "ApiToken", "Apology", "Base", "CalendarOverride", "DefinitionVersion", "Department",
     "Dossier", "DossierSequence", "Event", "Message", "Pause", "ProcedureVersion",
-    "Subscription", "TaskRecord", "Unit", "User", "alembic_config", "atomic", "conflicts",
+    "SecurityEvent", "SigninThrottle", "Subscription", "TaskRecord", "Unit", "User",
+    "UserSession", "alembic_config", "atomic", "conflicts",
     "insert_now", "is_locked", "make_engine", "make_sessionmaker", "queue_row", "upgrade",
     "write_changes", "write_queued",
 ]

@@ -28,6 +28,7 @@ from engine.vocabulary import (
     FinishKind,
     MessageStatus,
     Outcome,
+    SecurityEventKind,
     TaskStatus,
 )
 
@@ -123,6 +124,50 @@ class ApiToken(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True, doc="sha-256 of the token")
     created_at: Mapped[datetime]
     revoked: Mapped[bool] = mapped_column(default=False)
+    expires_at: Mapped[datetime] = mapped_column(doc="refused from this instant on")
+    last_used_at: Mapped[datetime | None] = mapped_column(doc="written at most once a minute")
+
+
+class UserSession(Base):
+    """A signed-in browser. Its cookie holds only a random id; the table keeps its hash,
+    so ending a session here ends it at once, whatever the cookie says."""
+
+    __tablename__ = "user_session"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True,
+                                            doc="sha-256 of the cookie's session id")
+    created_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime] = mapped_column(doc="written at most once a minute")
+    address: Mapped[str] = mapped_column(String(64), doc="the browser's IP address")
+    user_agent: Mapped[str] = mapped_column(String(200), doc="the browser, as it says")
+
+
+class SigninThrottle(Base):
+    """Failed sign-ins counted per account name or per address (`key`), and the lock
+    they caused; a lock lasts twice as long as the one before."""
+
+    __tablename__ = "signin_throttle"
+    key: Mapped[str] = mapped_column(String(200), primary_key=True,
+                                     doc="account:<name> or address:<ip>")
+    failures: Mapped[int] = mapped_column(Integer, doc="failures since the last lock")
+    locks: Mapped[int] = mapped_column(Integer, doc="locks in a row")
+    locked_until: Mapped[datetime | None]
+    last_failure_at: Mapped[datetime]
+
+
+class SecurityEvent(Base):
+    """One security event: a sign-in, a failure, a lock, a token used, a refusal...
+    The user name (or the name tried) and the address; never a password nor a citizen's
+    data."""
+
+    __tablename__ = "security_event"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(index=True)
+    kind: Mapped[SecurityEventKind] = mapped_column(EnumText(SecurityEventKind, 32), index=True)
+    username: Mapped[str | None] = mapped_column(String(100), index=True)
+    address: Mapped[str | None] = mapped_column(String(64))
+    detail: Mapped[str] = mapped_column(String(300), doc="what and why, in English")
 
 
 class ProcedureVersion(Base):

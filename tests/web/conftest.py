@@ -21,6 +21,10 @@ from tests.conftest import WORKFLOWS, deploy_files, vn, wipe
 from web.app import create_app
 from web.cli import main
 
+# The page tests move the engine's clock by days with a browser signed in; sessions that
+# last a year keep them signed in. tests/web/pages/test_sessions.py sets the defaults.
+LONG_SESSIONS = {"SESSION_IDLE_MINUTES": "525600", "SESSION_MAX_HOURS": "8760"}
+
 
 @pytest.fixture
 def app(db_engine: Engine) -> Iterator[Flask]:
@@ -29,7 +33,7 @@ def app(db_engine: Engine) -> Iterator[Flask]:
         deploy_files(session, Runtime(FixedClock(vn("2026-03-02 08:00"))), WORKFLOWS)
     url = db_engine.url.render_as_string(hide_password=False)
     app = create_app({"TESTING": True, "WTF_CSRF_ENABLED": False,
-                      "LIENTHONG": {"DATABASE_URL": url}})
+                      "LIENTHONG": {"DATABASE_URL": url, **LONG_SESSIONS}})
     yield app
     services = app.extensions.get("lienthong")
     if services is not None:

@@ -29,7 +29,7 @@ from engine.errors import (
 )
 from engine.org import UserView, descendants
 from engine.queries import DossierView, TaskView, get_task, show_dossier
-from web.access import can_view_dossier, can_work, visible_units
+from web.access import can_view_dossier, can_work, refused, visible_units
 from web.api.checks import check
 from web.api.openapi import BODIES, OPERATION_BY_ID, document
 from web.api.shapes import to_json
@@ -55,6 +55,7 @@ def fail(status: int, message: str, fields: dict[str, str] | None = None) -> NoR
 def allow(allowed: bool, message: str) -> None:
     """403 with the reason when the user may not do this (the rules are web.access's)."""
     if not allowed:
+        refused(request.path)
         fail(403, message)
 
 

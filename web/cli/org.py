@@ -1,12 +1,27 @@
-"""Commands for units and users: the demo's, and new users."""
+"""Commands for units and users: the demo's, new users, passwords, deactivation, the
+signed-in sessions and the security events."""
 
 from __future__ import annotations
 
-import click
+from datetime import timedelta
 
-from engine.org import add_user
+import click
+from sqlalchemy.orm import Session
+
+from engine.org import (
+    SessionLimits,
+    add_user,
+    end_sessions,
+    list_events,
+    list_sessions,
+    record_event,
+    revoke_session,
+    set_active,
+    set_password,
+)
 from engine.simulation import seed_demo_units
-from web.cli.common import Context, main, pass_ctx
+from engine.vocabulary import SecurityEventKind
+from web.cli.common import Context, json_option, main, pass_ctx, print_list
 
 
 @main.command("seed-demo")
@@ -29,8 +44,114 @@ def seed_demo_cmd(ctx: Context) -> None:
 @pass_ctx
 def add_user_cmd(ctx: Context, username: str, full_name: str, unit: str,
                  roles: tuple[str, ...], departments: tuple[str, ...], password: str) -> None:
-    """Create a user (the password is stored as an argon2 hash)."""
+    """Create a user. The password needs 10 characters or more, must not contain the user
+    name nor be a common or easily guessed one; it is stored as an argon2 hash."""
     with ctx.services.transaction() as session:
         add_user(session, username=username, full_name=full_name, unit=unit, password=password,
                  roles=roles, departments=departments)
     click.echo(f"user {username} created in {unit}")
+
+
+def _event(ctx: Context, session: Session, kind: SecurityEventKind, username: str,
+           detail: str) -> None:
+    record_event(session, kind, ctx.services.runtime.clock.now(), username=username,
+                 address="cli", detail=detail)
+
+
+@main.command("set-password")
+@click.argument("username")
+@click.password_option()
+@pass_ctx
+def set_password_cmd(ctx: Context, username: str, password: str) -> None:
+    """Give USERNAME a new password (same rules as add-user); their sessions end."""
+    with ctx.services.transaction() as session:
+        set_password(session, username, password)
+        _event(ctx, session, SecurityEventKind.PASSWORD_CHANGED, username, "from the CLI")
+    click.echo(f"password of {username} changed; their sessions ended")
+
+
+@main.command("deactivate-user")
+@click.argument("username")
+@pass_ctx
+def deactivate_cmd(ctx: Context, username: str) -> None:
+    """Stop USERNAME from signing in: their sessions end and their API tokens are revoked."""
+    with ctx.services.transaction() as session:
+        set_active(session, username, False)
+        _event(ctx, session, SecurityEventKind.USER_DEACTIVATED, username, "from the CLI")
+    click.echo(f"user {username} deactivated; sessions ended, API tokens revoked")
+
+
+@main.command("reactivate-user")
+@click.argument("username")
+@pass_ctx
+def reactivate_cmd(ctx: Context, username: str) -> None:
+    """Let USERNAME sign in again (revoked API tokens stay revoked)."""
+    with ctx.services.transaction() as session:
+        set_active(session, username, True)
+        _event(ctx, session, SecurityEventKind.USER_REACTIVATED, username, "from the CLI")
+    click.echo(f"user {username} reactivated")
+
+
+@main.group("sessions")
+def sessions_group() -> None:
+    """Signed-in browser sessions: list them, end them."""
+
+
+def _limits(ctx: Context) -> SessionLimits:
+    return SessionLimits(idle=timedelta(minutes=int(ctx.settings["SESSION_IDLE_MINUTES"])),
+                         longest=timedelta(hours=int(ctx.settings["SESSION_MAX_HOURS"])))
+
+
+@sessions_group.command("list")
+@click.argument("username", required=False)
+@json_option
+@pass_ctx
+def sessions_list_cmd(ctx: Context, username: str | None, as_json: bool) -> None:
+    """The live sessions (of USERNAME if given), the most recently used first."""
+    with ctx.services.transaction() as session:
+        found = list_sessions(session, ctx.services.runtime.clock.now(), _limits(ctx),
+                              username)
+    print_list(found, as_json, lambda s: (
+        f"{s.id:>6}  {s.username:<20} signed in {ctx.local(s.created_at)}, last seen "
+        f"{ctx.local(s.last_seen_at)} from {s.address or '-'}  {s.user_agent[:40]}"),
+        empty="no live session")
+
+
+@sessions_group.command("revoke")
+@click.argument("username")
+@click.option("--id", "session_id", type=int,
+              help="Only this session (its number in `sessions list`); default: all.")
+@pass_ctx
+def sessions_revoke_cmd(ctx: Context, username: str, session_id: int | None) -> None:
+    """End USERNAME's sessions (or one of them): the browsers must sign in again."""
+    with ctx.services.transaction() as session:
+        if session_id is None:
+            count = end_sessions(session, username)
+        else:
+            ended = revoke_session(session, session_id)
+            if ended.username != username:
+                raise click.BadParameter(f"session {session_id} is not one of {username}'s",
+                                         param_hint="--id")
+            count = 1
+        _event(ctx, session, SecurityEventKind.SESSION_REVOKED, username,
+               f"{count} session(s) from the CLI")
+    click.echo(f"{count} session(s) of {username} ended")
+
+
+@main.command("security-events")
+@click.option("--kind", type=click.Choice([k.value for k in SecurityEventKind]),
+              help="Only events of this kind.")
+@click.option("--user", "username", help="Only events of this user name.")
+@click.option("--limit", type=click.IntRange(1, 10_000), default=50, show_default=True)
+@click.option("--offset", type=click.IntRange(0), default=0, show_default=True)
+@json_option
+@pass_ctx
+def security_events_cmd(ctx: Context, kind: str | None, username: str | None, limit: int,
+                        offset: int, as_json: bool) -> None:
+    """Security events (sign-ins, failures, locks, tokens, refusals), the newest first."""
+    with ctx.services.transaction() as session:
+        found = list_events(session, kind=SecurityEventKind(kind) if kind else None,
+                            username=username, offset=offset, limit=limit)
+    print_list(found.events, as_json, lambda e: (
+        f"{ctx.local(e.at)}  {e.kind:<18} {e.username or '-':<20} {e.address or '-':<15} "
+        f"{e.detail}"), empty="no security event")

@@ -202,7 +202,7 @@ def test_a_task_claimed_by_someone_else_is_a_conflict(reception, as_user, db_eng
 
     with make_sessionmaker(db_engine).begin() as session:
         add_user(session, username="hotich2.phucloi", full_name="Hộ tịch 2", unit="PHUCLOI",
-                 roles=["staff"], departments=["civil_status"], password="x" * 12)
+                 roles=["staff"], departments=["civil_status"], password="mat-khau-dai-2026")
     code = received_and_checked(reception)
     first, second = as_user("hotich.phucloi"), as_user("hotich2.phucloi")
     task = first.task_of(code)
@@ -313,7 +313,7 @@ def test_a_leader_of_the_unit_above_cannot_work_the_wards_step(reception, as_use
     with make_sessionmaker(db_engine).begin() as session:
         add_user(session, username="lanhdao.longbien", full_name="Lý Văn Quận",
                  unit="LONGBIEN", roles=["leader"], departments=["leadership"],
-                 password="x" * 12)
+                 password="mat-khau-dai-2026")
     code = received_and_checked(reception)
     as_user("hotich.phucloi").complete(code, {"decision": "approve",
                                               "register_number": "25/2026"})

@@ -168,8 +168,7 @@ def test_interlinked_dossier_through_five_tokens(reception, as_user):
 def test_a_revoked_token_is_refused(app, client, db_engine):
     sessions = make_sessionmaker(db_engine)
     with sessions.begin() as session:
-        token = create_token(session, "tiepnhan.phucloi", "test",
-                             datetime(2026, 3, 2, 8, tzinfo=VN))
+        token = create_token(session, "tiepnhan.phucloi", "test", datetime.now(VN))
     headers = {"Authorization": f"Bearer {token}"}
     assert client.get("/api/procedures", headers=headers).status_code == 200
     with sessions.begin() as session:

@@ -90,8 +90,19 @@ def test_every_command_runs_and_every_json_parses(cli, tmp_path):
     cli("calendar", "remove", "2099-01-02")
     cli("add-user", "moi.phucloi", "--name", "Người Mới", "--unit", "PHUCLOI", "--role",
         "staff", "--department", "land", "--password", "mat-khau-moi-1")
-    cli("token", "create", "moi.phucloi", "--name", "tích hợp")
+    cli("add-user", "yeu.phucloi", "--name", "Người Mới", "--unit", "PHUCLOI", "--role",
+        "staff", "--password", "12345678", ok=False)  # too short: one line, exit 1
+    cli("token", "create", "moi.phucloi", "--name", "tích hợp", "--days", "30")
+    (token,) = json.loads(cli("token", "list", "moi.phucloi", "--json").output)
+    assert token["last_used_at"] is None and token["expires_at"] > token["created_at"]
     cli("token", "revoke", "moi.phucloi")
+    cli("set-password", "moi.phucloi", "--password", "mot-mat-khau-khac")
+    cli("sessions", "list", "--json")
+    cli("sessions", "revoke", "moi.phucloi")
+    cli("deactivate-user", "moi.phucloi")
+    cli("reactivate-user", "moi.phucloi")
+    events = json.loads(cli("security-events", "--user", "moi.phucloi", "--json").output)
+    assert [e["kind"] for e in events][-2:] == ["token_revoked", "token_created"]
     cli("report", "--unit", "PHUCLOI", "--from", "2026-01-01", "--to", "2099-12-31",
         "--format", "json")
     cli("report", "--unit", "PHUCLOI", "--from", "2026-01-01", "--to", "2099-12-31",

@@ -1,0 +1,47 @@
+"""The signed-in user's own account: changing the password (Đổi mật khẩu)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+
+from engine.errors import InvalidAction
+from engine.org import MIN_LENGTH, authenticate, open_session, set_password
+from engine.vocabulary import SecurityEventKind
+from web.auth import login_required, signed_in
+from web.db import commit, db
+from web.engine_messages import explain
+from web.security import client_address, note, now
+
+bp = Blueprint("account", __name__, url_prefix="/account")
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def password() -> ResponseReturnValue:
+    """Change one's password: the current one, then the new one twice. Every other
+    session of the user ends; this browser stays signed in with a new session."""
+    user, error = signed_in(), None
+    if request.method == "POST":
+        current = request.form.get("current_password", "")
+        new = request.form.get("new_password", "")
+        if authenticate(db(), user.username, current) is None:
+            error = _("Mật khẩu hiện tại không đúng.")
+        elif new != request.form.get("confirm_password", ""):
+            error = _("Hai lần nhập mật khẩu mới không giống nhau.")
+        else:
+            try:
+                set_password(db(), user.username, new)
+            except InvalidAction as refusal:
+                error = explain(refusal)
+        if error is None:
+            session_id = open_session(db(), user.id, now(), address=client_address(),
+                                      user_agent=request.headers.get("User-Agent", ""))
+            note(SecurityEventKind.PASSWORD_CHANGED, session=db())
+            commit()
+            session["sid"] = session_id
+            flash(_("Đã đổi mật khẩu. Các phiên đăng nhập khác của bạn đã kết thúc."))
+            return redirect(url_for("index"))
+    return (render_template("account/password.html", error=error, minimum=MIN_LENGTH),
+            400 if error else 200)
