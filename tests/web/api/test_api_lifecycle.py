@@ -129,7 +129,7 @@ def test_interlinked_dossier_through_five_tokens(reception, as_user):
     assert police_code.startswith("CA-PHUCLOI-") and bhxh_code.startswith("BHXH-LONGBIEN-")
 
     police = as_user("congan.phucloi")
-    police.get(f"/dossiers/{code}", 403)  # the ward's dossier is not the police's
+    police.get(f"/dossiers/{code}", 404)  # the ward's dossier is not the police's
     detail = police.get(f"/tasks/{police.task_of(police_code)['id']}")
     child = {item["name"]: item for item in detail["shown"]}
     assert child["request.child_name"] == {
