@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import delete, func, select
 
 from engine.dossiers import close, tick
-from engine.queries import list_tasks, show_dossier
 from engine.errors import InvalidData
+from engine.queries import list_tasks, show_dossier
 from engine.runtime import Step, complete, deliver, start
 from engine.storage import Dossier, Message, Subscription
 from engine.vocabulary import FinishKind
