@@ -18,8 +18,9 @@ from engine.calendar import FixedClock, limit_parser
 from engine.definitions import deploy_files as deploy_paths
 from engine.definitions import read_paths
 from engine.errors import EngineError
-from engine.org import seed_departments
+from engine.org import add_unit, seed_departments
 from engine.runtime import Runtime
+from engine.simulation import DEMO_UNITS
 from engine.storage import Base, make_engine, upgrade
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -154,6 +155,15 @@ def deploy_files(session: Session, runtime: Runtime, *paths: Path, user: str = "
                                at=runtime.clock.now(),
                                limit_parser=limit_parser(runtime.calendar(session, "PHUCLOI")))
     return diagrams
+
+
+@pytest.fixture
+def demo_units(session: Session) -> None:
+    """The demo's units (wards, districts, their police and BHXH), without users: linked
+    parts go only to units of the organisation."""
+    for code, name, kind, parent, departments in DEMO_UNITS:
+        add_unit(session, code=code, name=name, kind=kind, parent=parent,
+                 departments=departments)
 
 
 @pytest.fixture

@@ -80,6 +80,9 @@ FIELD_PROBLEMS = {
     "not_a_choice": _l("Hãy chọn một giá trị trong danh sách."),
     "not_a_field": _l("Việc này không có mục này."),
     "unknown_type": _l("Quy trình khai báo mục này với kiểu dữ liệu không hợp lệ."),
+    "not_a_serving_unit": _l("Không phải đơn vị đúng loại phục vụ %(unit)s; chọn một trong: "
+                             "%(choices)s."),
+    "choose_a_unit": _l("Hãy chọn đơn vị nhận hồ sơ, một trong: %(choices)s."),
 }
 
 REASONS = {  # reason_required, by the action that needs a reason
@@ -113,7 +116,14 @@ def field_errors(error: InvalidData) -> dict[str, str]:
 
 def explain_field(problem: FieldProblem) -> str:
     text = FIELD_PROBLEMS.get(problem.code)
-    return str(text) if text is not None else problem.message
+    if text is None:
+        return problem.message
+    params = {key: ", ".join(value) or "—" if isinstance(value, tuple | list) else value
+              for key, value in problem.params.items()}
+    try:
+        return str(text) % params
+    except (KeyError, TypeError, ValueError):  # a text and its params out of step
+        return str(text)
 
 
 def _shown(key: str, value: Any) -> str:

@@ -19,12 +19,12 @@ from sqlalchemy import Row, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from engine.definitions.bpmn_xml import DefinitionError, Problem
+from engine.definitions.diagram_info import LEVELS
 from engine.definitions.repository import Deployed, Files, LimitParser, deploy
 from engine.errors import InvalidAction
 from engine.storage import DefinitionVersion, ProcedureVersion
 
 ONLINE_LEVELS = ("full", "partial")
-LEVELS = ("ward", "police", "social_insurance", "district", "city")
 _REQUIRED = ("code", "name", "process", "field_of_work", "time_limit", "effective_from")
 
 

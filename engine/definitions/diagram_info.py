@@ -13,8 +13,12 @@ from engine.vocabulary import Milestone
 
 _FIELD_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
-FIELD_TYPES = ("string", "text", "integer", "number", "boolean", "date", "datetime", "choice")
-SHOWN_TYPES = FIELD_TYPES[:-1]  # a shown value has no list of choices
+FIELD_TYPES = ("string", "text", "integer", "number", "boolean", "date", "datetime", "choice",
+               "unit")
+SHOWN_TYPES = FIELD_TYPES[:-2]  # a shown value has no list of choices and names no agency
+# The kinds of unit a procedure is received at (a catalog entry's `level`, a diagram's
+# `level` property) and a `type=unit` field may name.
+LEVELS = ("ward", "police", "social_insurance", "district", "city")
 # `request.child_name`: a variable, or an item of a mapping variable (a message's payload).
 _DATA_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*){0,4}")
 
@@ -28,6 +32,10 @@ class FieldSpec:
     required: bool
     label: str
     choices: tuple[str, ...] = ()
+    # type=unit: the kind of unit it names (`kind=police`) and the code it takes when left
+    # blank (`default=CA-{unit}`, {unit} being the dossier's unit), if that unit serves.
+    unit_kind: str = ""
+    default: str = ""
 
 
 @dataclass(frozen=True)
@@ -105,10 +113,11 @@ def _settings(spec: str, known: tuple[str, ...]) -> dict[str, str | None]:
 
 
 def parse_field(name: str, spec: str) -> FieldSpec:
-    """Read `type=date; required; label=Ngày sinh; choices=a|b|c` (ValueError if bad)."""
+    """Read `type=date; required; label=Ngày sinh; choices=a|b|c` or
+    `type=unit; kind=police; default=CA-{unit}` (ValueError if bad)."""
     if not _FIELD_NAME.fullmatch(name):
         raise ValueError("a field name uses letters, digits and _ and does not start with a digit")
-    settings = _settings(spec, ("type", "required", "label", "choices"))
+    settings = _settings(spec, ("type", "required", "label", "choices", "kind", "default"))
     kind = settings.get("type") or "string"
     if kind not in FIELD_TYPES:
         raise ValueError(f"unknown type '{kind}' (use {', '.join(FIELD_TYPES)})")
@@ -133,7 +142,27 @@ def parse_field(name: str, spec: str) -> FieldSpec:
             raise ValueError("choices has a duplicate item")
     elif kind == "choice":
         raise ValueError("type=choice needs choices=a|b|c")
-    return FieldSpec(name=name, type=kind, required=required, label=label or name, choices=choices)
+    unit_kind, default = _unit_settings(kind, settings)
+    return FieldSpec(name=name, type=kind, required=required, label=label or name,
+                     choices=choices, unit_kind=unit_kind, default=default)
+
+
+def _unit_settings(kind: str, settings: Mapping[str, str | None]) -> tuple[str, str]:
+    """The `kind` and `default` of a type=unit field (ValueError if bad)."""
+    if kind != "unit":
+        for name in ("kind", "default"):
+            if name in settings:
+                raise ValueError(f"{name} is only for type=unit")
+        return "", ""
+    unit_kind = settings.get("kind") or ""
+    if unit_kind not in LEVELS:
+        raise ValueError(f"type=unit needs kind= one of {', '.join(LEVELS)}")
+    default = settings.get("default") or ""
+    if "default" in settings and not default:
+        raise ValueError("default is empty")
+    if "{" in default.replace("{unit}", "") or "}" in default.replace("{unit}", ""):
+        raise ValueError("default may only use {unit} (the dossier's unit code)")
+    return unit_kind, default
 
 
 def parse_shown(name: str, spec: str) -> ShownSpec:

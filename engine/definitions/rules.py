@@ -25,6 +25,7 @@ from engine.definitions.bpmn_xml import (
     read_bpmn,
 )
 from engine.definitions.diagram_info import (
+    LEVELS,
     MILESTONES,
     DefinitionInfo,
     UserTaskInfo,
@@ -178,6 +179,8 @@ class _Inspector(DiagramReader):
             self.problem(pid, f"cutoff '{props['cutoff']}' is not a time of day such as 15:00")
         if "department" in props and self.departments.code(props["department"]) is None:
             self.problem(pid, f"department '{props['department']}' is not a known department")
+        if "level" in props and props["level"] not in LEVELS:
+            self.problem(pid, f"level '{props['level']}' is not one of {', '.join(LEVELS)}")
         for holder in process.iterfind(".//bpmn:extensionElements/..", namespaces=NSMAP):
             if holder is process or local_name(holder) == "lane":
                 continue

@@ -37,7 +37,15 @@ from engine.org.tokens import (
     revoke_tokens,
     use_token,
 )
-from engine.org.units import UNIT_KINDS, UnitView, add_unit, ancestors, descendants, get_unit
+from engine.org.units import (
+    UNIT_KINDS,
+    UnitView,
+    add_unit,
+    ancestors,
+    descendants,
+    get_unit,
+    serving_units,
+)
 from engine.org.users import (
     ROLES,
     AccountView,
@@ -61,5 +69,6 @@ __all__ = [
     "end_sessions", "find_account", "find_user", "get_unit", "get_user", "hash_password",
     "list_events", "list_sessions", "list_tokens", "list_users", "locked_until", "open_session",
     "record_event", "record_failure", "record_success", "resume_session", "revoke_session",
-    "revoke_tokens", "seed_departments", "set_active", "set_password", "use_token",
+    "revoke_tokens", "seed_departments", "serving_units", "set_active", "set_password",
+    "use_token",
 ]

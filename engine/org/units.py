@@ -73,6 +73,18 @@ def descendants(session: Session, code: str) -> list[str]:
     return found
 
 
+def serving_units(session: Session, code: str, kind: str) -> tuple[str, ...]:
+    """The units of `kind` (police, social_insurance...) that serve unit `code`: those
+    whose parent is `code` or a unit above it, nearest first, then by code. Agencies hang
+    under the district (or city, or ward) they work for, so a district's police posts and
+    its social-insurance office serve every ward of the district."""
+    chain = ancestors(session, code)
+    found = [(chain.index(str(parent)), unit) for unit, parent in session.execute(
+        select(Unit.code, Unit.parent_code).where(Unit.kind == kind,
+                                                  Unit.parent_code.in_(chain)))]
+    return tuple(unit for _, unit in sorted(found))
+
+
 def ancestors(session: Session, code: str) -> list[str]:
     """`code` and the codes of the units above it, nearest first."""
     chain = []

@@ -79,9 +79,12 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-def show_dossier(session: Session, code: str) -> views.DossierView:
-    """Status, appointment, steps with timing, control-slip rows, events and linked dossiers."""
-    dossier = dossier_row(session, code)
+def show_dossier(session: Session, code: str, units: Collection[str] | None = None
+                 ) -> views.DossierView:
+    """Status, appointment, steps with timing, control-slip rows, events and linked dossiers.
+    With `units` (those the reader sees), another unit's dossier is NotFound exactly as an
+    unknown code."""
+    dossier = dossier_row(session, code, units)
     version = session.get_one(DefinitionVersion, dossier.definition_id)
     rows = session.scalars(
         select(TaskRecord).where(TaskRecord.dossier_id == dossier.id)

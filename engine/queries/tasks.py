@@ -2,15 +2,31 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from dataclasses import replace
+
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from engine.definitions import FieldSpec, SpecCache
 from engine.errors import NotFound
+from engine.org import serving_units
 from engine.queries.views import TaskView
 from engine.runtime import ShownValue, shown_values
 from engine.storage import Dossier, TaskRecord
 from engine.vocabulary import TaskStatus
+
+
+def _with_agencies(session: Session, fields: tuple[FieldSpec, ...], unit: str
+                   ) -> tuple[FieldSpec, ...]:
+    """The fields, a type=unit field with the units serving `unit` as its choices."""
+    if not any(f.type == "unit" for f in fields):
+        return fields
+    try:
+        return tuple(replace(f, choices=serving_units(session, unit, f.unit_kind))
+                     if f.type == "unit" else f for f in fields)
+    except NotFound:  # a unit outside the organisation: nothing serves it
+        return fields
 
 
 def task_view(row: TaskRecord, code: str, specs: SpecCache | None = None,
@@ -19,7 +35,7 @@ def task_view(row: TaskRecord, code: str, specs: SpecCache | None = None,
     fields: tuple[FieldSpec, ...] = ()
     if specs is not None and session is not None and definition_id is not None:
         info = specs.get(session, definition_id).tasks.get((row.process_id, row.spec_id))
-        fields = info.fields if info else ()
+        fields = _with_agencies(session, info.fields, unit) if info else ()
     return TaskView(
         id=row.id, dossier_code=code, name=row.name, spec_id=row.spec_id,
         department=row.department, status=row.status, sla=row.sla, ready_at=row.ready_at,
@@ -65,13 +81,17 @@ def ready_task_ids(session: Session, code: str) -> list[str]:
     return list(session.connection().execute(_READY_TASK_IDS, {"code": code}).scalars())
 
 
-def get_task(session: Session, specs: SpecCache, task_id: str) -> TaskView:
-    """One task with the fields its form declares and, while it is ready, the values of
-    the dossier's data its diagram shows on it (`show:`; only those names are read)."""
+def get_task(session: Session, specs: SpecCache, task_id: str,
+             units: Collection[str] | None = None) -> TaskView:
+    """One task with the fields its form declares (a type=unit field offering the units
+    serving the dossier's unit as its choices) and, while it is ready, the values of
+    the dossier's data its diagram shows on it (`show:`; only those names are read).
+    With `units` (those the reader sees), a task of another unit's dossier is NotFound
+    exactly as an unknown id."""
     row = session.get(TaskRecord, task_id)
-    if row is None:
+    dossier = session.get_one(Dossier, row.dossier_id) if row is not None else None
+    if row is None or dossier is None or (units is not None and dossier.unit not in units):
         raise NotFound(f"task {task_id} does not exist", code="task_not_found", task=task_id)
-    dossier = session.get_one(Dossier, row.dossier_id)
     shown: tuple[ShownValue, ...] = ()
     if row.status == TaskStatus.READY and dossier.state:
         shown = shown_values(specs.get(session, dossier.definition_id), dossier.state,

@@ -3,8 +3,8 @@ tasks. Each takes the caller's session and the process's Runtime, runs in the ca
 transaction and hands back a frozen record.
 
 Bad data (InvalidData), a refused script (ScriptFailed) or a wrong state (InvalidAction)
-leave the session untouched; after Conflict or a database error the caller must roll
-back, as always.
+leave the session untouched; after Conflict, a database error or a message refused for
+its unit (InvalidData from delivery) the caller must roll back, as always.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from engine.runtime.context import Step
 from engine.runtime.delivery import deliver
 from engine.runtime.events import record_event
 from engine.runtime.finishing import finish, resolve
-from engine.runtime.forms import check_submission
+from engine.runtime.forms import check_submission, dossier_agencies
 from engine.runtime.receiving import receive
 from engine.runtime.refs import DossierRef, TaskRef
 from engine.runtime.runtime import Runtime
@@ -171,7 +171,8 @@ def complete(session: Session, runtime: Runtime, task_id: str, *, user: str,
         raise InvalidAction(f"task {task_id} is not ready in dossier {dossier.code}",
                             code="task_not_ready", task=row.name, dossier=dossier.code)
     info = run.loaded.tasks.get((row.process_id, row.spec_id))
-    cleaned = check_submission(info.fields if info else (), data or {})
+    cleaned = check_submission(info.fields if info else (), data or {}, current=task.data,
+                               agencies=dossier_agencies(session, dossier.unit))
     _workable(dossier)
     milestone = info.milestone if info else None
 

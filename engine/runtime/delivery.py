@@ -4,19 +4,24 @@ Delivery finds a dossier waiting for the message (a subscription whose correlati
 match) or starts a dossier of the procedure whose start event catches it, and marks the
 message delivered in the same transaction as the receiving dossier's step, so a message
 is never lost and never delivered twice. Undeliverable messages stay pending and are
-retried by the tick.
+retried by the tick. A message that would start a dossier in a unit that does not exist,
+is of the wrong kind or does not serve the sender (messaging.starting_unit) is refused:
+the step that threw it fails with InvalidData; the tick leaves it pending.
 """
 
 from __future__ import annotations
+
+from zoneinfo import ZoneInfo
 
 from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine.errors import InvalidData
 from engine.runtime.context import Step
 from engine.runtime.events import record_event
-from engine.runtime.messaging import starter_key, waiting_dossier
+from engine.runtime.messaging import starter_key, starting_unit, waiting_dossier
 from engine.runtime.receiving import receive
 from engine.runtime.runtime import Runtime
 from engine.storage import Dossier, Message
@@ -30,7 +35,8 @@ MAX_DELIVERIES = 500
 def deliver(session: Session, runtime: Runtime, step: Step, pending_only: bool = True) -> int:
     """Deliver this step's messages (and any they cause); return how many were delivered.
 
-    With pending_only=False every pending message is tried (what the tick does).
+    With pending_only=False every pending message is tried (what the tick does), and
+    one refused by starting_unit stays pending instead of failing the others.
     """
     if pending_only:
         queue = list(step.messages)
@@ -56,8 +62,15 @@ def deliver(session: Session, runtime: Runtime, step: Step, pending_only: bool =
             if key is None:
                 continue  # nobody waits yet: stays pending for the tick
             payload = message.payload
+            try:
+                unit = starting_unit(session, message, key, sender,
+                                     step.at.astimezone(ZoneInfo(runtime.hours.tz)).date())
+            except InvalidData:
+                if pending_only:
+                    raise
+                continue
             target = receive(
-                session, runtime, key, hop, unit=str(payload.get("unit") or sender.unit),
+                session, runtime, key, hop, unit=unit,
                 applicant=payload.get("applicant") or sender.applicant,
                 channel=Channel(sender.channel),
                 verification=bool(payload.get("verification", False)),

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from engine.definitions import FieldSpec
 from engine.errors import FieldProblem, InvalidData
+from engine.org import serving_units
 
 # Eighteen digits fit a database's BIGINT; far longer ones would make int() itself fail.
 _WHOLE_NUMBER = re.compile(r"-?[0-9]{1,18}")
@@ -76,12 +80,74 @@ def _is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def check_submission(fields: Sequence[FieldSpec], data: Mapping[str, Any]) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Agencies:
+    """Where a dossier of `unit` may send a linked part: `serving(kind)` gives the codes
+    of the units of that kind serving it (engine.org.serving_units)."""
+
+    unit: str
+    serving: Callable[[str], Sequence[str]]
+
+
+def dossier_agencies(session: Session, unit: str) -> Agencies:
+    """The units serving a dossier of `unit`, read from the organisation when asked."""
+    return Agencies(unit, lambda kind: serving_units(session, unit, kind))
+
+
+def _agency(field: FieldSpec, value: Any, agencies: Agencies) -> str:
+    """A type=unit value: the code of a unit of the field's kind serving the dossier's
+    unit (else _Refused listing those that do)."""
+    if not isinstance(value, str):
+        raise _Refused("not_text", "must be text")
+    code, serving = value.strip(), tuple(agencies.serving(field.unit_kind))
+    if code not in serving:
+        raise _Refused("not_a_serving_unit",
+                       f"must be a {field.unit_kind} unit serving {agencies.unit}: "
+                       + (", ".join(serving) or "none does"),
+                       kind=field.unit_kind, unit=agencies.unit, choices=serving)
+    return code
+
+
+def _default_agency(field: FieldSpec, agencies: Agencies) -> str:
+    """A blank type=unit field's value: its diagram default if that unit serves, else the
+    only unit of its kind that serves (else _Refused asking to choose one)."""
+    serving = tuple(agencies.serving(field.unit_kind))
+    default = field.default.replace("{unit}", agencies.unit)
+    if default in serving:
+        return default
+    if len(serving) == 1:
+        return serving[0]
+    raise _Refused("choose_a_unit",
+                   f"choose the {field.unit_kind} unit serving {agencies.unit}: "
+                   + (", ".join(serving) or "none does"),
+                   kind=field.unit_kind, unit=agencies.unit, choices=serving)
+
+
+def check_agencies(fields: Sequence[FieldSpec], data: Mapping[str, Any],
+                   agencies: Agencies) -> None:
+    """Values given for the type=unit fields among `fields` (data received with a
+    dossier) must name units serving it: InvalidData naming each wrong one."""
+    errors: dict[str, FieldProblem] = {}
+    for field in fields:
+        if field.type == "unit" and not _is_blank(data.get(field.name)):
+            try:
+                _agency(field, data[field.name], agencies)
+            except _Refused as exc:
+                errors[field.name] = exc.problem
+    if errors:
+        raise InvalidData(errors)
+
+
+def check_submission(fields: Sequence[FieldSpec], data: Mapping[str, Any], *,
+                     agencies: Agencies | None = None,
+                     current: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """Validate `data` for a task; return the cleaned values or raise InvalidData.
 
     Every problem is reported at once, keyed by field name, each with a code the pages
     translate. Keys the task does not declare are refused, so a form cannot overwrite
-    other process variables.
+    other process variables. A type=unit field needs `agencies`: its value must name a
+    unit serving the dossier; left blank, it keeps the dossier's `current` value (given
+    at reception), checked again, or takes its default.
     """
     declared = {f.name: f for f in fields}
     errors: dict[str, FieldProblem] = {}
@@ -91,12 +157,23 @@ def check_submission(fields: Sequence[FieldSpec], data: Mapping[str, Any]) -> di
             errors[name] = FieldProblem("not_a_field", "is not a field of this task")
     for field in fields:
         value = data.get(field.name)
-        if _is_blank(value):
-            if field.required:
-                errors[field.name] = FieldProblem("required", "is required")
-            continue
         try:
-            cleaned[field.name] = _coerce(field, value)
+            if field.type == "unit":
+                if agencies is None:
+                    raise _Refused("no_agencies", "names a unit, which cannot be checked here")
+                if _is_blank(value):
+                    value = (current or {}).get(field.name)
+                if not _is_blank(value):
+                    cleaned[field.name] = _agency(field, value, agencies)
+                elif field.required:
+                    errors[field.name] = FieldProblem("required", "is required")
+                else:
+                    cleaned[field.name] = _default_agency(field, agencies)
+            elif _is_blank(value):
+                if field.required:
+                    errors[field.name] = FieldProblem("required", "is required")
+            else:
+                cleaned[field.name] = _coerce(field, value)
         except _Refused as exc:
             errors[field.name] = exc.problem
     if errors:

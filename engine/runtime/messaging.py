@@ -9,6 +9,7 @@ same transaction as the step that threw it; a dossier waiting for a message has 
 from __future__ import annotations
 
 import json
+from datetime import date
 from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
@@ -16,7 +17,9 @@ from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.definitions import latest_versions
+from engine.definitions import latest_versions, procedure_in_force
+from engine.errors import FieldProblem, InvalidData, NotFound
+from engine.org import get_unit, serving_units
 from engine.runtime.context import Run
 from engine.runtime.events import record_event
 from engine.storage import Dossier, Message, Subscription
@@ -102,3 +105,41 @@ def starter_key(session: Session, name: str) -> str | None:
         if name in version.info.get("start_messages", ()):
             return key
     return None
+
+
+def received_at_kind(session: Session, key: str, on: date) -> str | None:
+    """The kind of unit procedure `key` is received at: its catalog entry's level, else
+    its diagram's `level` property (agency parts have no catalog entry), else None."""
+    entry = procedure_in_force(session, key, on)
+    if entry is not None:
+        return str(entry.data.get("level", "ward"))
+    version = latest_versions(session).get(key)
+    level = version.info.get("properties", {}).get("level") if version else None
+    return str(level) if level else None
+
+
+def starting_unit(session: Session, message: Message, key: str, sender: Dossier,
+                  on: date) -> str:
+    """The unit a dossier of `key` started by `message` is received in: the payload's
+    `unit`, else the sender's. Another unit must exist, be of the kind the procedure is
+    received at and serve the sender's unit; InvalidData (field `unit`) otherwise, so no
+    dossier is started where nobody can open it."""
+    unit = str(message.payload.get("unit") or sender.unit)
+    kind = received_at_kind(session, key, on)
+    try:
+        found: str | None = get_unit(session, unit).kind
+    except NotFound:
+        if unit == sender.unit:  # the sender's own unit, as it was received
+            return unit
+        found = None
+    try:
+        serving = serving_units(session, sender.unit, kind or found) if found else ()
+    except NotFound:  # the sender's unit is not in the organisation
+        serving = ()
+    if found is not None and kind in (None, found) and (unit == sender.unit or unit in serving):
+        return unit
+    raise InvalidData({"unit": FieldProblem(
+        "not_a_serving_unit",
+        f"message {message.name} cannot start {key} in {unit}: it must be a "
+        f"{kind or 'known'} unit serving {sender.unit}: " + (", ".join(serving) or "none does"),
+        {"kind": kind or "", "unit": sender.unit, "choices": serving})})

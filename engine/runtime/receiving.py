@@ -18,6 +18,7 @@ from engine.errors import InvalidAction, NotFound
 from engine.runtime.context import Run, Step
 from engine.runtime.dossier_codes import next_number, take_number
 from engine.runtime.events import record_event
+from engine.runtime.forms import check_agencies, dossier_agencies
 from engine.runtime.runtime import Runtime
 from engine.runtime.spiff_clock import next_timer
 from engine.runtime.state import dump_state
@@ -39,7 +40,8 @@ def receive(session: Session, runtime: Runtime, key: str, step: Step, *, unit: s
     The catalog entry in force at receipt gives the statutory limit (the verification
     limit when `verification`), the cut-off hour and the field of work; a diagram
     without a catalog entry uses its process properties. The appointment is the limit
-    in working time from the counting start.
+    in working time from the counting start. `data` naming a `type=unit` field of the
+    diagram must name a unit serving `unit` (InvalidData otherwise, nothing written).
     """
     now = step.at
     if channel not in CHANNELS:
@@ -54,6 +56,9 @@ def receive(session: Session, runtime: Runtime, key: str, step: Step, *, unit: s
         raise NotFound(f"no procedure {key!r} is deployed", code="procedure_not_deployed",
                        procedure=key)
     loaded = runtime.specs.get(session, version_id)
+    if data:  # agencies named at reception must serve the unit, as on the task's form
+        check_agencies([f for t in loaded.info.user_tasks for f in t.fields], data,
+                       dossier_agencies(session, unit))
     props = loaded.info.properties
     rules = {
         "time_limit": entry.time_limit if entry else props.get("time_limit"),

@@ -7,17 +7,22 @@ the dossier from the database (as another web worker would).
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import delete, func, select
 
 from engine.definitions import SpecCache
 from engine.dossiers import require_verification
-from engine.errors import InvalidAction
+from engine.errors import InvalidAction, InvalidData
+from engine.org import add_unit
 from engine.queries import get_task, list_tasks, show_dossier
-from engine.runtime import Runtime
-from engine.storage import Message, Subscription
+from engine.runtime import Runtime, complete
+from engine.storage import Dossier, Message, Subscription, Unit
 from tests.conftest import refused, vn
 from tests.samples import CHILD, MOTHER
 from tests.workflows.helpers import finished, ready, receive, step, walk
+
+# Linked dossiers go only to units of the organisation.
+pytestmark = pytest.mark.usefixtures("demo_units")
 
 # -- the interlinked procedure -----------------------------------------------------------
 
@@ -163,8 +168,77 @@ def test_interlinked_civil_status_officer_sees_the_child_received(session, clock
 def test_interlinked_units_can_be_chosen_at_reception(session, clock, shipped):
     parent = receive(session, clock, "birth_residence_health_card", "2026-03-09 08:30").code
     receive_and_register(session, clock, parent, data=CHILD | {
-        "police_unit": "CA-VIETHUNG", "insurance_unit": "BHXH-GIALAM"})
-    assert sorted(part_codes(session, parent)) == ["BHXH-GIALAM", "CA-VIETHUNG"]
+        "police_unit": "CA-VIETHUNG", "insurance_unit": "BHXH-LONGBIEN"})
+    assert sorted(part_codes(session, parent)) == ["BHXH-LONGBIEN", "CA-VIETHUNG"]
+
+
+def test_interlinked_defaults_go_to_the_agencies_serving_the_ward(session, clock, shipped):
+    """Trâu Quỳ (Gia Lâm): its own police post by the diagram's default CA-{unit}, and
+    Gia Lâm's BHXH, the only one serving it."""
+    parent = receive(session, clock, "birth_residence_health_card", "2026-03-09 08:30",
+                     unit="TRAUQUY").code
+    receive_and_register(session, clock, parent)
+    assert sorted(part_codes(session, parent)) == ["BHXH-GIALAM", "CA-TRAUQUY"]
+
+
+def nothing_written(session, parent: str, task_id: str) -> bool:
+    """No message, no other dossier, the reception step still ready."""
+    session.expire_all()
+    return (session.scalars(select(Message)).all() == []
+            and session.scalar(select(func.count()).select_from(Dossier)) == 1
+            and [t.id for t in ready(session, parent)] == [task_id])
+
+
+@pytest.mark.parametrize(("field", "code", "problem"), [
+    ("police_unit", "NOPE-UNIT", "not_a_serving_unit"),  # no such unit
+    ("police_unit", "PHUCLOI", "not_a_serving_unit"),  # a ward, not a police unit
+    ("police_unit", "BHXH-LONGBIEN", "not_a_serving_unit"),  # the wrong kind of agency
+    ("police_unit", "CA-TRAUQUY", "not_a_serving_unit"),  # Gia Lâm's: does not serve
+    ("insurance_unit", "BHXH-GIALAM", "not_a_serving_unit"),  # Gia Lâm's: does not serve
+    ("insurance_unit", "CA-PHUCLOI", "not_a_serving_unit"),
+])
+def test_reception_refuses_a_unit_that_cannot_take_the_part(session, clock, shipped, field,
+                                                           code, problem):
+    parent = receive(session, clock, "birth_residence_health_card", "2026-03-09 08:30").code
+    (task,) = ready(session, parent)
+    with pytest.raises(InvalidData) as error:
+        complete(session, Runtime(clock), task.id, user="clerk", data=CHILD | {field: code},
+                 at=vn("2026-03-09 09:00"))
+    assert list(error.value.problems) == [field]
+    assert error.value.problems[field].code == problem
+    assert nothing_written(session, parent, task.id)
+
+
+def test_reception_data_naming_a_wrong_unit_receives_nothing(session, clock, shipped):
+    with pytest.raises(InvalidData) as error:
+        receive(session, clock, "birth_residence_health_card", "2026-03-09 08:30",
+                data={"police_unit": "CA-TRAUQUY", "insurance_unit": "NOPE-UNIT"})
+    assert error.value.fields == {
+        "police_unit": "must be a police unit serving PHUCLOI: CA-PHUCLOI, CA-VIETHUNG",
+        "insurance_unit": "must be a social_insurance unit serving PHUCLOI: BHXH-LONGBIEN"}
+    assert session.scalars(select(Dossier)).all() == []
+
+
+def test_a_unit_given_with_the_dossier_is_kept_and_checked_again(session, clock, shipped):
+    parent = receive(session, clock, "birth_residence_health_card", "2026-03-09 08:30",
+                     data={"police_unit": "CA-VIETHUNG"}).code
+    receive_and_register(session, clock, parent)
+    assert sorted(part_codes(session, parent)) == ["BHXH-LONGBIEN", "CA-VIETHUNG"]
+
+
+def test_a_ward_no_agency_serves_is_asked_to_choose(session, clock, shipped):
+    """A ward whose district has no BHXH office and no default: the reception step says
+    so, naming the field, instead of sending the part nowhere."""
+    add_unit(session, code="NEWWARD", name="Phường Mới", kind="ward", parent="GIALAM")
+    session.execute(delete(Unit).where(Unit.code == "BHXH-GIALAM"))
+    parent = receive(session, clock, "birth_residence_health_card", "2026-03-09 08:30",
+                     unit="NEWWARD").code
+    (task,) = ready(session, parent)
+    with pytest.raises(InvalidData) as error:
+        complete(session, Runtime(clock), task.id, user="clerk", at=vn("2026-03-09 09:00"),
+                 data=CHILD | {"police_unit": "CA-TRAUQUY"})
+    assert error.value.problems["insurance_unit"].code == "choose_a_unit"
+    assert list(error.value.problems) == ["insurance_unit"]
 
 
 def test_interlinked_residence_verification_and_refusal_come_back(session, clock, shipped):

@@ -29,7 +29,7 @@ from engine.errors import (
 )
 from engine.org import UserView, descendants
 from engine.queries import DossierView, TaskView, get_task, show_dossier
-from web.access import can_view_dossier, can_work, refused, visible_units
+from web.access import can_work, refused, visible_units
 from web.api.checks import check
 from web.api.openapi import BODIES, OPERATION_BY_ID, document
 from web.api.shapes import to_json
@@ -208,20 +208,15 @@ def query() -> dict[str, Any]:
 # -- what the user may see and do ----------------------------------------------------------
 
 def visible_dossier(code: str) -> DossierView:
-    """The dossier, if it belongs to the user's unit or a unit below it (else 403)."""
-    dossier, user = show_dossier(db(), code), me()
-    allow(can_view_dossier(user, dossier.unit),
-          f"dossier {code} belongs to {dossier.unit}, which is not {user.unit_code} "
-          "or a unit below it")
-    return dossier
+    """The dossier, if it belongs to the user's unit or a unit below it; another unit's
+    answers 404 exactly as an unknown code."""
+    return show_dossier(db(), code, units=visible_units(me()))
 
 
 def visible_task(task_id: str) -> TaskView:
-    task, user = get_task(db(), services().runtime.specs, task_id), me()
-    allow(can_view_dossier(user, task.unit),
-          f"task {task_id} belongs to a dossier of {task.unit}, which is not "
-          f"{user.unit_code} or a unit below it")
-    return task
+    """The task, if its dossier is one the user sees; another unit's answers 404 exactly
+    as an unknown id."""
+    return get_task(db(), services().runtime.specs, task_id, units=visible_units(me()))
 
 
 def workable_task(task_id: str) -> TaskView:

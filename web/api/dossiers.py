@@ -11,7 +11,7 @@ from flask import Response, request, url_for
 
 from engine.definitions import ProcedureView, list_catalog
 from engine.dossiers import PAPERS, apologize, close, request_supplement, supply
-from engine.errors import InvalidAction, NotFound
+from engine.errors import InvalidAction, InvalidData, NotFound
 from engine.org import UserView, get_unit
 from engine.queries import DossierView, search_dossiers, show_dossier
 from engine.runtime import start
@@ -102,6 +102,9 @@ def receive_view() -> Response:
             verification=values.get("verification", False))
     except (NotFound, InvalidAction) as exc:  # e.g. its diagram is gone
         fail(422, str(exc), {"procedure": str(exc)})
+    except InvalidData as exc:  # e.g. police_unit names no police unit serving the desk's
+        fail(422, "some fields are wrong; nothing was saved",
+             {f"data.{name}": problem for name, problem in exc.fields.items()})
     response = reply(show_dossier(db(), dossier.code), 201)
     response.headers["Location"] = url_for("api.get_dossier", code=dossier.code)
     save()

@@ -3,7 +3,7 @@ the dossier by code, the forms' small readers, and the helpers templates use."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -13,8 +13,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from engine.errors import NotFound
+from engine.org import get_unit
 from engine.queries import DossierView, show_dossier
-from web.access import can_view_dossier, require
+from web.access import visible_units
 from web.auth import safe_next, signed_in
 from web.db import db, services
 from web.pages.sla import SLA_STATES, working_time
@@ -34,7 +35,15 @@ INPUT_TYPES = {"string": "text", "date": "date", "datetime": "datetime-local",
 def page_helpers() -> dict[str, Any]:
     """Names every page family's templates use."""
     return {"sla_states": SLA_STATES, "choice_label": lambda v: CHOICE_LABELS.get(v, v),
-            "input_types": INPUT_TYPES, "working_time": working_time}
+            "input_types": INPUT_TYPES, "working_time": working_time, "unit_label": unit_label}
+
+
+def unit_label(code: str) -> str:
+    """A unit as a choice list shows it: its name and code."""
+    try:
+        return f"{get_unit(db(), code).name} ({code})"
+    except NotFound:
+        return code
 
 
 def now() -> datetime:
@@ -47,21 +56,18 @@ def zone() -> ZoneInfo:
     return ZoneInfo(current_app.config["LIENTHONG"]["TIMEZONE"])
 
 
-def dossier_view(code: str) -> DossierView:
-    """The dossier (404 if there is none)."""
+def dossier_view(code: str, units: Collection[str] | None = None) -> DossierView:
+    """The dossier (404 if there is none, or with `units` if it is not of one of them)."""
     try:
-        return show_dossier(db(), code)
+        return show_dossier(db(), code, units=units)
     except NotFound:
         abort(404, _("Không có hồ sơ mã %(code)s.", code=code))
 
 
 def visible_dossier(code: str) -> DossierView:
-    """The dossier, if the signed-in user's unit or one above it holds it (404 if there is
-    none, 403 for another unit's)."""
-    dossier = dossier_view(code)
-    require(can_view_dossier(signed_in(), dossier.unit),
-            _("Hồ sơ %(code)s không thuộc đơn vị của bạn.", code=code))
-    return dossier
+    """The dossier, if the signed-in user's unit or one above it holds it; another unit's
+    answers 404 exactly as an unknown code."""
+    return dossier_view(code, visible_units(signed_in()))
 
 
 def lines(text: str) -> list[str]:

@@ -24,7 +24,15 @@ from web.access import can_receive, require
 from web.auth import login_required, signed_in, user_name
 from web.db import commit, db, services
 from web.engine_messages import explain
-from web.pages.base import dossier_view, lines, now, page_helpers, supplement_form, zone
+from web.pages.base import (
+    dossier_view,
+    lines,
+    now,
+    page_helpers,
+    supplement_form,
+    visible_dossier,
+    zone,
+)
 from web.pages.sla import task_rows
 
 bp = Blueprint("desk", __name__, url_prefix="/desk")
@@ -71,9 +79,10 @@ def _clerk() -> UserView:
 
 
 def _own_dossier(code: str) -> DossierView:
-    """A dossier of the clerk's own unit (404 if unknown, 403 if another unit's)."""
+    """A dossier of the clerk's own unit (404 if unknown or of a unit the clerk does not
+    see, as unknown; 403 if of a unit below it)."""
     user = _clerk()
-    dossier = dossier_view(code)
+    dossier = visible_dossier(code)
     require(dossier.unit == user.unit_code,
             _("Hồ sơ %(code)s do đơn vị %(unit)s tiếp nhận; bạn không xử lý được.",
               code=code, unit=dossier.unit))

@@ -17,7 +17,7 @@ from engine.errors import Conflict, InvalidAction, InvalidData, NotFound, Script
 from engine.queries import TaskView, get_task, list_tasks, show_dossier
 from engine.runtime import claim, complete, send_back, unclaim
 from engine.vocabulary import WORKABLE_STATUSES, DossierStatus, FinishKind, TaskStatus
-from web.access import can_view_dossier, can_work, require
+from web.access import can_work, require, visible_units
 from web.auth import login_required, signed_in, user_name
 from web.db import commit, db, services
 from web.engine_messages import explain, field_errors
@@ -54,14 +54,13 @@ def home() -> ResponseReturnValue:
 # -- one task --------------------------------------------------------------------------------
 
 def _task(task_id: str) -> TaskView:
-    """The task, if the user may see its dossier (403 otherwise, 404 if unknown)."""
+    """The task, if the user may see its dossier; another unit's answers 404 exactly as
+    an unknown id."""
     try:
-        task = get_task(db(), services().runtime.specs, task_id)
+        return get_task(db(), services().runtime.specs, task_id,
+                        units=visible_units(signed_in()))
     except NotFound:
         abort(404, _("Không có việc này."))
-    require(can_view_dossier(signed_in(), task.unit),
-            _("Việc này thuộc hồ sơ của đơn vị khác; bạn không xem được."))
-    return task
 
 
 def _workable_task(task_id: str) -> TaskView:
@@ -176,7 +175,8 @@ def complete_task(task_id: str) -> ResponseReturnValue:
     data = form_values(task.fields, request.form)
     try:
         complete(db(), services().runtime, task.id, user=signed_in().username, data=data)
-    except InvalidData as exc:
+    except InvalidData as exc:  # the form, or a message refused for its unit
+        db().rollback()
         return render_task(task, values=request.form, errors=field_errors(exc),
                            message=_("Thông tin chưa hợp lệ, chưa có gì được lưu."), status=400)
     except Conflict:

@@ -44,12 +44,40 @@ def test_field_defaults() -> None:
         ("note", "label=", "label is empty"),
         ("2nd", "type=text", "field '2nd': a field name uses letters, digits and _"),
         ("họ_tên", "type=text", "a field name uses letters"),
+        ("police_unit", "type=unit", "type=unit needs kind= one of ward, police, "
+         "social_insurance, district, city"),
+        ("police_unit", "type=unit; kind=army", "type=unit needs kind="),
+        ("police_unit", "type=string; kind=police", "kind is only for type=unit"),
+        ("police_unit", "type=string; default=CA-X", "default is only for type=unit"),
+        ("police_unit", "type=unit; kind=police; default=", "default is empty"),
+        ("police_unit", "type=unit; kind=police; default=CA-{ward}",
+         "default may only use {unit}"),
     ],
 )
 def test_bad_field_declarations_are_problems(name: str, value: str, message: str) -> None:
     error = refusal(procedure(task_ext=props(**{f"field_{name}": value})))
     assert error.problems[0].element_id == "task"
     assert message in error.problems[0].message
+
+
+def test_unit_fields_name_their_kind_and_default_and_round_trip() -> None:
+    info = inspect(procedure(task_ext=props(
+        field_police_unit="type=unit; kind=police; default=CA-{unit}; label=Công an",
+        field_insurance_unit="type=unit; kind=social_insurance")))
+    assert info.user_tasks[0].fields == (
+        FieldSpec("police_unit", "unit", False, "Công an", unit_kind="police",
+                  default="CA-{unit}"),
+        FieldSpec("insurance_unit", "unit", False, "insurance_unit",
+                  unit_kind="social_insurance"),
+    )
+    assert info_from_json(json.loads(json.dumps(info_to_json(info)))) == info
+
+
+def test_a_process_level_must_be_a_kind_of_unit() -> None:
+    assert inspect(procedure(process_ext=props(level="police"))).properties["level"] == "police"
+    error = refusal(procedure(process_ext=props(level="army")))
+    assert [(p.element_id, p.message) for p in error.problems] == [
+        ("proc", "level 'army' is not one of ward, police, social_insurance, district, city")]
 
 
 # --- data shown on task pages (show:) -------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from engine.errors import InvalidAction, NotFound
-from engine.org import add_unit, ancestors, descendants, get_unit
+from engine.org import add_unit, ancestors, descendants, get_unit, serving_units
 from engine.simulation import seed_demo_units
 
 
@@ -46,3 +46,19 @@ def test_a_new_unit_is_found_with_its_departments(units):
     assert (unit.name, unit.parent_code, unit.departments, unit.address) == (
         "Phường Mới", "LONGBIEN", ("reception", "civil_status"), "Số 1")
     assert "NEWWARD" in descendants(units, "HANOI")
+
+
+def test_agencies_serve_the_wards_of_the_unit_they_hang_under(units):
+    """An agency serves a unit when its parent is that unit or one above it: Long Biên's
+    police posts and BHXH serve both its wards, none of Gia Lâm's."""
+    assert serving_units(units, "PHUCLOI", "police") == ("CA-PHUCLOI", "CA-VIETHUNG")
+    assert serving_units(units, "PHUCLOI", "social_insurance") == ("BHXH-LONGBIEN",)
+    assert serving_units(units, "TRAUQUY", "police") == ("CA-TRAUQUY",)
+    assert serving_units(units, "TRAUQUY", "social_insurance") == ("BHXH-GIALAM",)
+    # the nearest first: a post under the ward itself, then the district's, then the city's
+    add_unit(units, code="CA-HANOI", name="Công an thành phố", kind="police", parent="HANOI")
+    add_unit(units, code="CA-PL-2", name="Công an khu vực", kind="police", parent="PHUCLOI")
+    assert serving_units(units, "PHUCLOI", "police") == (
+        "CA-PL-2", "CA-PHUCLOI", "CA-VIETHUNG", "CA-HANOI")
+    with pytest.raises(NotFound):
+        serving_units(units, "NOPE", "police")

@@ -7,7 +7,7 @@ import pytest
 
 from engine.definitions import FieldSpec
 from engine.errors import FieldProblem, InvalidData
-from engine.runtime.forms import check_submission
+from engine.runtime.forms import Agencies, check_agencies, check_submission
 
 
 def field(kind: str, required: bool = False, choices: tuple[str, ...] = ()) -> FieldSpec:
@@ -109,3 +109,69 @@ def test_blank_optional_fields_are_left_out():
               FieldSpec("count", "integer", False, "Số")]
     assert check_submission(fields, {"note": "   ", "count": None}) == {}
     assert check_submission(fields, {}) == {}
+
+
+# --- type=unit: a unit serving the dossier's --------------------------------------
+
+SERVING = {"police": ("CA-PHUCLOI", "CA-VIETHUNG"), "social_insurance": ("BHXH-LONGBIEN",),
+           "district": ()}
+PHUCLOI = Agencies("PHUCLOI", lambda kind: SERVING.get(kind, ()))
+
+
+def unit_field(kind: str = "police", default: str = "", required: bool = False) -> FieldSpec:
+    return FieldSpec("agency", "unit", required, "Cơ quan", unit_kind=kind, default=default)
+
+
+@pytest.mark.parametrize(("spec", "given", "current", "stored"), [
+    (unit_field(), " CA-VIETHUNG ", None, "CA-VIETHUNG"),
+    (unit_field(default="CA-{unit}"), None, None, "CA-PHUCLOI"),  # the default serves
+    (unit_field(default="CA-{unit}"), "", "CA-VIETHUNG", "CA-VIETHUNG"),  # given before
+    (unit_field("social_insurance"), None, None, "BHXH-LONGBIEN"),  # the only one serving
+    (unit_field("social_insurance", default="BHXH-X"), None, None, "BHXH-LONGBIEN"),
+])
+def test_a_unit_field_takes_a_serving_unit(spec, given, current, stored) -> None:
+    data = {} if given is None else {"agency": given}
+    current_data = {} if current is None else {"agency": current}
+    assert check_submission([spec], data, agencies=PHUCLOI, current=current_data) == {
+        "agency": stored}
+
+
+@pytest.mark.parametrize(("spec", "given", "current", "code"), [
+    (unit_field(), "NOPE-UNIT", None, "not_a_serving_unit"),
+    (unit_field(), "CA-TRAUQUY", None, "not_a_serving_unit"),
+    (unit_field(), "BHXH-LONGBIEN", None, "not_a_serving_unit"),
+    (unit_field(), ["CA-PHUCLOI"], None, "not_text"),
+    (unit_field(), None, "CA-TRAUQUY", "not_a_serving_unit"),  # given before, checked again
+    (unit_field(), None, None, "choose_a_unit"),  # two serve, no default
+    (unit_field("district"), None, None, "choose_a_unit"),  # none serves
+    (unit_field(required=True), "", None, "required"),
+])
+def test_a_unit_field_refuses_other_units(spec, given, current, code) -> None:
+    data = {} if given is None else {"agency": given}
+    current_data = {} if current is None else {"agency": current}
+    with pytest.raises(InvalidData) as error:
+        check_submission([spec], data, agencies=PHUCLOI, current=current_data)
+    assert error.value.problems["agency"].code == code
+
+
+def test_a_refused_unit_names_the_units_that_serve() -> None:
+    with pytest.raises(InvalidData) as error:
+        check_submission([unit_field()], {"agency": "CA-TRAUQUY"}, agencies=PHUCLOI)
+    assert error.value.problems["agency"] == FieldProblem(
+        "not_a_serving_unit", "must be a police unit serving PHUCLOI: CA-PHUCLOI, CA-VIETHUNG",
+        {"kind": "police", "unit": "PHUCLOI", "choices": ("CA-PHUCLOI", "CA-VIETHUNG")})
+
+
+def test_a_unit_field_cannot_be_checked_without_the_organisation() -> None:
+    with pytest.raises(InvalidData) as error:
+        check_submission([unit_field()], {"agency": "CA-PHUCLOI"})
+    assert error.value.problems["agency"].code == "no_agencies"
+
+
+def test_units_given_with_a_dossier_are_checked_by_the_same_rule() -> None:
+    fields = [unit_field(), FieldSpec("note", "string", False, "Ghi chú")]
+    check_agencies(fields, {"agency": "CA-VIETHUNG", "note": "x"}, PHUCLOI)
+    check_agencies(fields, {"other": "NOPE"}, PHUCLOI)  # not a unit field: not this check's
+    with pytest.raises(InvalidData) as error:
+        check_agencies(fields, {"agency": "NOPE-UNIT"}, PHUCLOI)
+    assert list(error.value.problems) == ["agency"]

@@ -6,11 +6,15 @@ import pytest
 from sqlalchemy import delete, func, select
 
 from engine.dossiers import close, tick
+from engine.errors import InvalidData
 from engine.queries import list_tasks, show_dossier
-from engine.runtime import complete, start
+from engine.runtime import Step, complete, deliver, start
 from engine.storage import Dossier, Message, Subscription
 from engine.vocabulary import FinishKind
-from tests.conftest import DATA, deploy_files, savepoints, vn
+from tests.conftest import DATA, WORKFLOWS, deploy_files, savepoints, vn
+
+# Linked dossiers go only to units of the organisation.
+pytestmark = pytest.mark.usefixtures("demo_units")
 
 
 def test_ward_asks_police_and_each_answer_finds_its_own_dossier(session, runtime):
@@ -208,3 +212,59 @@ def test_a_diagram_loop_stops_after_the_delivery_limit(session, runtime, monkeyp
     # the tick goes on where the command stopped, again at most five hops
     assert tick(savepoints(session), runtime, vn("2026-03-02 09:05")).messages_delivered == 5
     assert session.scalar(select(func.count()).select_from(Dossier)) == 11
+
+
+def test_a_message_to_a_unit_not_serving_the_sender_fails_its_step(session, runtime):
+    """Trâu Quỳ's request names Phúc Lợi's police post (Long Biên's): the step that threw
+    it is refused, and once the caller rolls back nothing of it is left."""
+    deploy_files(session, runtime, DATA / "ward_request.bpmn", DATA / "police_residence.bpmn")
+    ward = start(session, runtime, "ward_request", unit="TRAUQUY", at=vn("2026-03-06 09:00"))
+    task = list_tasks(session, department="reception")[0]
+    with pytest.raises(InvalidData) as error, session.begin_nested():
+        complete(session, runtime, task.id, user="clerk", data={"address": "Số 1"},
+                 at=vn("2026-03-06 10:00"))
+    assert error.value.problems["unit"].code == "not_a_serving_unit"
+    assert "cannot start police_residence in CA-PHUCLOI" in str(error.value)
+    session.expire_all()
+    assert session.scalars(select(Message)).all() == []
+    assert session.scalars(select(Dossier.code)).all() == [ward.code]
+    assert [t.id for t in list_tasks(session, department="reception")] == [task.id]
+
+
+def sent_request(session, runtime, unit: str) -> Message:
+    """A residence_request from a Phúc Lợi dossier naming `unit`, waiting in the outbox."""
+    ward = start(session, runtime, "ward_request", unit="PHUCLOI", at=vn("2026-03-06 09:00"))
+    message = Message(name="residence_request", correlations={"parent_code": ward.code},
+                      payload={"parent_code": ward.code, "unit": unit, "request": {}},
+                      sender_dossier_id=ward.id, sender="clerk",
+                      sender_department="reception", status="pending",
+                      created_at=vn("2026-03-06 09:00"), version=1)
+    session.add(message)
+    session.flush()
+    return message
+
+
+@pytest.mark.parametrize("unit", ["NOPE-UNIT", "BHXH-LONGBIEN", "VIETHUNG", "CA-TRAUQUY"])
+def test_delivery_refuses_to_start_a_dossier_in_a_wrong_unit(session, runtime, unit):
+    """The shipped police part is received at police units: a request naming a unit that
+    does not exist, another kind of unit or one not serving the ward starts nothing; the
+    step delivering it fails, the tick leaves it pending."""
+    deploy_files(session, runtime, DATA / "ward_request.bpmn", WORKFLOWS / "residence_core.bpmn",
+                 WORKFLOWS / "residence_linked_part.bpmn")
+    message = sent_request(session, runtime, unit)
+    step = Step(at=vn("2026-03-06 09:30"), actor="clerk", messages=[message.id])
+    with pytest.raises(InvalidData, match=f"cannot start residence_linked_part in {unit}"):
+        deliver(session, runtime, step)
+    assert tick(savepoints(session), runtime, vn("2026-03-06 09:40")).messages_delivered == 0
+    assert message.status == "pending"
+    assert session.scalar(select(func.count()).select_from(Dossier)) == 1
+
+
+def test_delivery_starts_the_part_in_a_serving_unit_of_its_kind(session, runtime):
+    deploy_files(session, runtime, DATA / "ward_request.bpmn", WORKFLOWS / "residence_core.bpmn",
+                 WORKFLOWS / "residence_linked_part.bpmn")
+    message = sent_request(session, runtime, "CA-VIETHUNG")
+    assert tick(savepoints(session), runtime, vn("2026-03-06 09:40")).messages_delivered == 1
+    started = session.get_one(Dossier, message.target_dossier_id)
+    assert (message.status, started.unit, started.process_key) == (
+        "delivered", "CA-VIETHUNG", "residence_linked_part")

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from sqlalchemy import func, select
+
 from engine.org import create_token, revoke_tokens
-from engine.storage import make_sessionmaker
+from engine.storage import Dossier, Message, make_sessionmaker
 from tests.conftest import VN
 from tests.samples import CHILD
 from tests.web.api.client import receive, received_and_checked
@@ -129,7 +131,7 @@ def test_interlinked_dossier_through_five_tokens(reception, as_user):
     assert police_code.startswith("CA-PHUCLOI-") and bhxh_code.startswith("BHXH-LONGBIEN-")
 
     police = as_user("congan.phucloi")
-    police.get(f"/dossiers/{code}", 403)  # the ward's dossier is not the police's
+    police.get(f"/dossiers/{code}", 404)  # the ward's dossier is not the police's
     detail = police.get(f"/tasks/{police.task_of(police_code)['id']}")
     child = {item["name"]: item for item in detail["shown"]}
     assert child["request.child_name"] == {
@@ -174,3 +176,49 @@ def test_a_revoked_token_is_refused(app, client, db_engine):
     with sessions.begin() as session:
         assert revoke_tokens(session, "tiepnhan.phucloi") == 1
     assert client.get("/api/procedures", headers=headers).status_code == 401
+
+
+# -- linked parts go only to agencies serving the ward ---------------------------------------
+
+def stored(db_engine) -> tuple[list[str], int]:
+    """The dossiers' codes and the number of messages in the database."""
+    with make_sessionmaker(db_engine)() as session:
+        return (list(session.scalars(select(Dossier.code).order_by(Dossier.id))),
+                session.scalar(select(func.count()).select_from(Message)))
+
+
+def test_reception_data_naming_a_wrong_agency_is_refused(reception, db_engine):
+    for unit in ("NOPE-UNIT", "VIETHUNG", "CA-TRAUQUY"):  # unknown, a ward, not serving
+        refused = reception.post("/dossiers", {
+            "procedure": "birth_residence_health_card", "applicant": {"name": "A"},
+            "data": {"police_unit": unit}}, 422)
+        assert refused["fields"] == {
+            "data.police_unit": "must be a police unit serving PHUCLOI: CA-PHUCLOI, "
+                                "CA-VIETHUNG"}
+    assert stored(db_engine) == ([], 0)
+
+
+def test_the_reception_step_refuses_a_wrong_agency_and_writes_nothing(reception, as_user,
+                                                                      db_engine):
+    code = receive(reception, "birth_residence_health_card")["code"]
+    task = reception.task_of(code)
+    choices = {f["name"]: f for f in reception.get(f"/tasks/{task['id']}")["fields"]}
+    assert (choices["police_unit"]["type"], choices["police_unit"]["unit_kind"],
+            choices["police_unit"]["choices"]) == ("unit", "police",
+                                                  ["CA-PHUCLOI", "CA-VIETHUNG"])
+    assert choices["insurance_unit"]["choices"] == ["BHXH-LONGBIEN"]
+    before = reception.get(f"/dossiers/{code}")
+    for field, unit in (("police_unit", "NOPE-UNIT"), ("police_unit", "PHUCLOI"),
+                        ("police_unit", "CA-TRAUQUY"), ("insurance_unit", "BHXH-GIALAM")):
+        refused = reception.post(f"/tasks/{task['id']}/complete",
+                                 {"data": CHILD | {field: unit}}, 422)
+        assert list(refused["fields"]) == [f"data.{field}"]
+    assert reception.get(f"/dossiers/{code}") == before
+    assert stored(db_engine) == ([code], 0)
+    # the happy path: a police post of the district that is not the default
+    reception.post(f"/tasks/{task['id']}/complete",
+                   {"data": CHILD | {"police_unit": "CA-VIETHUNG"}})
+    as_user("hotich.phucloi").complete(code, {"decision": "approve", "register_number": "1"})
+    signed = as_user("lanhdao.phucloi").complete(code, {"leader_decision": "approve"})
+    assert sorted(link["code"].rsplit("-", 2)[0] for link in signed["dossier"]["links"]) == [
+        "BHXH-LONGBIEN", "CA-VIETHUNG"]

@@ -7,6 +7,7 @@ import re
 
 from engine.queries import search_dossiers
 from tests.conftest import vn
+from tests.samples import CHILD
 from tests.web.conftest import login
 from tests.web.pages.helpers import (
     civil_status_task,
@@ -99,6 +100,39 @@ def test_receive_a_dossier(app, client, clock):
 
     home = page(client.get("/desk/"))
     assert "PHUCLOI-260309-0001" in home and "Hồ sơ tiếp nhận hôm nay (09/03/2026)" in home
+
+
+def test_the_reception_step_offers_and_checks_the_agencies_serving_the_ward(app, client,
+                                                                           clock):
+    """The interlinked dossier's reception step: a choice of the police posts and BHXH
+    serving Phúc Lợi; a forged code (unknown, a ward, another district's post) is a field
+    error and nothing is saved; a post of the list is where the residence part goes."""
+    login(client, "tiepnhan.phucloi")
+    received = client.post(f"/desk/receive/{LINKED_CODE}", data={
+        **APPLICANT, "documents": ["0", "1"], "channel": "in_person"})
+    code = received.headers["Location"].rsplit("/", 1)[1]
+    (task,) = ready(app, code)
+    form = page(client.get(f"/tasks/{task.id}"))
+    police = form.split('name="police_unit"')[1].split("</select>")[0]
+    assert re.findall(r'<option value="([^"]*)"', police) == ["", "CA-PHUCLOI", "CA-VIETHUNG"]
+    assert "Công an phường Phúc Lợi (CA-PHUCLOI)" in police
+    insurance = form.split('name="insurance_unit"')[1].split("</select>")[0]
+    assert re.findall(r'<option value="([^"]*)"', insurance) == ["", "BHXH-LONGBIEN"]
+    client.post(f"/tasks/{task.id}/claim")
+    for unit in ("NOPE-UNIT", "PHUCLOI", "CA-TRAUQUY"):
+        refused = client.post(f"/tasks/{task.id}/complete",
+                              data={**CHILD, "police_unit": unit})
+        assert refused.status_code == 400
+        assert ("Không phải đơn vị đúng loại phục vụ PHUCLOI; chọn một trong: CA-PHUCLOI, "
+                "CA-VIETHUNG.") in page(refused)
+    assert [t.id for t in ready(app, code)] == [task.id]
+    assert [e.kind for e in dossier(app, code).events] == ["received", "task_ready", "task_claimed"]
+    done = client.post(f"/tasks/{task.id}/complete", data={**CHILD, "police_unit": "CA-VIETHUNG"})
+    assert done.status_code == 302
+    work(app, code, {"decision": "approve", "register_number": "1"}, "2026-03-09 10:00")
+    work(app, code, {"leader_decision": "approve"}, "2026-03-09 10:30")
+    assert sorted(link.code.rsplit("-", 2)[0] for link in dossier(app, code).links) == [
+        "BHXH-LONGBIEN", "CA-VIETHUNG"]
 
 
 def test_receive_with_verification_and_online(app, client, clock):

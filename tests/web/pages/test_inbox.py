@@ -332,8 +332,8 @@ def test_interlinked_procedure_walked_by_five_agencies(app, clock, clients):
     police, bhxh = parts["CA-PHUCLOI"], parts["BHXH-LONGBIEN"]
     # the ward's officers cannot work the agencies' parts; the agencies see only theirs
     police_task = only_task(app, police, "police")
-    assert clients["hotich.phucloi"].post(f"/tasks/{police_task}/claim").status_code == 403
-    assert clients["bhxh.longbien"].get(f"/tasks/{police_task}").status_code == 403
+    assert clients["hotich.phucloi"].post(f"/tasks/{police_task}/claim").status_code == 404
+    assert clients["bhxh.longbien"].get(f"/tasks/{police_task}").status_code == 404
     # the police officer reads the child's data the ward's message carried (not the parent's)
     police_page = clients["congan.phucloi"].get(f"/tasks/{police_task}")
     shown = page(police_page).split('id="shown-data"')[1].split("</section>")[0]

@@ -205,8 +205,8 @@ def test_unknown_kind_dossier_and_other_unit(client, db_engine):
     assert client.get("/dossiers/PHUCLOI-260101-9999/papers/receipt").status_code == 404
     client.post("/logout")
     login(client, "tiepnhan.viethung")
-    assert client.get(f"/dossiers/{code}/papers/receipt").status_code == 403
-    assert client.get(f"/dossiers/{code}/papers/receipt.pdf").status_code == 403
+    assert client.get(f"/dossiers/{code}/papers/receipt").status_code == 404  # as unknown
+    assert client.get(f"/dossiers/{code}/papers/receipt.pdf").status_code == 404
 
 
 
