@@ -71,6 +71,9 @@ FIELD_PROBLEMS = {
     "not_a_choice": _l("Hãy chọn một giá trị trong danh sách."),
     "not_a_field": _l("Việc này không có mục này."),
     "unknown_type": _l("Quy trình khai báo mục này với kiểu dữ liệu không hợp lệ."),
+    "too_long": _l("Dài quá %(max)s ký tự."),
+    "out_of_range": _l("Phải nằm trong khoảng từ %(min)s đến %(max)s."),
+    "bad_characters": _l("Có ký tự điều khiển không hợp lệ."),
 }
 
 REASONS = {  # reason_required, by the action that needs a reason
@@ -104,7 +107,12 @@ def field_errors(error: InvalidData) -> dict[str, str]:
 
 def explain_field(problem: FieldProblem) -> str:
     text = FIELD_PROBLEMS.get(problem.code)
-    return str(text) if text is not None else problem.message
+    if text is None:
+        return problem.message
+    try:
+        return str(text) % {key: _shown(key, value) for key, value in problem.params.items()}
+    except (KeyError, TypeError, ValueError):  # a text and its params out of step
+        return problem.message
 
 
 def _shown(key: str, value: Any) -> str:

@@ -64,6 +64,12 @@ def _count(text: str) -> int:
     return int(text)
 
 
+def _size(text: str) -> int:
+    if not text.strip().isdigit() or int(text) < 1024:
+        raise ValueError("must be a whole number of bytes, 1024 or more")
+    return int(text)
+
+
 def _flag(text: str) -> str:
     if text not in ("0", "1"):
         raise ValueError("must be 0 or 1")
@@ -113,6 +119,9 @@ SETTINGS = (
     Setting("DEFAULT_UNIT", "PHUCLOI", "Unit code used when a command names none."),
     Setting("WORKER_INTERVAL", "30", "Seconds between two ticks of `lienthong worker`.",
             _positive),
+    Setting("MAX_REQUEST_BYTES", "1048576",
+            "Largest request body accepted, in bytes; a larger one is refused (413).",
+            _size),
     Setting("LIVE_WORKFLOWS", "128",
             "Workflows of recently saved dossiers each process keeps live (0: none).", _count),
 )
