@@ -57,6 +57,8 @@ MESSAGES = {
     "unit_not_found": _l("Không có đơn vị %(unit)s."),
     "not_an_ending": _l("Hồ sơ chỉ kết thúc được bằng từ chối, rút hoặc dừng giải quyết."),
     "invalid_data": _l("Thông tin chưa hợp lệ, chưa có gì được lưu."),
+    "too_many_documents": _l("Hồ sơ %(dossier)s sẽ có quá %(max)s giấy tờ; chưa có gì "
+                             "được lưu."),
 }
 
 # What is wrong with one field of a task's form, by the engine's code.

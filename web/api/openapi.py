@@ -206,6 +206,11 @@ def query_parameters(model: type[Query]) -> list[dict[str, Any]]:
     parameters = []
     for name, prop in schema["properties"].items():
         prop = {key: value for key, value in prop.items() if key != "title"}
+        options = [o for o in prop.pop("anyOf", ()) if o != {"type": "null"}]
+        if options:  # an optional parameter: absent, not null, in a URL
+            prop = {**options[0], **prop}
+        if prop.get("default", "") is None:
+            del prop["default"]
         description = prop.pop("description", "")
         parameters.append({"name": name, "in": "query", "required": name in required,
                            "schema": prop, "description": description})
