@@ -32,8 +32,8 @@ from engine.vocabulary import DossierStatus
 
 NAME_LENGTH = 200  # an applicant's name, a procedure's code
 TEXT_LENGTH = 2000  # an address, a reason
-PAPER_LENGTH = 500  # a paper's name
-MAX_PAPERS = 100  # papers received, supplied or asked for at once
+PAPER_LENGTH = 200  # a paper's name
+MAX_PAPERS = 50  # papers received, supplied or asked for at once
 QUERY_LENGTH = 200  # a search text, a unit or department code
 MAX_DATA_NAMES = 50  # process variables given when receiving a dossier
 MAX_DATA_BYTES = 65536  # ... and their size as JSON
@@ -110,6 +110,14 @@ def _iso_instant(value: Any) -> datetime:
                                   "needs a UTC offset (e.g. 2026-03-10T17:00:00+07:00)")
     _day_in_range(at.date())
     return at
+
+
+def parse_day(text: str) -> date:
+    """A local date (YYYY-MM-DD) in the range every date is held to; ValueError if not."""
+    try:
+        return _iso_day(text)
+    except PydanticCustomError as exc:
+        raise ValueError(str(exc)) from None
 
 
 Day = Annotated[date, BeforeValidator(_iso_day),

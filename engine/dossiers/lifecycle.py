@@ -31,7 +31,7 @@ from engine.vocabulary import OPEN_STATUSES, DossierStatus, FinishKind, Outcome,
 SUPPLEMENT_PERIOD = "P7D"  # the citizen has 7 working days to supplement
 # The papers a dossier holds at most, received and supplied: its receipt stays a few
 # pages however often the citizen supplements it.
-MAX_DOCUMENTS = 300
+MAX_DOCUMENTS = 150
 AT_RISK_SHARE = 0.25  # flag when less than this share of the limit remains
 RUNNING = (DossierStatus.RUNNING,)
 WAITING = (DossierStatus.RUNNING, DossierStatus.WAITING_SUPPLEMENT)

@@ -298,6 +298,6 @@ def test_too_long_inputs_are_refused_naming_the_field(app, client, clock):
     refused = client.post(f"/desk/dossiers/{code}/refuse", data={"refusal": "x" * 2001})
     assert refused.status_code == 400 and "Dài quá 2000 ký tự." in page(refused)
     asked = client.post(f"/desk/dossiers/{code}/supplement", data={
-        "items": "\n".join(f"Giấy {i}" for i in range(101)), "reason": "Thiếu"})
-    assert asked.status_code == 400 and "Nhiều quá 100 mục." in page(asked)
+        "items": "\n".join(f"Giấy {i}" for i in range(51)), "reason": "Thiếu"})
+    assert asked.status_code == 400 and "Nhiều quá 50 mục." in page(asked)
     assert dossier(app, code) == before

@@ -16,14 +16,6 @@ from engine.vocabulary import FinishKind
 from tests.conftest import vn
 from tests.samples import BIRTH, DOCUMENTS, MOTHER
 from tests.web.conftest import login
-from web.inputs import (
-    MAX_PAPERS,
-    NAME_LENGTH,
-    PAPER_LENGTH,
-    TEXT_LENGTH,
-    ReceiveDossierInput,
-    SupplyInput,
-)
 from tests.web.pages.helpers import (
     apologised,
     asked_for_papers,
@@ -32,6 +24,14 @@ from tests.web.pages.helpers import (
     fresh_runtime,
     interlinked,
     transaction,
+)
+from web.inputs import (
+    MAX_PAPERS,
+    NAME_LENGTH,
+    PAPER_LENGTH,
+    TEXT_LENGTH,
+    ReceiveDossierInput,
+    SupplyInput,
 )
 
 LOGBOOK_TITLE = "SỔ THEO DÕI HỒ SƠ"
@@ -414,7 +414,7 @@ def largest_dossier(db_engine) -> str:
 def test_the_largest_dossier_still_prints_its_receipt(client, db_engine):
     code = largest_dossier(db_engine)
     with transaction(db_engine) as session:
-        with pytest.raises(InvalidAction, match="more than 300 papers"):
+        with pytest.raises(InvalidAction, match="more than 150 papers"):
             request_supplement(session, fresh_runtime(), code, user="tiepnhan.phucloi",
                                items=["x"], reason="y", at=vn("2026-03-05 09:00"))
             supply(session, fresh_runtime(), code, user="tiepnhan.phucloi",
@@ -423,6 +423,14 @@ def test_the_largest_dossier_still_prints_its_receipt(client, db_engine):
     response = client.get(f"/dossiers/{code}/papers/receipt.pdf")
     data = assert_pdf(response)
     pages = len(PdfReader(io.BytesIO(data)).pages)
-    assert pages <= 80 and len(data) < 2_000_000, (pages, len(data))  # 62 pages, 70 kB
-    assert "0299 Giấy tờ kèm theo" in pdf_text(response)
+    assert pages <= 30 and len(data) < 500_000, (pages, len(data))  # 17 pages, 36 kB
+    assert "0149 Giấy tờ kèm theo" in pdf_text(response)
     assert MAX_DOCUMENTS == 3 * MAX_PAPERS
+
+
+def test_logbook_dates_out_of_range_are_refused(client, db_engine):
+    login(client, "tiepnhan.phucloi")
+    for query in ("from=9999-12-30&to=9999-12-31", "from=0001-01-01&to=0001-01-02"):
+        response = client.get(f"/papers/logbook?{query}")
+        assert response.status_code == 400
+        assert "từ 1900-01-01 đến 2100-12-31" in response.get_data(as_text=True)
