@@ -34,7 +34,8 @@ VALID = [{"procedure": "birth_registration", "applicant": MOTHER, "documents": [
          {"reason": "Trễ", "new_appointment": "2026-03-20T17:00:00+07:00"}]
 spoilt = st.tuples(st.sampled_from(VALID), st.sampled_from(NAMES), values).map(
     lambda t: json.dumps({**t[0], t[1]: t[2]}, allow_nan=True))
-bodies = (spoilt | st.sampled_from(VALID).map(json.dumps) | st.dictionaries(st.sampled_from(NAMES), values, max_size=6)
+bodies = (spoilt | st.sampled_from(VALID).map(json.dumps)
+          | st.dictionaries(st.sampled_from(NAMES), values, max_size=6)
           .map(lambda v: json.dumps(v, allow_nan=True))
           | values.map(lambda v: json.dumps(v, allow_nan=True))
           | st.binary(max_size=64)
