@@ -4,6 +4,11 @@ The request bodies and query parameters are the pydantic models of `web.inputs`,
 `web.api` validates submissions with: their JSON schemas are generated from the same
 models. The response schemas come from the engine's records through
 `web.api.shapes.SHAPES`. The document is the API's contract, not a description of it.
+
+pydantic is used directly rather than through flask-openapi3 or spectree: both read
+bodies with Flask's lenient `get_json` (NaN, 1e400 as infinity; a broken body silently
+None or `{}`), answer every validation error with one status (we say 400 for a query,
+422 for a body field) and own the app class or the document's layout.
 """
 
 from __future__ import annotations
