@@ -38,7 +38,8 @@ class InvalidAction(EngineError):
 class FieldProblem:
     """What is wrong with one submitted field: a stable `code` (required, not_text,
     not_whole_number, not_number, not_boolean, not_date, not_datetime, not_a_choice,
-    not_a_field, unknown_type), the English `message`, and the values it names."""
+    not_a_field, unknown_type, too_long, out_of_range, bad_characters), the English
+    `message`, and the values it names."""
 
     code: str
     message: str

@@ -6,7 +6,7 @@ import secrets
 from collections.abc import Callable
 from typing import Any
 
-from flask import Flask, redirect, render_template, url_for
+from flask import Flask, abort, current_app, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError, CSRFProtect
@@ -50,8 +50,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=config["SECURE_COOKIES"] == "1",
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
+        MAX_CONTENT_LENGTH=int(config["MAX_REQUEST_BYTES"]),
     )
     app.config.update({k: v for k, v in (test_config or {}).items() if k != "LIENTHONG"})
+    app.before_request(refuse_large_requests)  # before anything reads the body
     csrf.init_app(app)
     init_headers(app, secure_cookies=config["SECURE_COOKIES"] == "1",
                  proxy_hops=int(config["PROXY_HOPS"]))
@@ -103,6 +105,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         return render_template("errors/error.html", code=400, message=explain(error)), 400
 
     return app
+
+
+def refuse_large_requests() -> None:
+    """413 for a body larger than MAX_REQUEST_BYTES, announced by its Content-Length
+    (Werkzeug stops reading a body without one at the same size)."""
+    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    if request.content_length is not None and request.content_length > limit:
+        abort(413, f"the request is larger than {limit} bytes "
+                   "(LIENTHONG_MAX_REQUEST_BYTES); nothing was changed")
 
 
 def _register_areas(app: Flask) -> None:

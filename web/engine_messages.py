@@ -66,6 +66,8 @@ MESSAGES = {
                              "từ phổ biến); hãy chọn mật khẩu dài hơn, ít quy luật hơn."),
     "session_not_found": _l("Không có phiên đăng nhập số %(session)s."),
     "token_days": _l("Mã API có hiệu lực từ 1 đến %(longest)s ngày."),
+    "too_many_documents": _l("Hồ sơ %(dossier)s sẽ có quá %(max)s giấy tờ; chưa có gì "
+                             "được lưu."),
 }
 
 # What is wrong with one field of a task's form, by the engine's code.
@@ -83,6 +85,9 @@ FIELD_PROBLEMS = {
     "not_a_serving_unit": _l("Không phải đơn vị đúng loại phục vụ %(unit)s; chọn một trong: "
                              "%(choices)s."),
     "choose_a_unit": _l("Hãy chọn đơn vị nhận hồ sơ, một trong: %(choices)s."),
+    "too_long": _l("Dài quá %(max)s ký tự."),
+    "out_of_range": _l("Phải nằm trong khoảng từ %(min)s đến %(max)s."),
+    "bad_characters": _l("Có ký tự điều khiển không hợp lệ."),
 }
 
 REASONS = {  # reason_required, by the action that needs a reason
@@ -118,12 +123,10 @@ def explain_field(problem: FieldProblem) -> str:
     text = FIELD_PROBLEMS.get(problem.code)
     if text is None:
         return problem.message
-    params = {key: ", ".join(value) or "—" if isinstance(value, tuple | list) else value
-              for key, value in problem.params.items()}
     try:
-        return str(text) % params
+        return str(text) % {key: _shown(key, value) for key, value in problem.params.items()}
     except (KeyError, TypeError, ValueError):  # a text and its params out of step
-        return str(text)
+        return problem.message
 
 
 def _shown(key: str, value: Any) -> str:
@@ -139,4 +142,6 @@ def _shown(key: str, value: Any) -> str:
         return format_datetime(value)
     if isinstance(value, date):
         return format_date(value)
+    if isinstance(value, tuple | list):  # e.g. the units to choose from
+        return ", ".join(str(item) for item in value) or "—"
     return str(value)

@@ -72,6 +72,12 @@ def _at_least_one(text: str) -> int:
     return int(text)
 
 
+def _size(text: str) -> int:
+    if not text.strip().isdigit() or int(text) < 1024:
+        raise ValueError("must be a whole number of bytes, 1024 or more")
+    return int(text)
+
+
 def _flag(text: str) -> str:
     if text not in ("0", "1"):
         raise ValueError("must be 0 or 1")
@@ -154,6 +160,9 @@ SETTINGS = (
     Setting("ACCESS_LOG", "-",
             "Where the production server writes its access log: a file path, '-' for "
             "standard output, '' for none. Lines carry no query strings.", None),
+    Setting("MAX_REQUEST_BYTES", "1048576",
+            "Largest request body accepted, in bytes; a larger one is refused (413).",
+            _size),
     Setting("LIVE_WORKFLOWS", "128",
             "Workflows of recently saved dossiers each process keeps live (0: none).", _count),
     Setting("SESSION_IDLE_MINUTES", "30",

@@ -5,6 +5,7 @@ leader-signed apologies and the public late list; the data of the standard paper
 
 from engine.dossiers.lifecycle import (
     ENDINGS,
+    MAX_DOCUMENTS,
     SUPPLEMENT_PERIOD,
     LateEntry,
     apologize,
@@ -46,7 +47,8 @@ from engine.dossiers.timers import (
 )
 
 __all__ = [
-    "ENDINGS", "PAPERS", "SUPPLEMENT_PERIOD", "ApologyPaper", "ControlRow", "ControlSlip", "Header",
+    "ENDINGS", "MAX_DOCUMENTS", "PAPERS", "SUPPLEMENT_PERIOD", "ApologyPaper", "ControlRow",
+    "ControlSlip", "Header",
     "LateEntry", "Logbook", "LogbookRow", "Receipt", "Refusal", "StopNotice",
     "SupplementRequest", "TickFailure", "TickResult", "Transaction", "apologize", "apology",
     "close", "control_slip", "due_dossiers", "expire_supplements", "fire_timers",

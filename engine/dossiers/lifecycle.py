@@ -29,6 +29,9 @@ from engine.storage import (
 from engine.vocabulary import OPEN_STATUSES, DossierStatus, FinishKind, Outcome, TaskStatus
 
 SUPPLEMENT_PERIOD = "P7D"  # the citizen has 7 working days to supplement
+# The papers a dossier holds at most, received and supplied: its receipt stays a few
+# pages however often the citizen supplements it.
+MAX_DOCUMENTS = 150
 AT_RISK_SHARE = 0.25  # flag when less than this share of the limit remains
 RUNNING = (DossierStatus.RUNNING,)
 WAITING = (DossierStatus.RUNNING, DossierStatus.WAITING_SUPPLEMENT)
@@ -97,6 +100,9 @@ def supply(session: Session, runtime: Runtime, code: str, *, user: str,
             TaskRecord.dossier_id == dossier.id, TaskRecord.status == TaskStatus.READY)):
         if task.due_at is not None:
             task.due_at = cal.add(task.due_at, waited)
+    if len(dossier.documents) + len(documents) > MAX_DOCUMENTS:
+        raise InvalidAction(f"dossier {code} would hold more than {MAX_DOCUMENTS} papers",
+                            code="too_many_documents", dossier=code, max=MAX_DOCUMENTS)
     dossier.documents = [*dossier.documents, *documents]
     dossier.status = DossierStatus.RUNNING
     record_event(session, dossier, now, "supplemented", user,

@@ -12,6 +12,7 @@ from engine.runtime.context import Run, Step
 from engine.runtime.delivery import MAX_DELIVERIES, deliver
 from engine.runtime.events import record_event
 from engine.runtime.finishing import MAX_SUPPLEMENTS_ON_TIME, finish
+from engine.runtime.forms import BAD_CHARACTERS, EARLIEST_DAY, LATEST_DAY, MAX_LENGTH, MAX_NUMBER
 from engine.runtime.lookups import dossier_row
 from engine.runtime.position import workflow_position
 from engine.runtime.receiving import CHANNELS
@@ -22,7 +23,8 @@ from engine.runtime.task_data import ShownValue, display_text, shown_values
 from engine.runtime.workflow_cache import WorkflowCache
 
 __all__ = [
-    "CHANNELS", "MAX_DELIVERIES", "MAX_SUPPLEMENTS_ON_TIME", "DossierRef", "Run", "Runtime",
+    "BAD_CHARACTERS", "CHANNELS", "EARLIEST_DAY", "LATEST_DAY", "MAX_DELIVERIES",
+    "MAX_LENGTH", "MAX_NUMBER", "MAX_SUPPLEMENTS_ON_TIME", "DossierRef", "Run", "Runtime",
     "ShownValue", "Step", "TaskRef", "WorkflowCache", "claim", "complete", "deliver",
     "display_text", "dossier_row", "finish", "make_script_engine", "record_event",
     "send_back", "shown_values", "start", "unclaim", "workflow_position",

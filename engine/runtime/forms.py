@@ -1,4 +1,6 @@
-"""Checking submitted task data against the fields the task declares."""
+"""Checking submitted task data against the fields the task declares, within bounds:
+text of a bounded length without control characters or lone surrogates, whole numbers
+and numbers a double holds exactly, dates and instants in a sane range."""
 
 from __future__ import annotations
 
@@ -15,8 +17,14 @@ from engine.definitions import FieldSpec
 from engine.errors import FieldProblem, InvalidData
 from engine.org import serving_units
 
-# Eighteen digits fit a database's BIGINT; far longer ones would make int() itself fail.
-_WHOLE_NUMBER = re.compile(r"-?[0-9]{1,18}")
+# The bounds of a task's values (the web forms and the API share them through
+# engine.runtime's face). Numbers stay within what a double and JavaScript hold exactly.
+MAX_NUMBER = 2**53 - 1
+MAX_LENGTH = {"string": 2000, "text": 20000}
+EARLIEST_DAY, LATEST_DAY = date(1900, 1, 1), date(2100, 12, 31)
+# NUL and the other C0 controls but tab, newline and return; lone surrogates.
+BAD_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
+_WHOLE_NUMBER = re.compile(r"-?[0-9]{1,16}")
 _TRUE = {"true", "1", "yes", "on", "có"}
 _FALSE = {"false", "0", "no", "off", "không", ""}
 
@@ -31,16 +39,14 @@ def _coerce(field: FieldSpec, value: Any) -> Any:
     """Return the value in its stored form, or raise _Refused with the problem."""
     kind = field.type
     if kind in ("string", "text"):
-        if not isinstance(value, str):
-            raise _Refused("not_text", "must be text")
-        return value.strip()
+        return _text(value, MAX_LENGTH[kind])
     if kind == "integer":
         if isinstance(value, bool):
             raise _Refused("not_whole_number", "must be a whole number")
-        if isinstance(value, int):
-            return value
         if isinstance(value, str) and _WHOLE_NUMBER.fullmatch(value.strip()):
-            return int(value)
+            value = int(value)
+        if isinstance(value, int):
+            return _bounded(value)
         raise _Refused("not_whole_number", "must be a whole number")
     if kind == "number":
         if isinstance(value, bool):
@@ -51,7 +57,7 @@ def _coerce(field: FieldSpec, value: Any) -> Any:
             raise _Refused("not_number", "must be a number") from None
         if not math.isfinite(number):
             raise _Refused("not_number", "must be a number")
-        return number
+        return _bounded(number)
     if kind == "boolean":
         if isinstance(value, bool):
             return value
@@ -60,20 +66,46 @@ def _coerce(field: FieldSpec, value: Any) -> Any:
         raise _Refused("not_boolean", "must be true or false")
     if kind == "date":
         try:
-            return date.fromisoformat(str(value)).isoformat()
+            day = date.fromisoformat(str(value))
         except ValueError:
             raise _Refused("not_date", "must be a date (YYYY-MM-DD)") from None
+        return _in_range(day, day).isoformat()
     if kind == "datetime":
         try:
-            return datetime.fromisoformat(str(value)).isoformat()
+            at = datetime.fromisoformat(str(value))
         except ValueError:
             raise _Refused("not_datetime", "must be a date and time (ISO 8601)") from None
+        return _in_range(at.date(), at).isoformat()
     if kind == "choice":
         if value not in field.choices:
             raise _Refused("not_a_choice", "must be one of " + ", ".join(field.choices),
                            choices=field.choices)
         return value
     raise _Refused("unknown_type", f"has an unknown type {kind!r}", type=kind)
+
+
+def _text(value: Any, longest: int) -> str:
+    if not isinstance(value, str):
+        raise _Refused("not_text", "must be text")
+    if len(value) > longest:
+        raise _Refused("too_long", f"must be at most {longest} characters", max=longest)
+    if BAD_CHARACTERS.search(value):
+        raise _Refused("bad_characters", "must not contain control characters")
+    return value.strip()
+
+
+def _bounded(number: int | float) -> int | float:
+    if abs(number) > MAX_NUMBER:
+        raise _Refused("out_of_range", f"must be between -{MAX_NUMBER} and {MAX_NUMBER}",
+                       min=-MAX_NUMBER, max=MAX_NUMBER)
+    return number
+
+
+def _in_range(day: date, value: Any) -> Any:
+    if not EARLIEST_DAY <= day <= LATEST_DAY:
+        raise _Refused("out_of_range", f"must be between {EARLIEST_DAY} and {LATEST_DAY}",
+                       min=EARLIEST_DAY, max=LATEST_DAY)
+    return value
 
 
 def _is_blank(value: Any) -> bool:

@@ -2,20 +2,21 @@
 parameters, the token's user and the permission lookups.
 
 A request acts as the user its bearer token belongs to (`web.auth.load_user`), with the
-same permissions as the pages (`web.access`). Bodies and query parameters are checked
-against the OpenAPI document (`web.api.openapi`) before anything runs; a view commits
-(`save`) only once its action succeeded, so a refused request changes nothing.
+same permissions as the pages (`web.access`). Bodies are read as strict JSON
+(`web.api.json_body`) and, like query parameters, validated by the operation's pydantic
+model (`web.inputs`, the same models the OpenAPI document is generated from) before
+anything runs; a view commits (`save`) only once its action succeeded, so a refused
+request changes nothing.
 """
 
 from __future__ import annotations
 
-import json
-from datetime import date
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, current_app, render_template, request
 from flask.typing import ResponseReturnValue
+from pydantic import BaseModel, ValidationError
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
@@ -30,11 +31,12 @@ from engine.errors import (
 from engine.org import UserView, descendants
 from engine.queries import DossierView, TaskView, get_task, show_dossier
 from web.access import can_work, refused, visible_units
-from web.api.checks import check
-from web.api.openapi import BODIES, OPERATION_BY_ID, document
+from web.api.json_body import BadJson, parse
+from web.api.openapi import OPERATION_BY_ID
 from web.api.shapes import to_json
 from web.auth import current_user, signed_in
 from web.db import commit, db, services
+from web.inputs import Body, Query, problems
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 PUBLIC = {"api.openapi"}
@@ -151,58 +153,51 @@ def _operation_id() -> str:
     return (request.endpoint or "").removeprefix("api.")
 
 
-def body() -> dict[str, Any]:
-    """The request's JSON object, checked against the operation's request schema."""
-    operation = OPERATION_BY_ID[_operation_id()]
-    assert operation.body is not None  # noqa: S101 - only views that take a body call this
+BodyModel = TypeVar("BodyModel", bound=Body)
+QueryModel = TypeVar("QueryModel", bound=Query)
+
+
+def body(model: type[BodyModel]) -> BodyModel:
+    """The request's JSON object, read strictly and validated by `model` (the
+    operation's request body in the document): 400 if it is not strict JSON or not an
+    object, 422 naming each wrong field."""
+    assert OPERATION_BY_ID[_operation_id()].body is model  # noqa: S101 - view and document agree
     if not request.is_json:
         fail(400, "send a JSON object with Content-Type: application/json",
              {"body": "is missing or not JSON"})
     try:
-        value = json.loads(request.get_data(cache=True) or b"null")
-    except ValueError as exc:
-        fail(400, "the body is not valid JSON", {"body": f"is not valid JSON ({exc})"})
+        value = parse(request.get_data(cache=True) or b"null")
+    except BadJson as exc:
+        fail(400, f"the body is not acceptable JSON: {exc.path} {exc.problem}",
+             {exc.path: exc.problem})
     if not isinstance(value, dict):
         fail(400, "the body must be a JSON object", {"body": "must be a JSON object"})
-    problems = check(BODIES[operation.body], value, document()["components"]["schemas"])
-    if problems:
-        fail(422, "some fields are wrong; nothing was saved", problems)
-    return value
+    return _validated(model, value, 422, "some fields are wrong; nothing was saved",
+                      "is not a field of this request")
 
 
-def query() -> dict[str, Any]:
-    """The query parameters the operation declares, converted (dates as dates) and with
-    their defaults; 400 naming each unknown, missing or wrong one."""
-    specs = {p["name"]: p for p in OPERATION_BY_ID[_operation_id()].query}
-    problems = {name: "is not a parameter of this request"
-                for name in request.args if name not in specs}
-    values: dict[str, Any] = {}
-    for name, spec in specs.items():
-        given, schema = request.args.getlist(name), spec["schema"]
-        if not given:
-            if spec["required"]:
-                problems[name] = "is required"
-            elif "default" in schema:
-                values[name] = schema["default"]
-            continue
-        if len(given) > 1:
-            problems[name] = "is given more than once"
-            continue
-        value: Any = given[0]
-        if schema["type"] == "integer":
-            try:
-                value = int(value)
-            except ValueError:
-                problems[name] = "must be a whole number"
-                continue
-        found = check(schema, value, {}, name)
-        if found:
-            problems |= found
-            continue
-        values[name] = date.fromisoformat(value) if schema.get("format") == "date" else value
-    if problems:
-        fail(400, "some query parameters are wrong", problems)
-    return values
+def query(model: type[QueryModel]) -> QueryModel:
+    """The query parameters, converted (dates as dates) by `model` (the operation's
+    parameters in the document), with their defaults; 400 naming each unknown, missing,
+    repeated or wrong one."""
+    assert OPERATION_BY_ID[_operation_id()].query is model  # noqa: S101 - view and document agree
+    repeated = {name: "is given more than once" for name in request.args
+                if len(request.args.getlist(name)) > 1}
+    if repeated:
+        fail(400, "some query parameters are wrong", repeated)
+    return _validated(model, request.args.to_dict(), 400, "some query parameters are wrong",
+                      "is not a parameter of this request")
+
+
+Model = TypeVar("Model", bound=BaseModel)
+
+
+def _validated(model: type[Model], value: dict[str, Any], status: int, message: str,
+               extra: str) -> Model:
+    try:
+        return model.model_validate(value)
+    except ValidationError as exc:
+        fail(status, message, problems(exc, extra))
 
 
 # -- what the user may see and do ----------------------------------------------------------

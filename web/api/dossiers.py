@@ -5,7 +5,6 @@ blueprint; the permissions are the pages' (web/access.py)."""
 from __future__ import annotations
 
 import keyword
-from datetime import datetime
 
 from flask import Response, request, url_for
 
@@ -29,9 +28,17 @@ from web.api.base import (
     timezone,
     visible_dossier,
 )
-from web.api.openapi import RESERVED_DATA
 from web.api.shapes import to_json
 from web.db import db, services
+from web.inputs import (
+    RESERVED_DATA,
+    ApologyInput,
+    DossierSearchQuery,
+    ReasonInput,
+    ReceiveDossierInput,
+    RequestSupplementInput,
+    SupplyInput,
+)
 
 
 def at_desk(dossier: DossierView) -> bool:
@@ -77,29 +84,31 @@ def receivable(user: UserView, wanted: str) -> ProcedureView | None:
 def receive_view() -> Response:
     user = me()
     allow(can_receive(user), "receiving dossiers needs the reception role")
-    values = body()
-    data = values.get("data", {})
+    values = body(ReceiveDossierInput)
+    data = values.data
     problems = {}
-    procedure = receivable(user, values["procedure"].strip())
+    procedure = receivable(user, values.procedure.strip())
     if procedure is None:
         problems["procedure"] = (f"is not a procedure in force that {user.unit_code} "
                                  "receives (GET /api/procedures lists the catalog)")
-    elif values.get("verification") and not procedure.verification_time_limit:
+    elif values.verification and not procedure.verification_time_limit:
         problems["verification"] = f"procedure {procedure.code} has no limit for verification"
     for name in data:  # they become the workflow's script variables
         if name in RESERVED_DATA:
             problems[f"data.{name}"] = "is set by the service"
-        elif not name.isidentifier() or name.startswith("_") or keyword.iskeyword(name):
+        elif (not name.isidentifier() or name.startswith("_") or keyword.iskeyword(name)
+              or len(name) > 64):
             problems[f"data.{name}"] = "must be a name such as police_unit"
     if problems or procedure is None:
         fail(422, "some fields are wrong; nothing was saved", problems)
     try:
         dossier = start(
             db(), services().runtime, procedure.code, unit=user.unit_code,
-            applicant={key: text.strip() for key, text in values["applicant"].items()},
-            data=data, channel=values.get("channel", "in_person"), actor=user.username,
-            documents=[name.strip() for name in values.get("documents", [])],
-            verification=values.get("verification", False))
+            applicant={key: text.strip() for key, text
+                       in values.applicant.model_dump(exclude_none=True).items()},
+            data=data, channel=values.channel, actor=user.username,
+            documents=[name.strip() for name in values.documents],
+            verification=values.verification)
     except (NotFound, InvalidAction) as exc:  # e.g. its diagram is gone
         fail(422, str(exc), {"procedure": str(exc)})
     except InvalidData as exc:  # e.g. police_unit names no police unit serving the desk's
@@ -113,9 +122,9 @@ def receive_view() -> Response:
 
 @bp.get("/dossiers", endpoint="search_dossiers")
 def search_view() -> Response:
-    values = query()
-    return reply(search_dossiers(db(), visible_units(me()), text=values.get("q", ""),
-                                 status=values.get("status"), limit=values["limit"]))
+    values = query(DossierSearchQuery)
+    return reply(search_dossiers(db(), visible_units(me()), text=values.q,
+                                 status=values.status, limit=values.limit))
 
 
 @bp.get("/dossiers/<code>", endpoint="get_dossier")
@@ -137,18 +146,18 @@ def paper_view(code: str, kind: str) -> Response:
 @bp.post("/dossiers/<code>/supplement-request", endpoint="request_supplement")
 def supplement_request_view(code: str) -> Response:
     desk_or_worker(visible_dossier(code), "ask for a supplement")
-    values = body()
+    values = body(RequestSupplementInput)
     request_supplement(db(), services().runtime, code, user=me().username,
-                       items=values["items"], reason=values["reason"])
+                       items=values.items, reason=values.reason)
     return changed(code)
 
 
 @bp.post("/dossiers/<code>/supplement", endpoint="supply")
 def supply_view(code: str) -> Response:
     desk_only(visible_dossier(code))
-    values = body()
+    values = body(SupplyInput)
     supply(db(), services().runtime, code, user=me().username,
-           documents=[name.strip() for name in values.get("documents", [])])
+           documents=[name.strip() for name in values.documents])
     return changed(code)
 
 
@@ -168,7 +177,7 @@ def close_view(code: str) -> Response:
         desk_or_worker(dossier, "refuse it")
     else:
         desk_only(dossier)
-    close(db(), services().runtime, code, kind, user=me().username, reason=body()["reason"])
+    close(db(), services().runtime, code, kind, user=me().username, reason=body(ReasonInput).reason)
     return changed(code)
 
 
@@ -176,12 +185,12 @@ def close_view(code: str) -> Response:
 def apology_view(code: str) -> Response:
     dossier = visible_dossier(code)  # the leader's unit is the dossier's or above it
     allow(can_sign(me()), "an apology is signed by a leader")
-    values = body()
-    new_at = datetime.fromisoformat(values["new_appointment"])  # the schema wants an offset
+    values = body(ApologyInput)
+    new_at = values.new_appointment  # with its offset (the model wants one)
     if dossier.appointment_at is not None and new_at <= dossier.appointment_at:
         fail(422, "the new appointment must be later than the current one",
              {"new_appointment": "must be later than the current appointment "
                                  f"({to_json(dossier.appointment_at, timezone())})"})
-    apologize(db(), services().runtime, code, leader=me().username, reason=values["reason"],
+    apologize(db(), services().runtime, code, leader=me().username, reason=values.reason,
               new_appointment=new_at)
     return changed(code)

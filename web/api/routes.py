@@ -4,7 +4,6 @@ the late list, the logbook and the period report."""
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
 
 from flask import Response
 
@@ -15,6 +14,7 @@ from web.access import can_supervise
 from web.api.base import allow, bp, fail, me, query, reply, send, timezone, units_below
 from web.api.openapi import document
 from web.db import db, services
+from web.inputs import LogbookQuery, PeriodQuery, ProceduresQuery, UnitQuery
 
 
 @bp.get("/openapi.json", endpoint="openapi")
@@ -29,14 +29,15 @@ def me_view() -> Response:
 
 @bp.get("/procedures", endpoint="list_procedures")
 def procedures_view() -> Response:
-    return reply(list_catalog(db(), on=query().get("on")))
+    return reply(list_catalog(db(), on=query(ProceduresQuery).on))
 
 
 # -- lists and reports ---------------------------------------------------------------------
 
-def _period(values: dict[str, Any], longest: timedelta | None = None) -> tuple[date, date]:
+def _period(values: LogbookQuery | PeriodQuery, longest: timedelta | None = None
+            ) -> tuple[date, date]:
     today = services().runtime.clock.now().astimezone(timezone()).date()
-    start, end = values.get("from") or today.replace(day=1), values.get("to") or today
+    start, end = values.start or today.replace(day=1), values.end or today
     if start > end:
         fail(400, f"the period starts ({start}) after it ends ({end})",
              {"from": "is after to"})
@@ -48,14 +49,14 @@ def _period(values: dict[str, Any], longest: timedelta | None = None) -> tuple[d
 
 @bp.get("/late", endpoint="late_list")
 def late_view() -> Response:
-    _unit, units = units_below(query().get("unit"))
+    _unit, units = units_below(query(UnitQuery).unit)
     return reply(late_list(db(), units, services().runtime.clock.now()))
 
 
 @bp.get("/logbook", endpoint="logbook")
 def logbook_view() -> Response:
-    values = query()
-    _unit, units = units_below(values.get("unit"))
+    values = query(LogbookQuery)
+    _unit, units = units_below(values.unit)
     start, end = _period(values, timedelta(days=366))  # as the logbook page
     return reply(logbook(db(), units, start, end, tz=services().settings["TIMEZONE"]))
 
@@ -63,8 +64,8 @@ def logbook_view() -> Response:
 @bp.get("/reports/period", endpoint="period_report")
 def period_report_view() -> Response:
     allow(can_supervise(me()), "the period report is for supervisors and leaders")
-    values = query()
-    unit, _units = units_below(values.get("unit"))
+    values = query(PeriodQuery)
+    unit, _units = units_below(values.unit)
     start, end = _period(values)
     return reply(period_report(db(), unit=unit, start=start, end=end,
                                tz=services().settings["TIMEZONE"]))

@@ -27,16 +27,17 @@ from web.api.base import (
 )
 from web.api.shapes import to_json
 from web.db import db, services
+from web.inputs import CompleteTaskInput, TasksQuery
 
 
 @bp.get("/tasks", endpoint="list_tasks")
 def tasks_view() -> Response:
-    values, user = query(), me()
-    department = values.get("department")
+    values, user = query(TasksQuery), me()
+    department = values.department
     if department is not None:
         allow(department in user.departments,
               f"{user.username} does not work in department {department}")
-    state = values["state"]
+    state = values.state
     status = TaskStatus.COMPLETED if state == "completed" else TaskStatus.READY
     found = [task for dept in ([department] if department else user.departments)
              for task in list_tasks(db(), department=dept, unit=user.unit_code, status=status)]
@@ -46,7 +47,7 @@ def tasks_view() -> Response:
         found.sort(key=lambda t: t.completed_at or t.ready_at, reverse=True)
     else:  # soonest due first, across the user's departments
         found.sort(key=lambda t: (t.due_at is None, t.due_at or t.ready_at, t.ready_at))
-    return reply(found[:values["limit"]])
+    return reply(found[:values.limit])
 
 
 @bp.get("/tasks/<task_id>", endpoint="get_task")
@@ -73,7 +74,7 @@ def claim_view(task_id: str) -> Response:
 @bp.post("/tasks/<task_id>/complete", endpoint="complete")
 def complete_view(task_id: str) -> Response:
     workable_task(task_id)
-    data = body().get("data", {})
+    data = body(CompleteTaskInput).data
     try:
         complete(db(), services().runtime, task_id, user=me().username, data=data)
     except InvalidData as exc:

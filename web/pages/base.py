@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from flask import abort, current_app, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from pydantic import BaseModel, ValidationError
 
 from engine.errors import NotFound
 from engine.org import get_unit
@@ -18,6 +19,7 @@ from engine.queries import DossierView, show_dossier
 from web.access import visible_units
 from web.auth import safe_next, signed_in
 from web.db import db, services
+from web.inputs import ReasonInput, RequestSupplementInput
 from web.pages.sla import SLA_STATES, working_time
 
 # Codes the shipped diagrams use as choices; anything else is shown as written.
@@ -75,15 +77,47 @@ def lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
+def form_errors(model: type[BaseModel], values: Mapping[str, Any],
+                inputs: Mapping[str, tuple[str, str]]) -> dict[str, str]:
+    """The problems of a form's values against the API's model of the same action (the
+    same bounds), by input: `inputs` maps each of the model's fields to its input's name
+    and the form's own message for a missing or malformed value. Too long a text or
+    list, or a control character, is said as such."""
+    try:
+        model.model_validate(values)
+    except ValidationError as exc:
+        errors: dict[str, str] = {}
+        for error in exc.errors():
+            name, otherwise = inputs[str(error["loc"][0])]
+            errors.setdefault(name, _bound_problem(error) or otherwise)
+        return errors
+    return {}
+
+
+def _bound_problem(error: Any) -> str | None:
+    ctx = error.get("ctx") or {}
+    if error["type"] == "string_too_long":
+        return _("Dài quá %(max)s ký tự.", max=ctx["max_length"])
+    if error["type"] == "too_long":
+        return _("Nhiều quá %(max)s mục.", max=ctx["max_length"])
+    if error["type"] == "bad_characters":
+        return _("Có ký tự điều khiển không hợp lệ.")
+    return None
+
+
+def reason_errors(reason: str, name: str, missing: str) -> dict[str, str]:
+    """The problem of a reason input `name` (`missing` when blank), with the API's bounds."""
+    return form_errors(ReasonInput, {"reason": reason}, {"reason": (name, missing)})
+
+
 def supplement_form(form: Mapping[str, str]) -> tuple[list[str], str, dict[str, str]]:
     """The papers to ask for and the reason, from a supplement request form, with an
-    error per missing input (the desk and the task page use the same form)."""
+    error per missing or too long input (the desk and the task page use the same form,
+    with the API's bounds)."""
     items, reason = lines(form.get("items", "")), form.get("reason", "").strip()
-    errors = {}
-    if not items:
-        errors["items"] = _("Ghi ít nhất một giấy tờ cần bổ sung.")
-    if not reason:
-        errors["reason"] = _("Ghi lý do yêu cầu bổ sung.")
+    errors = form_errors(RequestSupplementInput, {"items": items, "reason": reason}, {
+        "items": ("items", _("Ghi ít nhất một giấy tờ cần bổ sung.")),
+        "reason": ("reason", _("Ghi lý do yêu cầu bổ sung."))})
     return items, reason, errors
 
 

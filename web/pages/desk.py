@@ -24,11 +24,14 @@ from web.access import can_receive, require
 from web.auth import login_required, signed_in, user_name
 from web.db import commit, db, services
 from web.engine_messages import explain
+from web.inputs import ApplicantInput, SupplyInput
 from web.pages.base import (
     dossier_view,
+    form_errors,
     lines,
     now,
     page_helpers,
+    reason_errors,
     supplement_form,
     visible_dossier,
     zone,
@@ -66,9 +69,14 @@ APPLICANT_FIELDS = (  # form name, key in the dossier's applicant record, label
     ("applicant_email", "email", _l("Thư điện tử")),
     ("applicant_id_number", "id_number", _l("Số định danh cá nhân / CCCD")),
 )
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-_PHONE = re.compile(r"\+?[0-9 .-]{8,15}")
-_ID_NUMBER = re.compile(r"[0-9]{9}|[0-9]{12}")
+# The form's own words for a missing or malformed value; the checks are the API's model.
+APPLICANT_PROBLEMS = {
+    "name": _l("Nhập họ và tên người nộp hồ sơ."),
+    "address": _l("Địa chỉ không hợp lệ."),
+    "phone": _l("Số điện thoại không hợp lệ."),
+    "email": _l("Địa chỉ thư điện tử không hợp lệ."),
+    "id_number": _l("Số định danh gồm 12 chữ số (CMND cũ: 9 chữ số)."),
+}
 
 
 def _clerk() -> UserView:
@@ -150,16 +158,9 @@ def _procedure(user: UserView, code: str) -> ProcedureView:
 def check_receipt(procedure: ProcedureView, form: Mapping[str, Any]
                   ) -> tuple[dict[str, str], dict[str, Any]]:
     """Field errors of a receipt form, and what to receive when there are none."""
-    errors: dict[str, str] = {}
     applicant = {key: str(form.get(name, "")).strip() for name, key, _label in APPLICANT_FIELDS}
-    if not applicant["name"]:
-        errors["applicant_name"] = _("Nhập họ và tên người nộp hồ sơ.")
-    if applicant["email"] and not _EMAIL.fullmatch(applicant["email"]):
-        errors["applicant_email"] = _("Địa chỉ thư điện tử không hợp lệ.")
-    if applicant["phone"] and not _PHONE.fullmatch(applicant["phone"]):
-        errors["applicant_phone"] = _("Số điện thoại không hợp lệ.")
-    if applicant["id_number"] and not _ID_NUMBER.fullmatch(applicant["id_number"]):
-        errors["applicant_id_number"] = _("Số định danh gồm 12 chữ số (CMND cũ: 9 chữ số).")
+    errors = form_errors(ApplicantInput, {k: v for k, v in applicant.items() if v}, {
+        key: (name, str(APPLICANT_PROBLEMS[key])) for name, key, _label in APPLICANT_FIELDS})
     ticked = set(form.getlist("documents")) if hasattr(form, "getlist") else set()
     documents = [doc.name for i, doc in enumerate(procedure.documents) if str(i) in ticked]
     missing = [doc.name for i, doc in enumerate(procedure.documents)
@@ -295,8 +296,12 @@ def supply_papers(code: str) -> ResponseReturnValue:
     user = _clerk()
     dossier = _own_dossier(code)
     documents = [*request.form.getlist("items"), *lines(request.form.get("other", ""))]
+    errors = form_errors(SupplyInput, {"documents": documents}, {
+        "documents": ("supply", _("Đánh dấu giấy tờ công dân đã bổ sung."))})
     if not documents:
-        return _missing(dossier, {"supply": _("Đánh dấu giấy tờ công dân đã bổ sung.")})
+        errors["supply"] = _("Đánh dấu giấy tờ công dân đã bổ sung.")
+    if errors:
+        return _missing(dossier, errors)
     return _act(code, lambda: supply(
         db(), services().runtime, code, user=user.username, documents=documents),
         _("Đã ghi nhận giấy tờ bổ sung của hồ sơ %(code)s; thời hạn giải quyết tiếp tục tính.",
@@ -331,8 +336,9 @@ def _close(code: str, kind: FinishKind) -> ResponseReturnValue:
     dossier = _own_dossier(code)
     field, done, paper = CLOSING[kind]
     reason = request.form.get(field, "").strip()
-    if not reason:
-        return _missing(dossier, {field: _("Ghi lý do.")})
+    errors = reason_errors(reason, field, _("Ghi lý do."))
+    if errors:
+        return _missing(dossier, errors)
     return _act(code, lambda: close(db(), services().runtime, code, kind,
                                     user=user.username, reason=reason),
                 str(done) % {"code": code}, paper=paper)

@@ -22,7 +22,7 @@ from web.auth import login_required, signed_in, user_name
 from web.db import commit, db, services
 from web.engine_messages import explain, field_errors
 from web.i18n import DEPARTMENTS, format_datetime
-from web.pages.base import next_page, now, page_helpers, supplement_form
+from web.pages.base import next_page, now, page_helpers, reason_errors, supplement_form
 from web.pages.sla import NO_TIMING, SLA_STATES, task_rows, timing
 
 bp = Blueprint("inbox", __name__)
@@ -239,7 +239,7 @@ def refuse_task(task_id: str) -> ResponseReturnValue:
     return _task_action(
         task, lambda: close(db(), services().runtime, code, FinishKind.REFUSED,
                             user=signed_in().username, reason=reason),
-        {} if reason else {"refusal": _("Ghi lý do từ chối.")},
+        reason_errors(reason, "refusal", _("Ghi lý do từ chối.")),
         _("Chưa từ chối được hồ sơ."),
         lambda _done: _("Đã từ chối hồ sơ %(code)s.", code=code),
         url_for("papers.show", code=code, kind="refusal"))
@@ -254,7 +254,7 @@ def send_back_task(task_id: str) -> ResponseReturnValue:
     return _task_action(
         task, lambda: send_back(db(), services().runtime, task.id, user=signed_in().username,
                                 reason=reason),
-        {} if reason else {"send_back_reason": _("Ghi lý do trả lại.")},
+        reason_errors(reason, "send_back_reason", _("Ghi lý do trả lại.")),
         _("Chưa trả lại được bước trước."),
         lambda reopened: _("Đã trả hồ sơ %(code)s về bước “%(step)s” để làm lại.",
                            code=task.dossier_code, step=reopened.name),

@@ -24,10 +24,12 @@ from sqlalchemy.orm import Session
 
 from engine import dossiers as engine_papers
 from engine.errors import InvalidAction
+from engine.runtime import EARLIEST_DAY, LATEST_DAY
 from web.access import visible_units
 from web.auth import login_required, signed_in
 from web.db import db
 from web.i18n import STATUSES
+from web.inputs import parse_day
 from web.pages.base import now, visible_dossier, zone
 
 bp = Blueprint("papers", __name__)
@@ -189,7 +191,8 @@ def logbook() -> ResponseReturnValue:
         start = _day(request.args.get("from"), today.replace(day=1))
         end = _day(request.args.get("to"), today)
     except ValueError:
-        abort(400, _("Ngày không hợp lệ: dùng dạng YYYY-MM-DD."))
+        abort(400, _("Ngày không hợp lệ: dùng dạng YYYY-MM-DD, từ %(first)s đến %(last)s.",
+                     first=EARLIEST_DAY.isoformat(), last=LATEST_DAY.isoformat()))
     if end < start:
         abort(400, _("Ngày bắt đầu phải trước ngày kết thúc."))
     if end - start > timedelta(days=366):
@@ -206,7 +209,7 @@ def logbook() -> ResponseReturnValue:
 
 
 def _day(text: str | None, default: date) -> date:
-    return date.fromisoformat(text) if text else default
+    return parse_day(text) if text else default
 
 
 def paper_css() -> Markup:

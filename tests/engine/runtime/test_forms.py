@@ -175,3 +175,33 @@ def test_units_given_with_a_dossier_are_checked_by_the_same_rule() -> None:
     with pytest.raises(InvalidData) as error:
         check_agencies(fields, {"agency": "NOPE-UNIT"}, PHUCLOI)
     assert list(error.value.problems) == ["agency"]
+
+
+@pytest.mark.parametrize(("kind", "given", "code", "message"), [
+    ("string", "x" * 2001, "too_long", "must be at most 2000 characters"),
+    ("text", "x" * 20001, "too_long", "must be at most 20000 characters"),
+    ("string", "a\x00b", "bad_characters", "must not contain control characters"),
+    ("text", "a\ud800b", "bad_characters", "must not contain control characters"),
+    ("integer", 2**53, "out_of_range", "must be between -9007199254740991 and "
+                                       "9007199254740991"),
+    ("integer", -(10**30), "out_of_range", "must be between -9007199254740991 and "
+                                           "9007199254740991"),
+    ("number", 1e300, "out_of_range", "must be between -9007199254740991 and "
+                                      "9007199254740991"),
+    ("date", "9999-12-31", "out_of_range", "must be between 1900-01-01 and 2100-12-31"),
+    ("date", "0001-01-01", "out_of_range", "must be between 1900-01-01 and 2100-12-31"),
+    ("datetime", "9999-12-31T23:00:00+07:00", "out_of_range",
+     "must be between 1900-01-01 and 2100-12-31"),
+])
+def test_values_beyond_the_bounds_are_refused_with_their_code(kind, given, code, message):
+    with pytest.raises(InvalidData) as refused:
+        check_submission([field(kind)], {"f": given})
+    problem = refused.value.problems["f"]
+    assert (problem.code, problem.message) == (code, message)
+
+
+def test_values_at_the_bounds_are_kept():
+    assert check_submission([field("integer")], {"f": 2**53 - 1}) == {"f": 2**53 - 1}
+    assert check_submission([field("string")], {"f": "x" * 2000}) == {"f": "x" * 2000}
+    assert check_submission([field("date")], {"f": "1900-01-01"}) == {"f": "1900-01-01"}
+    assert check_submission([field("text")], {"f": "a\tb\nc"}) == {"f": "a\tb\nc"}

@@ -306,3 +306,32 @@ def test_the_desk_speaks_english_too(client, clock):
     assert "Receive a new dossier" in page(client.get("/desk/"))
     form = page(client.get(f"/desk/receive/{LINKED_CODE}"))
     assert "Time limit: 3 working days" in form and "5 working days if verification" in form
+
+
+# -- bounded input (issue 9) -----------------------------------------------------------------
+
+def test_a_20_mb_applicant_name_is_refused_before_anything_is_read(app, client, clock):
+    login(client, "tiepnhan.phucloi")
+    response = client.post(f"/desk/receive/{BIRTH_CODE}", data={
+        **APPLICANT, "applicant_name": "A" * 20_000_000, "documents": ["0", "1"]})
+    assert response.status_code == 413
+    assert all_dossiers(app) == []
+
+
+def test_too_long_inputs_are_refused_naming_the_field(app, client, clock):
+    login(client, "tiepnhan.phucloi")
+    response = client.post(f"/desk/receive/{BIRTH_CODE}", data={
+        **APPLICANT, "applicant_name": "A" * 201, "applicant_address": "B\x00",
+        "documents": ["0", "1"]})
+    assert response.status_code == 400
+    html = page(response)
+    assert "Dài quá 200 ký tự." in html and "Có ký tự điều khiển không hợp lệ." in html
+    assert all_dossiers(app) == []
+    code = receive(app, "birth_registration", "2026-03-09 08:00")
+    before = dossier(app, code)
+    refused = client.post(f"/desk/dossiers/{code}/refuse", data={"refusal": "x" * 2001})
+    assert refused.status_code == 400 and "Dài quá 2000 ký tự." in page(refused)
+    asked = client.post(f"/desk/dossiers/{code}/supplement", data={
+        "items": "\n".join(f"Giấy {i}" for i in range(51)), "reason": "Thiếu"})
+    assert asked.status_code == 400 and "Nhiều quá 50 mục." in page(asked)
+    assert dossier(app, code) == before

@@ -9,7 +9,8 @@ import zlib
 import pytest
 from pypdf import PdfReader
 
-from engine.dossiers import apologize, close, request_supplement
+from engine.dossiers import MAX_DOCUMENTS, apologize, close, request_supplement, supply
+from engine.errors import InvalidAction
 from engine.runtime import start
 from engine.vocabulary import FinishKind
 from tests.conftest import vn
@@ -23,6 +24,14 @@ from tests.web.pages.helpers import (
     fresh_runtime,
     interlinked,
     transaction,
+)
+from web.inputs import (
+    MAX_PAPERS,
+    NAME_LENGTH,
+    PAPER_LENGTH,
+    TEXT_LENGTH,
+    ReceiveDossierInput,
+    SupplyInput,
 )
 
 LOGBOOK_TITLE = "SỔ THEO DÕI HỒ SƠ"
@@ -371,3 +380,57 @@ def test_logbook_pdf_lists_only_the_dossiers_of_its_days(client, db_engine):
                      FATHER["name"]):
         assert expected in text, expected
     assert first not in text and MOTHER["name"] not in text
+
+
+def largest_dossier(db_engine) -> str:
+    """The biggest dossier a client can make: every text at its longest, the most papers
+    at once, supplemented until it holds the most papers a dossier may."""
+    def papers(n: int) -> list[str]:
+        return [(f"{i:04d} " + "Giấy tờ kèm theo rất dài " * 30)[:PAPER_LENGTH]
+                for i in range(n, n + MAX_PAPERS)]
+
+    applicant = {"name": ("Nguyễn Thị " * 30)[:NAME_LENGTH],
+                 "address": ("Số 12 ngõ 5 Phúc Lợi, Long Biên, " * 80)[:TEXT_LENGTH],
+                 "phone": "+84 912 345 678", "email": "b@example.vn",
+                 "id_number": "001190012345"}
+    received = ReceiveDossierInput.model_validate({
+        "procedure": "birth_registration", "applicant": applicant, "documents": papers(0)})
+    with transaction(db_engine) as session:
+        code = start(session, fresh_runtime(), "birth_registration", unit="PHUCLOI",
+                     actor="tiepnhan.phucloi", at=vn("2026-03-02 08:30"),
+                     applicant=received.applicant.model_dump(exclude_none=True),
+                     documents=received.documents).code
+    for n, day in ((MAX_PAPERS, "03"), (2 * MAX_PAPERS, "04")):
+        more = SupplyInput.model_validate({"documents": papers(n)}).documents
+        with transaction(db_engine) as session:
+            request_supplement(session, fresh_runtime(), code, user="tiepnhan.phucloi",
+                               items=more, reason="Thiếu", at=vn(f"2026-03-{day} 09:00"))
+        with transaction(db_engine) as session:
+            supply(session, fresh_runtime(), code, user="tiepnhan.phucloi", documents=more,
+                   at=vn(f"2026-03-{day} 10:00"))
+    return code
+
+
+def test_the_largest_dossier_still_prints_its_receipt(client, db_engine):
+    code = largest_dossier(db_engine)
+    with transaction(db_engine) as session:
+        with pytest.raises(InvalidAction, match="more than 150 papers"):
+            request_supplement(session, fresh_runtime(), code, user="tiepnhan.phucloi",
+                               items=["x"], reason="y", at=vn("2026-03-05 09:00"))
+            supply(session, fresh_runtime(), code, user="tiepnhan.phucloi",
+                   documents=["one more"], at=vn("2026-03-05 10:00"))
+    login(client, "tiepnhan.phucloi")
+    response = client.get(f"/dossiers/{code}/papers/receipt.pdf")
+    data = assert_pdf(response)
+    pages = len(PdfReader(io.BytesIO(data)).pages)
+    assert pages <= 30 and len(data) < 500_000, (pages, len(data))  # 17 pages, 36 kB
+    assert "0149 Giấy tờ kèm theo" in pdf_text(response)
+    assert MAX_DOCUMENTS == 3 * MAX_PAPERS
+
+
+def test_logbook_dates_out_of_range_are_refused(client, db_engine):
+    login(client, "tiepnhan.phucloi")
+    for query in ("from=9999-12-30&to=9999-12-31", "from=0001-01-01&to=0001-01-02"):
+        response = client.get(f"/papers/logbook?{query}")
+        assert response.status_code == 400
+        assert "từ 1900-01-01 đến 2100-12-31" in response.get_data(as_text=True)
