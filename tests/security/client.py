@@ -9,6 +9,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass
+from http.client import HTTPConnection
 from http.cookiejar import Cookie, CookieJar
 from typing import Any
 
@@ -37,10 +38,11 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 class Client:
-    """One visitor: a cookie jar on one server."""
+    """One visitor: a cookie jar on one server, coming from `address` (the server trusts
+    one proxy, as behind nginx, so the address travels in X-Forwarded-For)."""
 
-    def __init__(self, base: str) -> None:
-        self.base = base
+    def __init__(self, base: str, address: str = "198.51.100.1") -> None:
+        self.base, self.address = base, address
         self.cookies = CookieJar()
         self._opener = urllib.request.build_opener(
             urllib.request.HTTPCookieProcessor(self.cookies), _NoRedirect)
@@ -48,7 +50,7 @@ class Client:
     def request(self, method: str, path: str, *, data: bytes | None = None,
                 form: dict[str, str] | None = None, json_body: Any = None,
                 headers: dict[str, str] | None = None) -> Answer:
-        headers = dict(headers or {})
+        headers = {"X-Forwarded-For": self.address, **(headers or {})}
         if form is not None:
             data = urllib.parse.urlencode(form).encode()
             headers.setdefault("Content-Type", "application/x-www-form-urlencoded")
@@ -63,6 +65,28 @@ class Client:
                               response.read())
         except urllib.error.HTTPError as error:
             return Answer(error.code, _lower(error.headers.items()), error.read())
+
+    def oversized(self, path: str, body: bytes, headers: dict[str, str]) -> Answer:
+        """POST a body the server refuses before reading it: it answers, then closes the
+        connection while the body is still being sent (a broken pipe here, which a
+        browser or curl shows as the answer it got)."""
+        parts = urllib.parse.urlsplit(self.base)
+        connection = HTTPConnection(parts.hostname or "", parts.port, timeout=60)
+        cookie = "; ".join(f"{c.name}={c.value}" for c in self.cookies)
+        connection.putrequest("POST", path)
+        for name, value in {"X-Forwarded-For": self.address, "Cookie": cookie,
+                            "Content-Length": str(len(body)), **headers}.items():
+            connection.putheader(name, value)
+        try:
+            connection.endheaders()
+            try:
+                connection.send(body)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+            response = connection.getresponse()
+            return Answer(response.status, _lower(response.getheaders()), response.read())
+        finally:
+            connection.close()
 
     def get(self, path: str, **kwargs: Any) -> Answer:
         return self.request("GET", path, **kwargs)
