@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from flask import current_app, g
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from engine.storage import begin_writing, is_locked
 from web.services import Services, build_services
 
 
@@ -29,6 +32,26 @@ def db() -> Session:
         session.begin()
         g.db_session = session
     return session
+
+
+R = TypeVar("R")
+
+
+def short_transaction(work: Callable[[Session], R]) -> R:
+    """`work` in a transaction of its own, outside the request's: a read that sometimes
+    writes what it read (when a session or token was last used). On SQLite another
+    connection may commit between the read and the write; the work then runs once more,
+    holding the write lock from its start (a few milliseconds of waiting, never an
+    error)."""
+    try:
+        with services().transaction() as session:
+            return work(session)
+    except OperationalError as exc:
+        if not is_locked(exc):
+            raise
+    with services().transaction() as session:
+        begin_writing(session)
+        return work(session)
 
 
 def commit() -> None:

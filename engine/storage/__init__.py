@@ -4,7 +4,14 @@ everything the engine stores, few-statement writes (`queue_row`, `insert_now`,
 migrations (`upgrade`)."""
 
 from engine.storage.concurrency import atomic, conflicts
-from engine.storage.db import alembic_config, is_locked, make_engine, make_sessionmaker, upgrade
+from engine.storage.db import (
+    alembic_config,
+    begin_writing,
+    is_locked,
+    make_engine,
+    make_sessionmaker,
+    upgrade,
+)
 from engine.storage.journal import insert_now, queue_row, write_changes, write_queued
 from engine.storage.models import (
     ApiToken,
@@ -32,7 +39,7 @@ __all__ = [
     "ApiToken", "Apology", "Base", "CalendarOverride", "DefinitionVersion", "Department",
     "Dossier", "DossierSequence", "Event", "Message", "Pause", "ProcedureVersion",
     "SecurityEvent", "SigninThrottle", "Subscription", "TaskRecord", "Unit", "User",
-    "UserSession", "alembic_config", "atomic", "conflicts",
+    "UserSession", "alembic_config", "atomic", "begin_writing", "conflicts",
     "insert_now", "is_locked", "make_engine", "make_sessionmaker", "queue_row", "upgrade",
     "write_changes", "write_queued",
 ]

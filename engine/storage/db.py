@@ -10,10 +10,11 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 WAL_CHECKPOINT_PAGES = 4000
+BEGIN_WRITING = "lienthong_begin_writing"  # an execution option, read by the SQLite begin
 
 
 def _json_text(value: Any) -> str:
@@ -50,9 +51,20 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         @event.listens_for(engine, "begin")
         def _sqlite_begin(connection: Any) -> None:
             # Straight to the driver: this runs before every transaction's first statement.
-            connection.connection.driver_connection.execute("BEGIN")
+            immediate = connection.get_execution_options().get(BEGIN_WRITING)
+            connection.connection.driver_connection.execute(
+                "BEGIN IMMEDIATE" if immediate else "BEGIN")
 
     return engine
+
+
+def begin_writing(session: Session) -> None:
+    """Call first in a transaction that reads, then writes what it read, under concurrent
+    requests. SQLite's deferred BEGIN lets such a transaction fail ("database is locked")
+    when another connection commits between its read and its write; BEGIN IMMEDIATE
+    takes the write lock at once, waiting up to the busy timeout for it. PostgreSQL
+    needs nothing (its row locks and READ COMMITTED do the same)."""
+    session.connection(execution_options={BEGIN_WRITING: True})
 
 
 def is_locked(exc: OperationalError) -> bool:

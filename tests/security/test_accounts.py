@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 
 import pytest
@@ -126,3 +127,32 @@ def test_the_security_log_shows_administrators_the_lock_and_the_refusals(visitor
     refusals = admin.get("/admin/security-events?kind=permission_refused").text
     assert "tiepnhan.phucloi" in refusals and "/admin/security-events" in refusals
     assert WRONG not in log.text  # never a password
+
+
+def test_sixteen_guesses_at_once_are_each_answered(visitor, server):
+    """The attacker's 16 parallel guesses: each gets its refusal (401, or 429 once the
+    name is locked), none an error, while the counters are written by several processes."""
+    assert add_user(server, "thu.songsong").returncode == 0
+    guessers = [visitor() for _ in range(16)]
+    with ThreadPoolExecutor(16) as pool:
+        statuses = list(pool.map(lambda g: g[1].sign_in("thu.songsong", f"{WRONG}{g[0]}").status,
+                                 enumerate(guessers)))
+    assert set(statuses) == {401, 429} and statuses.count(401) >= 4
+
+
+def test_many_requests_at_once_with_one_token_and_one_session_all_succeed(visitor, server):
+    """Every request notes when its session or token was last used (at most once a
+    minute): those writes never fail a request, however many come at once."""
+    token = server.lienthong("token", "create", "tiepnhan.phucloi", "--name", "songsong"
+                             ).stdout.strip()
+    clerk = signed_in(visitor)
+    bearer = {"Authorization": f"Bearer {token}"}
+
+    def ask(n: int) -> int:
+        if n % 2:
+            return clerk.get("/dossiers").status
+        return visitor().get("/api/me", headers=bearer).status
+
+    with ThreadPoolExecutor(16) as pool:
+        statuses = list(pool.map(ask, range(400)))
+    assert statuses == [200] * 400
