@@ -28,7 +28,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from engine.simulation import DEMO_PASSWORD  # noqa: E402
 from tests.live_server import LiveServer, live_server  # noqa: E402
+from tests.security.client import Client  # noqa: E402
 
 APPLICANT = {"name": "Người Thử Tải", "address": "Phúc Lợi, Long Biên"}
 
@@ -127,8 +129,12 @@ def main() -> None:
                      {"procedure": "birth_registration", "applicant": APPLICANT})["code"]
                  for _ in range(20)]
         auth = {"Authorization": f"Bearer {token}"}
+        clerk = Client(server.url)
+        clerk.sign_in("tiepnhan.phucloi", DEMO_PASSWORD)
+        signed_in = {"Cookie": f"session={clerk.session_cookie()}"}
         kinds = [("GET /healthz", "/healthz", {}),
                  ("GET /login (a page)", "/login", {}),
+                 ("GET /dossiers (signed in)", "/dossiers", signed_in),
                  ("GET /api/dossiers/<code>", f"/api/dossiers/{codes[0]}", auth),
                  ("GET /api/dossiers?limit=20", "/api/dossiers?limit=20", auth)]
         production_port = int(server.url.rsplit(":", 1)[1])
