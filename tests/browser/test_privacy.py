@@ -1,6 +1,7 @@
 """What a browser run leaves behind and lets through: no page breaks its Content Security
 Policy (the inline scripts carry the request's nonce), and the server's logs carry none
-of the citizens' names, ID numbers and phone numbers, nor the staff's passwords.
+of the citizens' names, ID numbers and phone numbers, nor the staff's names and
+passwords.
 
 The log test reads the log of the whole browser session (every test before it in this
 folder) after adding its own traffic: a dossier received and searched for by name."""
@@ -12,7 +13,7 @@ from collections.abc import Callable
 
 from playwright.sync_api import ConsoleMessage, Page, expect
 
-from engine.simulation import DEMO_PASSWORD
+from engine.simulation import DEMO_PASSWORD, DEMO_USERS
 from tests.browser.test_interlinked import RECEIPT, receive_dossier, record_child
 from tests.live_server import LiveServer
 
@@ -63,7 +64,8 @@ def test_the_server_logs_carry_no_citizen_data_nor_passwords(
     log = server.output()
     assert re.search(r'"GET /dossiers HTTP/1\.1" 200', log), log[-2000:]
     assert "POST /login" in log  # the sign-ins above are in it
-    for secret in (*CITIZENS_DATA, DEMO_PASSWORD):
+    staff_names = [full_name for _user, full_name, *_rest in DEMO_USERS]
+    for secret in (*CITIZENS_DATA, *staff_names, DEMO_PASSWORD):
         assert secret not in log, f"the server's log carries {secret!r}"
     # nor in any spelling a URL gives them
     assert "q=" not in log and "%20" not in log
