@@ -26,6 +26,12 @@ class NotFound(EngineError):
     """A dossier, task, procedure or version that does not exist."""
 
 
+class Hidden(NotFound):
+    """A dossier or task that exists but is not the reader's to see. Its message, code
+    and values are exactly an unknown one's, so answers cannot tell them apart; only
+    the security log does (a refused permission)."""
+
+
 class Conflict(EngineError):
     """Someone else changed the same dossier or task first; nothing was saved."""
 

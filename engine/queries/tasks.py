@@ -9,7 +9,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from engine.definitions import FieldSpec, SpecCache
-from engine.errors import NotFound
+from engine.errors import Hidden, NotFound
 from engine.org import serving_units
 from engine.queries.views import TaskView
 from engine.runtime import ShownValue, shown_values
@@ -91,7 +91,8 @@ def get_task(session: Session, specs: SpecCache, task_id: str,
     row = session.get(TaskRecord, task_id)
     dossier = session.get_one(Dossier, row.dossier_id) if row is not None else None
     if row is None or dossier is None or (units is not None and dossier.unit not in units):
-        raise NotFound(f"task {task_id} does not exist", code="task_not_found", task=task_id)
+        unknown = NotFound if row is None or dossier is None else Hidden
+        raise unknown(f"task {task_id} does not exist", code="task_not_found", task=task_id)
     shown: tuple[ShownValue, ...] = ()
     if row.status == TaskStatus.READY and dossier.state:
         shown = shown_values(specs.get(session, dossier.definition_id), dossier.state,

@@ -7,7 +7,7 @@ from collections.abc import Collection
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine.errors import NotFound
+from engine.errors import Hidden, NotFound
 from engine.storage import Dossier
 
 
@@ -18,6 +18,7 @@ def dossier_row(session: Session, code: str, units: Collection[str] | None = Non
     (queries.show_dossier)."""
     dossier = session.scalar(select(Dossier).where(Dossier.code == code))
     if dossier is None or (units is not None and dossier.unit not in units):
-        raise NotFound(f"dossier {code} does not exist", code="dossier_not_found",
-                       dossier=code)
+        unknown = NotFound if dossier is None else Hidden
+        raise unknown(f"dossier {code} does not exist", code="dossier_not_found",
+                      dossier=code)
     return dossier

@@ -5,6 +5,7 @@ exist; and another unit's dossier, which must look exactly like one that does no
 from __future__ import annotations
 
 import json
+import re
 import urllib.parse
 
 import pytest
@@ -133,3 +134,12 @@ def test_another_units_dossier_answers_exactly_like_an_unknown_one(visitor, toke
     theirs, missing = page.get(f"/dossiers/{code}"), page.get(f"/dossiers/{unknown}")
     assert theirs.status == missing.status == 404
     assert theirs.text.replace(code, "X") == missing.text.replace(unknown, "X")
+
+    # only the security log tells them apart: the tries at another unit's dossier
+    admin = visitor()
+    admin.sign_in("admin", DEMO_PASSWORD)
+    log = admin.get("/admin/security-events?kind=permission_refused&user=tiepnhan.viethung")
+    for path in (f"/api/dossiers/{code}", f"/api/dossiers/{code}/papers/receipt",
+                 f"/dossiers/{code}"):
+        assert re.search(rf"GET {re.escape(path)}(?![/\w-])", log.text), path
+    assert unknown not in log.text

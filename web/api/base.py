@@ -23,6 +23,7 @@ from werkzeug.exceptions import HTTPException
 from engine.errors import (
     Conflict,
     EngineError,
+    Hidden,
     InvalidAction,
     InvalidData,
     NotFound,
@@ -95,6 +96,8 @@ def engine_error(error: EngineError) -> Response:
     if isinstance(error, InvalidData):
         return error_response(422, "the data was refused; nothing was saved", error.fields)
     if isinstance(error, NotFound):
+        if isinstance(error, Hidden):
+            refused(request.path)  # answered as unknown; the security log knows better
         return error_response(404, str(error), code=error.code)
     if isinstance(error, Conflict | InvalidAction):  # the state does not allow it (now)
         return error_response(409, str(error), code=error.code)

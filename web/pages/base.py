@@ -13,10 +13,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from pydantic import BaseModel, ValidationError
 
-from engine.errors import NotFound
+from engine.errors import Hidden, NotFound
 from engine.org import get_unit
 from engine.queries import DossierView, show_dossier
-from web.access import visible_units
+from web.access import refused, visible_units
 from web.auth import safe_next, signed_in
 from web.db import db, services
 from web.inputs import ReasonInput, RequestSupplementInput
@@ -62,7 +62,9 @@ def dossier_view(code: str, units: Collection[str] | None = None) -> DossierView
     """The dossier (404 if there is none, or with `units` if it is not of one of them)."""
     try:
         return show_dossier(db(), code, units=units)
-    except NotFound:
+    except NotFound as exc:
+        if isinstance(exc, Hidden):
+            refused(request.path)  # answered as unknown; the security log knows better
         abort(404, _("Không có hồ sơ mã %(code)s.", code=code))
 
 

@@ -13,11 +13,18 @@ from werkzeug.wrappers import Response
 
 from engine.definitions import FieldSpec
 from engine.dossiers import close, request_supplement
-from engine.errors import Conflict, InvalidAction, InvalidData, NotFound, ScriptFailed
+from engine.errors import (
+    Conflict,
+    Hidden,
+    InvalidAction,
+    InvalidData,
+    NotFound,
+    ScriptFailed,
+)
 from engine.queries import TaskView, get_task, list_tasks, show_dossier
 from engine.runtime import claim, complete, send_back, unclaim
 from engine.vocabulary import WORKABLE_STATUSES, DossierStatus, FinishKind, TaskStatus
-from web.access import can_work, require, visible_units
+from web.access import can_work, refused, require, visible_units
 from web.auth import login_required, signed_in, user_name
 from web.db import commit, db, services
 from web.engine_messages import explain, field_errors
@@ -59,7 +66,9 @@ def _task(task_id: str) -> TaskView:
     try:
         return get_task(db(), services().runtime.specs, task_id,
                         units=visible_units(signed_in()))
-    except NotFound:
+    except NotFound as exc:
+        if isinstance(exc, Hidden):
+            refused(request.path)  # answered as unknown; the security log knows better
         abort(404, _("Không có việc này."))
 
 
