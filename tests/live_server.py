@@ -31,6 +31,7 @@ class LiveServer:
     log: Path
     env: dict[str, str]
     folder: Path
+    pid: int  # the server's main process (gunicorn's arbiter)
 
     def output(self) -> str:
         return self.log.read_text(encoding="utf-8", errors="replace")
@@ -106,7 +107,7 @@ def live_server(folder: Path, **settings: str) -> Iterator[LiveServer]:
             env=env, cwd=folder, stdout=output, stderr=subprocess.STDOUT)
     try:
         _wait_until_up(url, server, log)
-        yield LiveServer(url, log, env, folder)
+        yield LiveServer(url, log, env, folder, server.pid)
     finally:
         server.terminate()
         try:

@@ -3,7 +3,10 @@ the browser, the headers of every kind of response, and what its log keeps."""
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
+import time
 from urllib.parse import quote
 
 import pytest
@@ -16,6 +19,19 @@ from tests.live_server import LiveServer, lienthong_command
 def test_the_server_is_the_production_server_and_names_no_version(visitor):
     answer = visitor().get("/healthz")
     assert answer.status == 200 and answer.headers["server"] == "gunicorn"
+
+
+def test_a_reload_replaces_the_workers_and_the_server_keeps_answering(visitor, server):
+    """`systemctl reload` sends SIGHUP: new workers start, the old ones finish and stop."""
+    booted = server.output().count("Booting worker")
+    clerk = visitor()
+    clerk.sign_in("tiepnhan.phucloi", DEMO_PASSWORD)
+    os.kill(server.pid, signal.SIGHUP)
+    deadline = time.monotonic() + 30
+    while server.output().count("Booting worker") < booted + 2:
+        assert time.monotonic() < deadline, server.output()[-2000:]
+        time.sleep(0.1)  # waiting for the new workers' start, not for a page
+    assert all(clerk.get("/desk/").status == 200 for _ in range(20))  # still signed in
 
 
 @pytest.mark.parametrize("key", ["", "dev-only-change-me", "too-short"])
