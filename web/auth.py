@@ -141,7 +141,7 @@ def login() -> ResponseReturnValue:
         until = locked_until(store, [account_key(username), address_key(address)], at)
         if until is not None:  # no password is checked while locked, the right one neither
             note(Kind.SIGNIN_REFUSED, username=username, detail="locked")
-            return _locked(until)
+            return locked(until)
         user = authenticate(db(), username, password)
         if user is None:
             lock = record_failure(store, username, address, throttle_rules(), at)
@@ -151,7 +151,7 @@ def login() -> ResponseReturnValue:
                      detail=f"locked until {lock.isoformat()}")
             commit()
             if lock is not None:
-                return _locked(lock)
+                return locked(lock)
             error = _("Sai tên đăng nhập hoặc mật khẩu.")
         else:
             record_success(store, username)
@@ -166,14 +166,16 @@ def login() -> ResponseReturnValue:
     return render_template("login.html", error=error), 401 if error else 200
 
 
-def _locked(until: datetime) -> ResponseReturnValue:
-    """429: the name or the address is locked; say when to try again."""
+def locked(until: datetime, template: str = "login.html", **context: Any
+           ) -> ResponseReturnValue:
+    """429 on `template`: the name or the address is locked; say when to try again."""
     zone = ZoneInfo(current_app.config["LIENTHONG"]["TIMEZONE"])
     seconds = max(1, math.ceil((until - now()).total_seconds()))
     error = _("Đăng nhập tạm bị khóa vì nhập sai nhiều lần. Hãy thử lại sau %(minutes)s "
               "phút (lúc %(time)s).", minutes=math.ceil(seconds / 60),
               time=until.astimezone(zone).strftime("%H:%M:%S"))
-    return render_template("login.html", error=error), 429, {"Retry-After": str(seconds)}
+    return (render_template(template, error=error, **context), 429,
+            {"Retry-After": str(seconds)})
 
 
 @bp.post("/logout")

@@ -7,12 +7,22 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from engine.errors import InvalidAction
-from engine.org import MIN_LENGTH, authenticate, open_session, set_password
+from engine.org import (
+    MIN_LENGTH,
+    account_key,
+    address_key,
+    authenticate,
+    locked_until,
+    open_session,
+    record_failure,
+    set_password,
+)
+from engine.storage import begin_writing
 from engine.vocabulary import SecurityEventKind
-from web.auth import login_required, signed_in
+from web.auth import locked, login_required, signed_in
 from web.db import commit, db
 from web.engine_messages import explain
-from web.security import client_address, note, now
+from web.security import client_address, note, now, throttle_rules, throttle_store
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
@@ -26,7 +36,26 @@ def password() -> ResponseReturnValue:
     if request.method == "POST":
         current = request.form.get("current_password", "")
         new = request.form.get("new_password", "")
+        # the current password is guessed against the sign-in's counters: a borrowed
+        # session gets the same five tries as the sign-in page, then the same lock
+        begin_writing(db())
+        at, address = now(), client_address()
+        store = throttle_store(db())
+        until = locked_until(store, [account_key(user.username), address_key(address)], at)
+        if until is not None:
+            note(SecurityEventKind.SIGNIN_REFUSED, username=user.username,
+                 detail="locked (current password on the password page)")
+            return locked(until, "account/password.html", minimum=MIN_LENGTH)
         if authenticate(db(), user.username, current) is None:
+            lock = record_failure(store, user.username, address, throttle_rules(), at)
+            note(SecurityEventKind.SIGNIN_FAILED, username=user.username, session=db(),
+                 detail="current password on the password page")
+            if lock is not None:
+                note(SecurityEventKind.SIGNIN_LOCKED, username=user.username, session=db(),
+                     detail=f"locked until {lock.isoformat()}")
+            commit()
+            if lock is not None:
+                return locked(lock, "account/password.html", minimum=MIN_LENGTH)
             error = _("Mật khẩu hiện tại không đúng.")
         elif new != request.form.get("confirm_password", ""):
             error = _("Hai lần nhập mật khẩu mới không giống nhau.")

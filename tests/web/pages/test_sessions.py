@@ -124,3 +124,18 @@ def test_a_weak_or_mistyped_new_password_is_refused_with_its_reason(app, form, r
 def test_the_password_page_is_linked_from_every_page(app):
     assert 'href="/account/password"' in page(signed_in(app).get("/desk/"))
     assert app.test_client().get("/account/password").status_code == 302
+
+
+def test_guessing_the_current_password_locks_the_name_as_sign_in_does(app):
+    """A borrowed session gets five tries at the current password, then the name is
+    locked: on this page and at sign-in, the right password too."""
+    borrowed = signed_in(app)
+    wrong = {"new_password": "một-mật-khẩu-mới", "confirm_password": "một-mật-khẩu-mới"}
+    statuses = [borrowed.post("/account/password", data={
+        **wrong, "current_password": f"doan-thu-{n}"}).status_code for n in range(6)]
+    assert statuses == [400] * 4 + [429] * 2
+    right = borrowed.post("/account/password", data={**wrong,
+                                                      "current_password": "lienthong-demo"})
+    assert right.status_code == 429 and "tạm bị khóa" in page(right)
+    assert app.test_client().post("/login", data={
+        "username": "tiepnhan.phucloi", "password": "lienthong-demo"}).status_code == 429
