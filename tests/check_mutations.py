@@ -74,7 +74,7 @@ MUTATIONS = [
     Mutation("a paper PDF showing another dossier's code", "engine/dossiers/papers.py",
              "dossier_code=dossier.code,",
              "dossier_code=session.scalars(select(Dossier.code).order_by(Dossier.id)).first(),",
-             "tests/web/pages/test_papers.py -k own_dossier"),
+             "tests/web/pages/test_paper_pdfs.py -k own_dossier"),
 ]
 # What a mutation that no longer runs fails with, rather than with an assertion.
 BROKEN = ("NameError", "AttributeError", "ImportError", "SyntaxError", "TypeError")

@@ -4,12 +4,15 @@ database; browsers signed in as the demo users."""
 
 from __future__ import annotations
 
+import io
 import re
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from flask import Flask
 from flask.testing import FlaskClient
+from pypdf import PdfReader
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
@@ -171,3 +174,40 @@ def asked_for_papers(db_engine: Engine, items: list[str]) -> str:
                            reason="Thiếu giấy tờ chứng minh quan hệ hôn nhân",
                            at=vn("2026-03-06 10:00"))
     return code
+
+
+# The national motto every paper starts with.
+MOTTO = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
+
+
+# -- PDFs -----------------------------------------------------------------------------------
+
+def pdf_objects(data: bytes) -> bytes:
+    """The PDF's objects with their compressed streams inflated (fonts' names are in them)."""
+    parts = [data]
+    for stream in re.findall(rb"stream\r?\n(.*?)endstream", data, re.S):
+        try:
+            parts.append(zlib.decompress(stream))
+        except zlib.error:
+            continue
+    return b"".join(parts)
+
+
+def assert_pdf(response, min_size: int = 8000) -> bytes:
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    data: bytes = response.data
+    assert data.startswith(b"%PDF-") and len(data) > min_size
+    # the serif with every Vietnamese mark is embedded, and no fallback font
+    fonts = set(re.findall(rb"/BaseFont\s*/[A-Z]{6}\+([A-Za-z-]+)", pdf_objects(data)))
+    serif = [font.replace(b"-", b"").startswith(b"DejaVuSerif") for font in fonts]
+    assert serif and all(serif), fonts
+    return data
+
+
+def pdf_text(response) -> str:
+    """The text of a PDF paper as pypdf reads it back, spaces collapsed."""
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.data))
+    text = " ".join(page.extract_text() for page in reader.pages)
+    return re.sub(r"\s+", " ", text).strip()
