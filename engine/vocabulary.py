@@ -82,6 +82,7 @@ class SecurityEventKind(StrEnum):
     SIGNIN_FAILED = "signin_failed"  # wrong name or password
     SIGNIN_LOCKED = "signin_locked"  # too many failures: the account or address is locked
     SIGNIN_REFUSED = "signin_refused"  # tried while locked
+    SIGNIN_UNLOCKED = "signin_unlocked"  # an administrator lifted a lock early
     SIGNOUT = "signout"
     SESSION_REVOKED = "session_revoked"  # an administrator ended a session
     PASSWORD_CHANGED = "password_changed"  # noqa: S105

@@ -80,8 +80,16 @@ def throttle_store(session: Session) -> ThrottleStore:
         return DatabaseThrottle(session)
     store: ThrottleStore | None = current_app.extensions.get("lienthong_throttle")
     if store is None:
-        from web.throttle_redis import RedisThrottle
-
-        store = RedisThrottle.from_url(url)
+        store = make_throttle_store(url, session)
         current_app.extensions["lienthong_throttle"] = store
     return store
+
+
+def make_throttle_store(url: str, session: Session) -> ThrottleStore:
+    """The sign-in counters LIENTHONG_RATELIMIT_STORAGE names: the database (in
+    `session`'s transaction) or a Redis client."""
+    if url in ("", "database"):
+        return DatabaseThrottle(session)
+    from web.throttle_redis import RedisThrottle
+
+    return RedisThrottle.from_url(url)

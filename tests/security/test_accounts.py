@@ -156,3 +156,17 @@ def test_many_requests_at_once_with_one_token_and_one_session_all_succeed(visito
     with ThreadPoolExecutor(16) as pool:
         statuses = list(pool.map(ask, range(400)))
     assert statuses == [200] * 400
+
+
+def test_an_administrator_lifts_a_lock_before_its_time(visitor, server):
+    assert add_user(server, "thu.mokhoa").returncode == 0
+    guesser = visitor()
+    for n in range(5):
+        guesser.sign_in("thu.mokhoa", f"{WRONG}{n}")
+    assert visitor().sign_in("thu.mokhoa", STRONG).status == 429
+    done = server.lienthong("unlock-signin", "thu.mokhoa")
+    assert done.returncode == 0 and "account:thu.mokhoa" in done.stdout
+    assert visitor().sign_in("thu.mokhoa", STRONG).status == 302
+    events = json.loads(server.lienthong("security-events", "--user", "thu.mokhoa",
+                                         "--json").stdout)
+    assert events[0]["kind"] == "signin" and events[1]["kind"] == "signin_unlocked"

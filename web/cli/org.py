@@ -10,7 +10,9 @@ from sqlalchemy.orm import Session
 
 from engine.org import (
     SessionLimits,
+    account_key,
     add_user,
+    address_key,
     end_sessions,
     list_events,
     list_sessions,
@@ -22,6 +24,7 @@ from engine.org import (
 from engine.simulation import seed_demo_units
 from engine.vocabulary import SecurityEventKind
 from web.cli.common import Context, json_option, main, pass_ctx, print_list
+from web.security import make_throttle_store
 
 
 @main.command("seed-demo")
@@ -52,7 +55,7 @@ def add_user_cmd(ctx: Context, username: str, full_name: str, unit: str,
     click.echo(f"user {username} created in {unit}")
 
 
-def _event(ctx: Context, session: Session, kind: SecurityEventKind, username: str,
+def _event(ctx: Context, session: Session, kind: SecurityEventKind, username: str | None,
            detail: str) -> None:
     record_event(session, kind, ctx.services.runtime.clock.now(), username=username,
                  address="cli", detail=detail)
@@ -90,6 +93,26 @@ def reactivate_cmd(ctx: Context, username: str) -> None:
         set_active(session, username, True)
         _event(ctx, session, SecurityEventKind.USER_REACTIVATED, username, "from the CLI")
     click.echo(f"user {username} reactivated")
+
+
+@main.command("unlock-signin")
+@click.argument("username", required=False)
+@click.option("--address", help="Also (or only) the lock of this client address.")
+@pass_ctx
+def unlock_cmd(ctx: Context, username: str | None, address: str | None) -> None:
+    """Lift a sign-in lock before its time: USERNAME's (a real name or not) and/or an
+    address's; its failures are forgotten."""
+    if not username and not address:
+        raise click.UsageError("name a user, --address, or both")
+    keys = ([account_key(username)] if username else []) + (
+        [address_key(address)] if address else [])
+    with ctx.services.transaction() as session:
+        store = make_throttle_store(ctx.settings["RATELIMIT_STORAGE"], session)
+        for key in keys:
+            store.forget(key)
+        _event(ctx, session, SecurityEventKind.SIGNIN_UNLOCKED, username,
+               f"{', '.join(keys)} from the CLI")
+    click.echo(f"sign-in unlocked: {', '.join(keys)}")
 
 
 @main.group("sessions")

@@ -30,6 +30,7 @@ PAGE_SIZE = 50
 EVENT_KINDS = {
     Kind.SIGNIN: _l("Đăng nhập"), Kind.SIGNIN_FAILED: _l("Đăng nhập sai"),
     Kind.SIGNIN_LOCKED: _l("Khóa đăng nhập"), Kind.SIGNIN_REFUSED: _l("Đăng nhập khi đang khóa"),
+    Kind.SIGNIN_UNLOCKED: _l("Mở khóa đăng nhập"),
     Kind.SIGNOUT: _l("Đăng xuất"), Kind.SESSION_REVOKED: _l("Kết thúc phiên"),
     Kind.PASSWORD_CHANGED: _l("Đổi mật khẩu"), Kind.USER_DEACTIVATED: _l("Khóa tài khoản"),
     Kind.USER_REACTIVATED: _l("Mở lại tài khoản"), Kind.TOKEN_CREATED: _l("Tạo mã API"),

@@ -101,6 +101,8 @@ def test_every_command_runs_and_every_json_parses(cli, tmp_path):
     cli("sessions", "revoke", "moi.phucloi")
     cli("deactivate-user", "moi.phucloi")
     cli("reactivate-user", "moi.phucloi")
+    cli("unlock-signin", "moi.phucloi", "--address", "198.51.100.7")
+    cli("unlock-signin", ok=False)  # names nothing: a usage error
     events = json.loads(cli("security-events", "--user", "moi.phucloi", "--json").output)
     assert [e["kind"] for e in events][-2:] == ["token_revoked", "token_created"]
     cli("report", "--unit", "PHUCLOI", "--from", "2026-01-01", "--to", "2099-12-31",
