@@ -6,7 +6,7 @@ import secrets
 from collections.abc import Callable
 from typing import Any
 
-from flask import Flask, abort, current_app, redirect, render_template, request, url_for
+from flask import Flask, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError, CSRFProtect
@@ -23,6 +23,7 @@ from web.db import close_session, services
 from web.engine_messages import explain
 from web.headers import init_headers
 from web.i18n import init_i18n
+from web.request_limits import refuse_control_characters, refuse_large_requests
 
 csrf = CSRFProtect()
 
@@ -54,6 +55,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     app.config.update({k: v for k, v in (test_config or {}).items() if k != "LIENTHONG"})
     app.before_request(refuse_large_requests)  # before anything reads the body
+    app.before_request(refuse_control_characters)
     csrf.init_app(app)
     init_headers(app, secure_cookies=config["SECURE_COOKIES"] == "1",
                  proxy_hops=int(config["PROXY_HOPS"]))
@@ -105,15 +107,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         return render_template("errors/error.html", code=400, message=explain(error)), 400
 
     return app
-
-
-def refuse_large_requests() -> None:
-    """413 for a body larger than MAX_REQUEST_BYTES, announced by its Content-Length
-    (Werkzeug stops reading a body without one at the same size)."""
-    limit = current_app.config["MAX_CONTENT_LENGTH"]
-    if request.content_length is not None and request.content_length > limit:
-        abort(413, f"the request is larger than {limit} bytes "
-                   "(LIENTHONG_MAX_REQUEST_BYTES); nothing was changed")
 
 
 def _register_areas(app: Flask) -> None:

@@ -143,3 +143,10 @@ def test_another_units_dossier_answers_exactly_like_an_unknown_one(visitor, toke
                  f"/dossiers/{code}"):
         assert re.search(rf"GET {re.escape(path)}(?![/\w-])", log.text), path
     assert unknown not in log.text
+
+
+@pytest.mark.parametrize("path", ["/api/dossiers/A%00B", "/api/tasks/%00",
+                                  "/api/dossiers?q=%00"])
+def test_nul_anywhere_in_a_request_is_a_clear_400(visitor, tokens, path):
+    answer = api(visitor, tokens)("GET", path)
+    assert answer.status == 400 and "control character" in answer.json()["error"]
