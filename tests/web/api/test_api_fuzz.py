@@ -1,11 +1,11 @@
-"""Random JSON bodies and query strings thrown at every route of the OpenAPI document,
-with a token of a user who may act: the API never answers 500, and a refusal (4xx)
-writes no row in any table."""
+"""Random JSON bodies, query strings and path parts thrown at every route of the OpenAPI
+document, with a token of a user who may act: the API never answers 500, and a refusal
+(4xx) writes no row in any table."""
 
 from __future__ import annotations
 
 import json
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import pytest
 from hypothesis import HealthCheck, event, given, settings
@@ -40,6 +40,13 @@ bodies = (spoilt | st.sampled_from(VALID).map(json.dumps)
           | values.map(lambda v: json.dumps(v, allow_nan=True))
           | st.binary(max_size=64)
           | st.integers(1, 40).map(lambda n: "[" * n * 30 + "]" * n * 30))
+# What stands in a path for a dossier code, task id or paper kind: the real one mostly,
+# else any text (control characters, slashes, very long ones), percent-encoded.
+def path_part(real: str):
+    return st.just(real) | st.text(min_size=1, max_size=300).map(
+        lambda text: quote(text, safe=""))
+
+
 queries = st.dictionaries(st.sampled_from(PARAMETERS) | st.text(min_size=1, max_size=5),
                           st.text(max_size=12) | st.sampled_from(["0", "501", "2026-13-01"]),
                           max_size=4)
@@ -66,11 +73,13 @@ def target(reception) -> tuple[str, str]:
           suppress_health_check=[HealthCheck.function_scoped_fixture,
                                  HealthCheck.too_slow])
 @given(route=st.sampled_from(ROUTES), body=bodies, query=queries,
-       kind=st.sampled_from(PAPER_KINDS))
+       kind=st.sampled_from(PAPER_KINDS), parts=st.data())
 def test_random_requests_never_fail_and_refusals_write_nothing(
-        reception, app, target, route, body, query, kind):
+        reception, app, target, route, body, query, kind, parts):
     method, path = route
-    url = "/api" + path.format(code=target[0], task_id=target[1], kind=kind)
+    url = "/api" + path.format(code=parts.draw(path_part(target[0])),
+                               task_id=parts.draw(path_part(target[1])),
+                               kind=parts.draw(path_part(kind)))
     if query:
         url += "?" + urlencode(query)
     services = app.extensions["lienthong"]
