@@ -57,7 +57,10 @@ def test_a_cookie_signed_with_the_published_key_opens_nothing(visitor):
                                     "//evil.example/x", "https://evil.example/"])
 def test_sign_in_never_redirects_off_site(visitor, target):
     answer = visitor().sign_in("tiepnhan.phucloi", DEMO_PASSWORD, next_path=target)
-    assert answer.status == 302 and answer.location == "/"
+    if "\t" in target:  # a control character in the query: refused before sign-in
+        assert answer.status == 400 and "location" not in answer.headers
+    else:
+        assert answer.status == 302 and answer.location == "/"
 
 
 def _assert_protective_headers(headers: dict[str, str]) -> None:
