@@ -44,6 +44,7 @@ _TASK_AND_DOSSIER = select(TaskRecord, Dossier).join(
     Dossier, Dossier.id == TaskRecord.dossier_id).where(TaskRecord.id == bindparam("task_id"))
 
 
+@atomic
 def start(
     session: Session,
     runtime: Runtime,
@@ -60,7 +61,8 @@ def start(
 ) -> DossierRef:
     """Receive a dossier of procedure `key` (process key or national catalog code) and
     run it to its first wait; the messages it throws are delivered (docs/lifecycle.md).
-    `data` seeds the workflow's variables."""
+    `data` seeds the workflow's variables. A refused receipt leaves the session as it was,
+    the day's number included."""
     step = Step(at=runtime.now(at), actor=actor)
     dossier = receive(session, runtime, key, step, unit=unit, applicant=applicant, data=data,
                       channel=channel, documents=documents, verification=verification).dossier

@@ -16,7 +16,7 @@ from engine.calendar import deadline
 from engine.definitions import latest_version_id, procedure_in_force
 from engine.errors import InvalidAction, NotFound
 from engine.runtime.context import Run, Step
-from engine.runtime.dossier_codes import next_number, take_number
+from engine.runtime.dossier_codes import take_number
 from engine.runtime.events import record_event
 from engine.runtime.forms import check_agencies, dossier_agencies
 from engine.runtime.runtime import Runtime
@@ -72,7 +72,7 @@ def receive(session: Session, runtime: Runtime, key: str, step: Step, *, unit: s
     limit = (rules["verification_time_limit"] if verification else None) \
         or rules["time_limit"]
     appointment = deadline(cal, counting_from, limit) if limit else None
-    number = next_number(session, unit, received_day)
+    number = take_number(session, unit, received_day)
     code = runtime.code_format.format(unit=unit, date=received_day, seq=number)
     wf = BpmnWorkflow(loaded.spec, loaded.subprocess_specs)
     wf.script_engine = runtime.script_engine(cal, now)
@@ -82,9 +82,8 @@ def receive(session: Session, runtime: Runtime, key: str, step: Step, *, unit: s
     for first in wf.get_tasks(state=TaskState.READY):  # the start task: data flows on
         first.data.update(seed)
     before_ids = ready_ids(wf)
-    runtime.run_workflow(wf, now)  # nothing is written before the workflow ran
+    runtime.run_workflow(wf, now)  # a failure here rolls the number back with the rest
     state = dump_state(wf)
-    take_number(session, unit, received_day, number)
     dossier = Dossier(
         code=code, definition_id=version_id, process_key=key, unit=unit,
         channel=Channel(channel), status=DossierStatus.RUNNING,
