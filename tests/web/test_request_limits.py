@@ -28,6 +28,8 @@ def test_a_page_asked_with_a_control_character_is_a_clear_400(client, path, wher
     ("/api/dossiers/A%00B", "path"),
     ("/api/tasks/%00", "path"),
     ("/api/dossiers?q=%00", "q"),
+    ("/api/no-such-route?x=%01", "x"),  # no API route matched: still the API's JSON
+    ("/api/tasks/%2F?q=%00", "q"),
 ])
 def test_the_api_answers_json_naming_where(client, run_cli, path, where):
     response = client.get(path, headers={"Authorization": "Bearer not-checked-yet"})

@@ -89,9 +89,12 @@ def test_random_requests_never_fail_and_refusals_write_nothing(
         "Authorization": f"Bearer {reception.token}", "Content-Type": "application/json"})
     assert response.status_code < 500, response.get_data(as_text=True)
     event(f"answered {response.status_code}")  # --hypothesis-show-statistics
-    assert response.mimetype == "application/json"
-    if response.status_code >= 400:
-        assert set(response.get_json()) >= {"error", "fields"}
+    if response.status_code < 300 or response.status_code >= 400:
+        assert response.mimetype == "application/json"
+    # (3xx: "a//b" in a path is Werkzeug's redirect to "a/b", which the client follows)
+    if response.status_code >= 300:
+        if response.status_code >= 400:
+            assert set(response.get_json()) >= {"error", "fields"}
         with services.transaction() as session:
             after = row_counts(session)
         assert after == before
