@@ -69,7 +69,7 @@ def target(reception) -> tuple[str, str]:
     return code, reception.task_of(code)["id"]
 
 
-@settings(max_examples=120, deadline=None,
+@settings(max_examples=120, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture,
                                  HealthCheck.too_slow])
 @given(route=st.sampled_from(ROUTES), body=bodies, query=queries,
