@@ -16,6 +16,7 @@ import argparse
 import json
 import multiprocessing
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -29,7 +30,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from engine.simulation import DEMO_PASSWORD  # noqa: E402
-from tests.live_server import LiveServer, live_server  # noqa: E402
+from tests.live_server import (  # noqa: E402
+    LiveServer,
+    free_port,
+    lienthong_command,
+    live_server,
+    wait_until_up,
+)
 from tests.security.client import Client  # noqa: E402
 
 APPLICANT = {"name": "Người Thử Tải", "address": "Phúc Lợi, Long Biên"}
@@ -91,22 +98,14 @@ def api(server: LiveServer, token: str, method: str, path: str,
 @contextmanager
 def dev_server(server: LiveServer) -> Iterator[int]:
     """`lienthong serve --dev` on the same database as `server`."""
-    import subprocess
-
-    from tests.live_server import free_port, lienthong_command
-
     port = free_port()
-    process = subprocess.Popen(  # noqa: S603
-        [lienthong_command(), "serve", "--dev", "--port", str(port)], env=server.env,
-        cwd=server.folder, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    log = server.folder / "dev-server.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(  # noqa: S603
+            [lienthong_command(), "serve", "--dev", "--port", str(port)], env=server.env,
+            cwd=server.folder, stdout=output, stderr=subprocess.STDOUT)
     try:
-        for _ in range(300):
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz",  # noqa: S310
-                                            timeout=2):
-                    break
-            except OSError:
-                time.sleep(0.1)
+        wait_until_up(f"http://127.0.0.1:{port}", process, log)
         yield port
     finally:
         process.terminate()

@@ -69,7 +69,7 @@ def server_env(folder: Path, **settings: str) -> dict[str, str]:
     return env
 
 
-def _wait_until_up(url: str, server: subprocess.Popen[bytes], log: Path) -> None:
+def wait_until_up(url: str, server: subprocess.Popen[bytes], log: Path) -> None:
     deadline = time.monotonic() + START_SECONDS
     while time.monotonic() < deadline:
         if server.poll() is not None:
@@ -106,7 +106,7 @@ def live_server(folder: Path, **settings: str) -> Iterator[LiveServer]:
             [command, "serve", "--host", "127.0.0.1", "--port", str(port)],
             env=env, cwd=folder, stdout=output, stderr=subprocess.STDOUT)
     try:
-        _wait_until_up(url, server, log)
+        wait_until_up(url, server, log)
         yield LiveServer(url, log, env, folder, server.pid)
     finally:
         server.terminate()

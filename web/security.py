@@ -4,6 +4,7 @@ rolled back, as on a refusal), the sign-in counters' store and the limits from s
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 
 from flask import Flask, current_app, g, request
@@ -57,8 +58,9 @@ def init_app(app: Flask) -> None:
     app.teardown_appcontext(write_pending)
 
 
-def session_limits() -> SessionLimits:
-    settings = current_app.config["LIENTHONG"]
+def session_limits(settings: Mapping[str, str] | None = None) -> SessionLimits:
+    """The sessions' timeouts from the settings (the app's, unless given: the CLI's)."""
+    settings = current_app.config["LIENTHONG"] if settings is None else settings
     return SessionLimits(idle=timedelta(minutes=int(settings["SESSION_IDLE_MINUTES"])),
                          longest=timedelta(hours=int(settings["SESSION_MAX_HOURS"])))
 

@@ -3,13 +3,10 @@ signed-in sessions and the security events."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import click
 from sqlalchemy.orm import Session
 
 from engine.org import (
-    SessionLimits,
     account_key,
     add_user,
     address_key,
@@ -24,7 +21,7 @@ from engine.org import (
 from engine.simulation import seed_demo_units
 from engine.vocabulary import SecurityEventKind
 from web.cli.common import Context, json_option, main, pass_ctx, print_list
-from web.security import make_throttle_store
+from web.security import make_throttle_store, session_limits
 
 
 @main.command("seed-demo")
@@ -78,9 +75,7 @@ def set_password_cmd(ctx: Context, username: str, password: str) -> None:
 @pass_ctx
 def deactivate_cmd(ctx: Context, username: str) -> None:
     """Stop USERNAME from signing in: their sessions end and their API tokens are revoked."""
-    with ctx.services.transaction() as session:
-        set_active(session, username, False)
-        _event(ctx, session, SecurityEventKind.USER_DEACTIVATED, username, "from the CLI")
+    _switch(ctx, username, active=False)
     click.echo(f"user {username} deactivated; sessions ended, API tokens revoked")
 
 
@@ -89,10 +84,15 @@ def deactivate_cmd(ctx: Context, username: str) -> None:
 @pass_ctx
 def reactivate_cmd(ctx: Context, username: str) -> None:
     """Let USERNAME sign in again (revoked API tokens stay revoked)."""
-    with ctx.services.transaction() as session:
-        set_active(session, username, True)
-        _event(ctx, session, SecurityEventKind.USER_REACTIVATED, username, "from the CLI")
+    _switch(ctx, username, active=True)
     click.echo(f"user {username} reactivated")
+
+
+def _switch(ctx: Context, username: str, *, active: bool) -> None:
+    kind = SecurityEventKind.USER_REACTIVATED if active else SecurityEventKind.USER_DEACTIVATED
+    with ctx.services.transaction() as session:
+        set_active(session, username, active)
+        _event(ctx, session, kind, username, "from the CLI")
 
 
 @main.command("unlock-signin")
@@ -120,11 +120,6 @@ def sessions_group() -> None:
     """Signed-in browser sessions: list them, end them."""
 
 
-def _limits(ctx: Context) -> SessionLimits:
-    return SessionLimits(idle=timedelta(minutes=int(ctx.settings["SESSION_IDLE_MINUTES"])),
-                         longest=timedelta(hours=int(ctx.settings["SESSION_MAX_HOURS"])))
-
-
 @sessions_group.command("list")
 @click.argument("username", required=False)
 @json_option
@@ -132,8 +127,8 @@ def _limits(ctx: Context) -> SessionLimits:
 def sessions_list_cmd(ctx: Context, username: str | None, as_json: bool) -> None:
     """The live sessions (of USERNAME if given), the most recently used first."""
     with ctx.services.transaction() as session:
-        found = list_sessions(session, ctx.services.runtime.clock.now(), _limits(ctx),
-                              username)
+        found = list_sessions(session, ctx.services.runtime.clock.now(),
+                              session_limits(ctx.settings), username)
     print_list(found, as_json, lambda s: (
         f"{s.id:>6}  {s.username:<20} signed in {ctx.local(s.created_at)}, last seen "
         f"{ctx.local(s.last_seen_at)} from {s.address or '-'}  {s.user_agent[:40]}"),
