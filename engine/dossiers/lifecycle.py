@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from engine.calendar import deadline
@@ -25,6 +26,7 @@ from engine.storage import (
     ProcedureVersion,
     TaskRecord,
     atomic,
+    claim_due,
 )
 from engine.vocabulary import OPEN_STATUSES, DossierStatus, FinishKind, Outcome, TaskStatus
 
@@ -55,7 +57,7 @@ def request_supplement(session: Session, runtime: Runtime, code: str, *, user: s
                        items: Sequence[str], reason: str, at: datetime | None = None
                        ) -> DossierRef:
     """Ask the citizen for missing papers: the dossier's clock stops until they come,
-    for at most 7 working days (then `expire_supplements` refuses it)."""
+    for at most 7 working days (then the tick refuses it: `expire_supplement`)."""
     now = runtime.now(at)
     dossier = _open(session, code, RUNNING)
     if not items or not all(item.strip() for item in items):
@@ -187,38 +189,66 @@ def close(session: Session, runtime: Runtime, code: str, kind: FinishKind, *, us
     return _end(session, runtime, _open(session, code), kind, user, reason, runtime.now(at))
 
 
-def expire_supplements(session: Session, runtime: Runtime, now: datetime) -> list[str]:
-    """Refuse the dossiers whose citizen did not supplement within 7 working days."""
-    refused = []
-    for pause in session.scalars(select(Pause).where(Pause.ended_at.is_(None),
-                                                     Pause.deadline_at < now)).all():
-        dossier = session.get_one(Dossier, pause.dossier_id)
-        with session.begin_nested():
-            _end(session, runtime, dossier, FinishKind.REFUSED, None,
-                 "Không bổ sung hồ sơ trong thời hạn 7 ngày làm việc", now)
-        refused.append(dossier.code)
-    return refused
+def overdue_supplements(session: Session, now: datetime) -> list[tuple[int, str]]:
+    """(wait id, dossier code) of the waits for a supplement past their 7 working days."""
+    return [(pause_id, code) for pause_id, code in session.execute(
+        select(Pause.id, Dossier.code).join(Dossier, Dossier.id == Pause.dossier_id)
+        .where(Pause.ended_at.is_(None), Pause.deadline_at < now).order_by(Pause.deadline_at))]
 
 
-def flag_at_risk(session: Session, runtime: Runtime, now: datetime) -> list[str]:
-    """Flag running dossiers that will miss their appointment while there is still time:
-    less than a quarter of their working time is left, or the appointment has passed."""
-    flagged = []
-    for dossier in session.scalars(select(Dossier).where(
+def expire_supplement(session: Session, runtime: Runtime, pause_id: int, now: datetime
+                      ) -> bool:
+    """Refuse the dossier of one wait past its deadline, claimed for this transaction:
+    False when another worker holds it or the citizen supplied meanwhile."""
+    pause = claim_due(session, Pause, pause_id, Pause.ended_at.is_(None),
+                      Pause.deadline_at < now)
+    if pause is None:
+        return False
+    with session.begin_nested():
+        _end(session, runtime, session.get_one(Dossier, pause.dossier_id), FinishKind.REFUSED,
+             None, "Không bổ sung hồ sơ trong thời hạn 7 ngày làm việc", now)
+    return True
+
+
+class AtRisk(NamedTuple):
+    """A running dossier that will miss its appointment."""
+
+    dossier_id: int
+    code: str
+    hours_left: float  # working hours to the appointment
+
+
+def at_risk_dossiers(session: Session, runtime: Runtime, now: datetime) -> list[AtRisk]:
+    """The running dossiers, not flagged yet, that will miss their appointment while
+    there is still time: less than a quarter of their working time is left, or the
+    appointment has passed."""
+    found = []
+    for dossier_id, code, unit, counting_from, appointment_at in session.execute(
+            select(Dossier.id, Dossier.code, Dossier.unit, Dossier.counting_from,
+                   Dossier.appointment_at).where(
             Dossier.status == DossierStatus.RUNNING, Dossier.at_risk_at.is_(None),
-            Dossier.appointment_at.is_not(None))).all():
-        if dossier.appointment_at is None:
+            Dossier.appointment_at.is_not(None))):
+        if appointment_at is None:
             continue
-        cal = runtime.calendar(session, dossier.unit)
-        total = cal.between(dossier.counting_from, dossier.appointment_at)
-        left = cal.between(now, dossier.appointment_at)
-        if now >= dossier.appointment_at or left < total * AT_RISK_SHARE:
-            dossier.at_risk_at = now
-            record_event(session, dossier, now, "at_risk", None,
-                         hours_left=round(left.total_seconds() / 3600, 2))
-            flagged.append(dossier.code)
-    session.flush()
-    return flagged
+        cal = runtime.calendar(session, unit)
+        total = cal.between(counting_from, appointment_at)
+        left = cal.between(now, appointment_at)
+        if now >= appointment_at or left < total * AT_RISK_SHARE:
+            found.append(AtRisk(dossier_id, code, round(left.total_seconds() / 3600, 2)))
+    return found
+
+
+def flag_at_risk(session: Session, dossier_id: int, now: datetime, hours_left: float) -> bool:
+    """Flag one dossier at risk of being late, by a conditional update that leaves its
+    version alone (a clerk's step on it at the same moment is not refused); False when it
+    was flagged meanwhile or is no longer running."""
+    flagged = session.execute(update(Dossier).where(
+        Dossier.id == dossier_id, Dossier.status == DossierStatus.RUNNING,
+        Dossier.at_risk_at.is_(None)).values(at_risk_at=now))
+    if flagged.rowcount != 1:  # type: ignore[attr-defined]
+        return False
+    record_event(session, dossier_id, now, "at_risk", None, hours_left=hours_left)
+    return True
 
 
 @atomic

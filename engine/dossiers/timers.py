@@ -1,33 +1,49 @@
 """The tick: what `lienthong tick` and `lienthong worker` do once. Fire due BPMN timers
 (escalations, waits) on the engine clock, retry pending messages, refuse dossiers whose
-citizen did not supplement in time, and flag the dossiers at risk of being late."""
+citizen did not supplement in time, and flag the dossiers at risk of being late.
+
+Every piece of work (one dossier's timers, one message, one expired wait, one flag) runs
+in a transaction of its own and claims its row first (storage.claim_due), so any number
+of workers can tick over the same due work at once: each piece is done once, a piece
+another worker or a clerk holds is left for the next tick, and a piece that fails (a
+conflict, a failing script) is rolled back whole, reported and retried next tick.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from engine.dossiers.lifecycle import expire_supplements, flag_at_risk
+from engine.dossiers.lifecycle import (
+    at_risk_dossiers,
+    expire_supplement,
+    flag_at_risk,
+    overdue_supplements,
+)
 from engine.errors import EngineError
-from engine.runtime import Runtime, Step, deliver, record_event
-from engine.storage import Dossier
+from engine.runtime import Runtime, Step, deliver, deliver_pending, pending_messages, record_event
+from engine.storage import Dossier, claim_due, conflicts
 from engine.vocabulary import DossierStatus
 
 # Opens one transaction and yields its session, committing it when the block ends without
 # an error and rolling it back otherwise: `sessionmaker.begin` is one.
 Transaction = Callable[[], AbstractContextManager[Session]]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
 class TickFailure:
-    """A dossier whose timers could not fire (its transaction was rolled back)."""
+    """A piece of work that failed (its transaction was rolled back); the next tick
+    tries it again."""
 
-    dossier: str  # its code
+    dossier: str  # the code of the dossier it was for
     error: str
 
 
@@ -43,53 +59,85 @@ class TickResult:
     failed: tuple[TickFailure, ...] = ()
 
 
-def due_dossiers(session: Session, now: datetime, limit: int = 500) -> list[int]:
-    """Ids of running dossiers with a timer due at or before `now`, oldest first."""
-    return list(session.scalars(
-        select(Dossier.id)
-        .where(Dossier.status == DossierStatus.RUNNING, Dossier.next_timer_at <= now)
-        .order_by(Dossier.next_timer_at)
-        .limit(limit)
-    ))
+def _timer_due(now: datetime) -> tuple[ColumnElement[bool], ...]:
+    """A running dossier with a timer due at or before `now`."""
+    return Dossier.status == DossierStatus.RUNNING, Dossier.next_timer_at <= now
 
 
-def fire_timers(session: Session, runtime: Runtime, dossier_id: int, now: datetime) -> str:
-    """Refresh one dossier's timers at `now` and run on, in a savepoint; deliver the
-    messages it throws. Returns the dossier's code."""
-    with session.begin_nested():
-        dossier = session.get_one(Dossier, dossier_id)
-        step = Step(at=now, actor=None)
-        run = runtime.open(session, dossier, step)
-        before = dossier.next_timer_at
-        runtime.advance(run, before=lambda w: w.refresh_timers())
-        record_event(session, dossier, now, "timer_fired", None,
-                     deadline=before.isoformat() if before else None)
-        deliver(session, runtime, step)
-        return dossier.code
+def due_dossiers(session: Session, now: datetime, limit: int = 500) -> list[tuple[int, str]]:
+    """(id, code) of running dossiers with a timer due at or before `now`, oldest first."""
+    return [(dossier_id, code) for dossier_id, code in session.execute(
+        select(Dossier.id, Dossier.code).where(*_timer_due(now))
+        .order_by(Dossier.next_timer_at).limit(limit))]
+
+
+def fire_timers(session: Session, runtime: Runtime, dossier_id: int, now: datetime) -> bool:
+    """Claim one dossier whose timer is due and run it on at `now`; deliver the messages
+    it throws. False when another worker holds it or its timer is no longer due (fired
+    or cancelled meanwhile); a `timer_fired` event only when the workflow moved."""
+    dossier = claim_due(session, Dossier, dossier_id, *_timer_due(now))
+    if dossier is None:
+        return False
+    step = Step(at=now, actor=None)
+    before, state = dossier.next_timer_at, dossier.state
+    runtime.advance(runtime.open(session, dossier, step), before=lambda w: w.refresh_timers())
+    if dossier.state == state:
+        return False
+    record_event(session, dossier, now, "timer_fired", None,
+                 deadline=before.isoformat() if before else None)
+    deliver(session, runtime, step)
+    return True
+
+
+def _each(transaction: Transaction, pieces: Iterable[tuple[T, str]],
+          work: Callable[[Session, T], int], failed: list[TickFailure]) -> list[tuple[str, int]]:
+    """Do each (piece, dossier code) in its own transaction; (code, what `work` counted)
+    of those that did something. A piece that fails is rolled back and listed in
+    `failed`, and the others go on."""
+    done = []
+    for piece, code in pieces:
+        try:
+            with conflicts(f"dossier {code}", dossier=code), transaction() as session:
+                count = work(session, piece)
+        except (EngineError, OperationalError) as exc:
+            if isinstance(exc, OperationalError) and not _transient(exc):
+                raise
+            failed.append(TickFailure(code, str(exc).partition("\n")[0]))
+            continue
+        if count:
+            done.append((code, count))
+    return done
+
+
+def _transient(exc: OperationalError) -> bool:
+    """A deadlock or serialization failure on PostgreSQL: another transaction won, and
+    trying again later succeeds (psycopg's TransactionRollback, SQLSTATE class 40)."""
+    state = getattr(exc.orig, "sqlstate", None)
+    return isinstance(state, str) and state.startswith("40")
+
+
+def _read(transaction: Transaction, query: Callable[[Session], list[T]]) -> list[T]:
+    with transaction() as session:
+        return query(session)
 
 
 def tick(transaction: Transaction, runtime: Runtime, now: datetime | None = None
          ) -> TickResult:
-    """Fire every due timer, each dossier in a transaction of its own (one that fails is
-    reported and the others go on), then retry pending messages, then refuse the
-    dossiers not supplemented in time and flag those at risk."""
+    """Fire every due timer, retry pending messages, refuse the dossiers not supplemented
+    in time and flag those at risk: each piece in a transaction of its own."""
     at = runtime.now(now)
-    with transaction() as session:
-        due = due_dossiers(session, at)
-    fired: list[str] = []
     failed: list[TickFailure] = []
-    for dossier_id in due:
-        try:
-            with transaction() as session:
-                fired.append(fire_timers(session, runtime, dossier_id, at))
-        except EngineError as exc:
-            with transaction() as session:
-                code = session.get_one(Dossier, dossier_id).code
-            failed.append(TickFailure(code, str(exc)))
-    with transaction() as session:
-        delivered = deliver(session, runtime, Step(at=at, actor=None), pending_only=False)
-    with transaction() as session:
-        refused = expire_supplements(session, runtime, at)
-        at_risk = flag_at_risk(session, runtime, at)
-    return TickResult(at=at, fired=tuple(fired), messages_delivered=delivered,
-                      refused=tuple(refused), at_risk=tuple(at_risk), failed=tuple(failed))
+    fired = _each(transaction, _read(transaction, lambda s: due_dossiers(s, at)),
+                  lambda s, dossier_id: fire_timers(s, runtime, dossier_id, at), failed)
+    delivered = _each(transaction, _read(transaction, pending_messages),
+                      lambda s, message_id: deliver_pending(s, runtime, message_id, at), failed)
+    refused = _each(transaction, _read(transaction, lambda s: overdue_supplements(s, at)),
+                    lambda s, pause_id: expire_supplement(s, runtime, pause_id, at), failed)
+    risky = _read(transaction, lambda s: at_risk_dossiers(s, runtime, at))
+    at_risk = _each(transaction, [(risk, risk.code) for risk in risky],
+                    lambda s, risk: flag_at_risk(s, risk.dossier_id, at, risk.hours_left),
+                    failed)
+    return TickResult(at=at, fired=tuple(code for code, _ in fired),
+                      messages_delivered=sum(count for _, count in delivered),
+                      refused=tuple(code for code, _ in refused),
+                      at_risk=tuple(code for code, _ in at_risk), failed=tuple(failed))

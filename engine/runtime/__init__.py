@@ -9,7 +9,7 @@ records (`DossierRef`, `TaskRef`); they never commit."""
 
 from engine.runtime.commands import claim, complete, send_back, start, unclaim
 from engine.runtime.context import Run, Step
-from engine.runtime.delivery import MAX_DELIVERIES, deliver
+from engine.runtime.delivery import MAX_DELIVERIES, deliver, deliver_pending, pending_messages
 from engine.runtime.events import record_event
 from engine.runtime.finishing import MAX_SUPPLEMENTS_ON_TIME, finish
 from engine.runtime.forms import BAD_CHARACTERS, EARLIEST_DAY, LATEST_DAY, MAX_LENGTH, MAX_NUMBER
@@ -26,6 +26,7 @@ __all__ = [
     "BAD_CHARACTERS", "CHANNELS", "EARLIEST_DAY", "LATEST_DAY", "MAX_DELIVERIES",
     "MAX_LENGTH", "MAX_NUMBER", "MAX_SUPPLEMENTS_ON_TIME", "DossierRef", "Run", "Runtime",
     "ShownValue", "Step", "TaskRef", "WorkflowCache", "claim", "complete", "deliver",
-    "display_text", "dossier_row", "finish", "make_script_engine", "record_event",
-    "send_back", "shown_values", "start", "unclaim", "workflow_position",
+    "deliver_pending", "display_text", "dossier_row", "finish", "make_script_engine",
+    "pending_messages", "record_event", "send_back", "shown_values", "start", "unclaim",
+    "workflow_position",
 ]

@@ -11,6 +11,7 @@ the step that threw it fails with InvalidData; the tick leaves it pending.
 
 from __future__ import annotations
 
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
@@ -24,7 +25,7 @@ from engine.runtime.events import record_event
 from engine.runtime.messaging import starter_key, starting_unit, waiting_dossier
 from engine.runtime.receiving import receive
 from engine.runtime.runtime import Runtime
-from engine.storage import Dossier, Message
+from engine.storage import Dossier, Message, claim_due
 from engine.vocabulary import Channel, MessageStatus
 
 # Deliveries in one call at most: a longer chain within one command is a diagram loop
@@ -32,18 +33,31 @@ from engine.vocabulary import Channel, MessageStatus
 MAX_DELIVERIES = 500
 
 
-def deliver(session: Session, runtime: Runtime, step: Step, pending_only: bool = True) -> int:
+def deliver(session: Session, runtime: Runtime, step: Step) -> int:
     """Deliver this step's messages (and any they cause); return how many were delivered.
+    A message refused by starting_unit fails the step (InvalidData)."""
+    return _deliver(session, runtime, step, list(step.messages), strict=True)
 
-    With pending_only=False every pending message is tried (what the tick does), and
-    one refused by starting_unit stays pending instead of failing the others.
-    """
-    if pending_only:
-        queue = list(step.messages)
-    else:
-        queue = list(session.scalars(
-            select(Message.id).where(Message.status == MessageStatus.PENDING)
-            .order_by(Message.id)))
+
+def pending_messages(session: Session) -> list[tuple[int, str]]:
+    """(id, sender's code) of the messages not delivered yet, oldest first (what the tick
+    retries)."""
+    return [(message_id, code) for message_id, code in session.execute(
+        select(Message.id, Dossier.code).join(Dossier, Dossier.id == Message.sender_dossier_id)
+        .where(Message.status == MessageStatus.PENDING).order_by(Message.id))]
+
+
+def deliver_pending(session: Session, runtime: Runtime, message_id: int, at: datetime) -> int:
+    """Claim one pending message for this transaction and deliver it (and any it causes);
+    return how many were delivered. A message another worker holds, or one delivered
+    meanwhile, is left alone; one refused by starting_unit stays pending."""
+    if claim_due(session, Message, message_id, Message.status == MessageStatus.PENDING) is None:
+        return 0
+    return _deliver(session, runtime, Step(at=at, actor=None), [message_id], strict=False)
+
+
+def _deliver(session: Session, runtime: Runtime, step: Step, queue: list[int],
+             strict: bool) -> int:
     delivered = 0
     tries = 0
     while queue and tries < MAX_DELIVERIES:
@@ -66,7 +80,7 @@ def deliver(session: Session, runtime: Runtime, step: Step, pending_only: bool =
                 unit = starting_unit(session, message, key, sender,
                                      step.at.astimezone(ZoneInfo(runtime.hours.tz)).date())
             except InvalidData:
-                if pending_only:
+                if strict:
                     raise
                 continue
             target = receive(

@@ -1,8 +1,9 @@
 """The database: engines and sessions for SQLite and PostgreSQL, the typed models of
 everything the engine stores, few-statement writes (`queue_row`, `insert_now`,
-`write_changes`), another writer's change turned into `Conflict`, and the Alembic
-migrations (`upgrade`)."""
+`write_changes`), another writer's change turned into `Conflict`, due work claimed by
+one worker (`claim_due`), and the Alembic migrations (`upgrade`)."""
 
+from engine.storage.claims import claim_due
 from engine.storage.concurrency import atomic, conflicts
 from engine.storage.db import (
     alembic_config,
@@ -39,7 +40,7 @@ __all__ = [
     "ApiToken", "Apology", "Base", "CalendarOverride", "DefinitionVersion", "Department",
     "Dossier", "DossierSequence", "Event", "Message", "Pause", "ProcedureVersion",
     "SecurityEvent", "SigninThrottle", "Subscription", "TaskRecord", "Unit", "User",
-    "UserSession", "alembic_config", "atomic", "begin_writing", "conflicts",
+    "UserSession", "alembic_config", "atomic", "begin_writing", "claim_due", "conflicts",
     "insert_now", "is_locked", "make_engine", "make_sessionmaker", "queue_row", "upgrade",
     "write_changes", "write_queued",
 ]

@@ -63,8 +63,10 @@ def begin_writing(session: Session) -> None:
     requests. SQLite's deferred BEGIN lets such a transaction fail ("database is locked")
     when another connection commits between its read and its write; BEGIN IMMEDIATE
     takes the write lock at once, waiting up to the busy timeout for it. PostgreSQL
-    needs nothing (its row locks and READ COMMITTED do the same)."""
-    session.connection(execution_options={BEGIN_WRITING: True})
+    needs nothing (its row locks and READ COMMITTED do the same). In a savepoint the
+    outer transaction has begun already and decides."""
+    if not session.in_nested_transaction():
+        session.connection(execution_options={BEGIN_WRITING: True})
 
 
 def is_locked(exc: OperationalError) -> bool:

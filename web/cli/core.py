@@ -286,13 +286,22 @@ def tick_cmd(ctx: Context, now: datetime | None, as_json: bool) -> None:
 @click.option("--ticks", type=int, default=0, help="Stop after this many ticks (0: never).")
 @pass_ctx
 def worker_cmd(ctx: Context, interval: float | None, ticks: int) -> None:
-    """Tick forever (or --ticks times), sleeping --interval seconds between ticks."""
+    """Tick forever (or --ticks times), sleeping --interval seconds between ticks. Any
+    number of workers may run on one database (each piece of due work is done once); a
+    tick that fails (the database away, say) is reported and the next one tries again."""
     pause = interval if interval is not None else float(ctx.settings["WORKER_INTERVAL"])
     done = 0
     while True:
-        result = tick(ctx.services.transaction, ctx.services.runtime)
-        click.echo(f"tick {ctx.local(result.at)}: {len(result.fired)} fired, "
-                   f"{result.messages_delivered} delivered", err=True)
+        try:
+            result = tick(ctx.services.transaction, ctx.services.runtime)
+        except Exception as exc:  # noqa: BLE001 - a worker outlives any one tick
+            reason = str(exc).partition("\n")[0]
+            click.echo(f"tick failed: {type(exc).__name__}: {reason}", err=True)
+        else:
+            click.echo(f"tick {ctx.local(result.at)}: {len(result.fired)} fired, "
+                       f"{result.messages_delivered} delivered, {len(result.refused)} "
+                       f"refused, {len(result.at_risk)} at risk, {len(result.failed)} "
+                       "left for the next tick", err=True)
         done += 1
         if ticks and done >= ticks:
             break

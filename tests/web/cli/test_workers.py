@@ -1,0 +1,65 @@
+"""`lienthong worker`: several worker processes over the same due work on one database
+(SQLite, and PostgreSQL when the suite has one) do each piece once, and none exits."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections import Counter
+
+from sqlalchemy import select
+
+from engine.queries import list_tasks
+from engine.runtime import Runtime, complete, start
+from engine.storage import Dossier, Event, make_sessionmaker
+from tests.conftest import WORKFLOWS, deploy_files, vn
+from tests.live_server import lienthong_command
+from tests.samples import RECEIVE
+
+DUE = 90  # dossiers whose escalation timer is due (months ago, by the real clock)
+CANCELLED = 30  # dossiers whose timer the officer's completion cancelled
+
+
+def test_three_workers_fire_every_due_timer_once(committed, clock):
+    sessions = make_sessionmaker(committed)
+    with sessions.begin() as setup:
+        runtime = Runtime(clock)
+        deploy_files(setup, runtime, WORKFLOWS)
+        for n in range(DUE + CANCELLED):
+            code = start(setup, runtime, "birth_registration", unit="PHUCLOI",
+                         at=vn("2026-03-06 15:00")).code
+            task = next(t for t in list_tasks(setup) if t.dossier_code == code)
+            complete(setup, runtime, task.id, user="clerk", data=RECEIVE,
+                     at=vn("2026-03-06 16:00"))  # the escalation: 2026-03-09 10:00
+            if n >= DUE:
+                task = next(t for t in list_tasks(setup) if t.dossier_code == code)
+                complete(setup, runtime, task.id, user="officer",
+                         data={"decision": "approve"}, at=vn("2026-03-06 16:30"))
+    env = dict(os.environ,
+               LIENTHONG_DATABASE_URL=committed.url.render_as_string(hide_password=False))
+    workers = [subprocess.Popen(  # noqa: S603
+        [lienthong_command(), "worker", "--ticks", "3", "--interval", "0.1"], env=env,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) for _ in range(3)]
+    outputs = [worker.communicate(timeout=240)[0] for worker in workers]
+    assert [worker.returncode for worker in workers] == [0, 0, 0], outputs
+
+    with sessions.begin() as check:
+        events = check.execute(select(Dossier.code, Event.kind, Event.detail).join(
+            Event, Event.dossier_id == Dossier.id)).all()
+        fired = Counter(code for code, kind, _ in events if kind == "timer_fired")
+        flagged = Counter(code for code, kind, _ in events if kind == "at_risk")
+        running = check.scalars(select(Dossier.code).where(Dossier.status == "running")).all()
+        still_due = check.scalars(select(Dossier.code).where(
+            Dossier.next_timer_at.is_not(None))).all()
+    assert len(fired) == DUE and set(fired.values()) == {1}, fired
+    assert all(detail["deadline"] for _, kind, detail in events if kind == "timer_fired")
+    assert still_due == []
+    # every running dossier is past its appointment: flagged at risk once, by one worker
+    assert len(running) == DUE + CANCELLED and flagged == Counter(running)
+    assert all("left for the next tick" in output for output in outputs)
+
+
+def test_a_worker_outlives_a_failing_tick(run_cli):
+    """On a database without tables every tick fails: the worker says so and goes on."""
+    output = run_cli("worker", "--ticks", "2", "--interval", "0").output
+    assert output.count("tick failed: OperationalError") == 2
