@@ -87,12 +87,14 @@ def wait_until_up(url: str, server: subprocess.Popen[bytes], log: Path) -> None:
 
 
 @contextmanager
-def live_server(folder: Path, **settings: str) -> Iterator[LiveServer]:
-    """`lienthong serve` on a free port of 127.0.0.1, on a new demo database in `folder`,
-    stopped (SIGTERM, as systemd stops it) at the end."""
+def live_server(folder: Path, prepare: bool = True, **settings: str) -> Iterator[LiveServer]:
+    """`lienthong serve` on a free port of 127.0.0.1, on a new demo database in `folder`
+    (or the DATABASE_URL of `settings`; `prepare=False` for one another server already
+    prepared), stopped (SIGTERM, as systemd stops it) at the end."""
     env = server_env(folder, **settings)
     command = lienthong_command()
-    for args in (["init-db"], ["seed-demo"], ["deploy", str(ROOT / "workflows")]):
+    steps = (["init-db"], ["seed-demo"], ["deploy", str(ROOT / "workflows")])
+    for args in steps if prepare else ():
         done = subprocess.run([command, *args], env=env, cwd=folder,  # noqa: S603
                               capture_output=True, text=True, check=False)
         if done.returncode != 0:

@@ -4,7 +4,9 @@ transaction and hands back a frozen record.
 
 Bad data (InvalidData), a refused script (ScriptFailed) or a wrong state (InvalidAction)
 leave the session untouched; after Conflict, a database error or a message refused for
-its unit (InvalidData from delivery) the caller must roll back, as always.
+its unit (InvalidData from delivery) the caller must roll back, as always. A message
+whose receiving dossier is busy is not a Conflict of the command: it stays pending for
+the worker.
 """
 
 from __future__ import annotations
@@ -71,9 +73,16 @@ def start(
 
 
 def _deliver(session: Session, runtime: Runtime, step: Step) -> None:
-    if step.messages:
+    """Deliver the step's messages now; if a receiving dossier is being changed by
+    someone else (Conflict), they stay pending and the worker delivers them on its next
+    tick: the person's step is saved all the same, never refused for another's work."""
+    if not step.messages:
+        return
+    try:
         with session.begin_nested():
             deliver(session, runtime, step)
+    except Conflict:
+        return
 
 
 def _open_task(session: Session, runtime: Runtime, task_id: str,

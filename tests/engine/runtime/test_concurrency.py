@@ -6,13 +6,16 @@ Uses real connections with real commits (not the rolled-back test session)."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
+from engine.dossiers import tick
 from engine.errors import Conflict
+from engine.org import add_unit
 from engine.queries import list_tasks
 from engine.runtime import Runtime, complete, start
-from engine.storage import Dossier, Event, TaskRecord, make_sessionmaker
-from tests.conftest import WORKFLOWS, deploy_files, vn
+from engine.simulation import DEMO_UNITS
+from engine.storage import Dossier, Event, Message, TaskRecord, make_sessionmaker
+from tests.conftest import DATA, WORKFLOWS, deploy_files, vn
 from tests.samples import RECEIVE
 
 
@@ -177,3 +180,45 @@ def test_two_desks_receiving_at_once_never_share_a_code(committed, clock, earlie
     finally:
         slow.close()
     assert code.endswith(f"-{earlier + 2:04d}")
+
+
+def test_an_answer_to_a_dossier_being_changed_waits_for_the_worker(committed, clock):
+    """The police save their step while someone else changes the ward's dossier: the
+    police step is saved, its answer stays in the outbox, and the worker delivers it."""
+    sessions = make_sessionmaker(committed)
+    with sessions.begin() as setup:
+        for code, name, kind, parent, departments in DEMO_UNITS:
+            add_unit(setup, code=code, name=name, kind=kind, parent=parent,
+                     departments=departments)
+        deploy_files(setup, Runtime(clock), DATA / "ward_request.bpmn",
+                     DATA / "police_residence.bpmn")
+        ward = start(setup, Runtime(clock), "ward_request", unit="PHUCLOI",
+                     at=vn("2026-03-06 09:00")).code
+        complete(setup, Runtime(clock), list_tasks(setup, department="reception")[0].id,
+                 user="clerk", data={"address": "Số 1"}, at=vn("2026-03-06 10:00"))
+        police_task = list_tasks(setup, department="police")[0].id
+
+    police = sessions()
+    try:
+        with police.begin():  # the police's copy of the ward's dossier, from before
+            held = police.scalar(select(Dossier).where(Dossier.code == ward))
+            version = held.version
+        with sessions.begin() as other:  # someone else changes the ward's dossier
+            other.execute(update(Dossier).where(Dossier.code == ward)
+                          .values(version=Dossier.version + 1))
+        with police.begin():
+            assert held.version == version  # still the copy from before
+            complete(police, Runtime(clock), police_task, user="police",
+                     data={"residence_number": "CT-1"}, at=vn("2026-03-09 10:00"))
+    finally:
+        police.close()
+
+    with sessions.begin() as check:
+        answer = check.scalar(select(Message).where(Message.name == "residence_result"))
+        assert answer.status == "pending"
+        assert list_tasks(check, department="police") == []  # the police step was saved
+    result = tick(sessions.begin, Runtime(clock), vn("2026-03-09 10:01"))
+    assert result.messages_delivered == 1 and result.failed == ()
+    with sessions.begin() as check:
+        assert [(t.dossier_code, t.name) for t in list_tasks(check, department="reception")
+                ] == [(ward, "Trả kết quả")]
