@@ -125,9 +125,9 @@ def _client(port: int, token: str, dossiers: int, seconds: float,
     latencies, statuses, receipts = [], Counter[int](), 0
     task = pending.pop()
     while time.monotonic() < until:
-        if not task:
+        if not task:  # the dossier is done: the next one (received now if none is left)
+            receipts += not pending
             task = pending.pop() if pending else desk.receive()
-            receipts += 0 if pending else 1
             continue
         began = time.perf_counter()
         status, answer = desk.call("POST", f"/api/tasks/{task}/complete", NOTE)
