@@ -154,13 +154,18 @@ class RawSpiff:
 
 
 # -- the engine ----------------------------------------------------------------------------
+def clear_database(db: Engine) -> None:
+    """Drop Liên Thông's tables (and Alembic's record of them) from a PostgreSQL database."""
+    Base.metadata.drop_all(db)
+    with db.begin() as conn:
+        conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+
+
 def prepare_database(url: str) -> Engine:
     """A migrated, seeded database: PostgreSQL's Liên Thông tables are dropped first."""
     db = make_engine(url)
     if db.dialect.name != "sqlite":
-        Base.metadata.drop_all(db)
-        with db.begin() as conn:
-            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        clear_database(db)
     upgrade(db)
     with Session(db) as session, session.begin():
         seed_departments(session)
@@ -278,6 +283,21 @@ def measure_storage(db: Engine) -> Storage:
                     "SELECT pg_total_relation_size(%(t)s::regclass)", {"t": name}).scalar()
     return Storage(state / finished, as_text / finished, records / finished,
                    on_disk / finished, rows)
+
+
+def engine_figure(url: str, dossiers: int, warmup: int = 10, seed: int = 1) -> Result:
+    """The engine alone on `url`, in this process, one dossier after another (live
+    workflows, as `engine` above): what other benchmarks compare their figures with.
+    PostgreSQL's Liên Thông tables are dropped first."""
+    script = Script.draw(warmup + dossiers, seed)
+    db = prepare_database(url)
+    try:
+        run = EngineRun(db)
+        for index in range(warmup + dossiers):
+            run.dossier(index, script, counted=index >= warmup)
+        return run.finish()
+    finally:
+        db.dispose()
 
 
 # -- report -------------------------------------------------------------------------------

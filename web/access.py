@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, request
+from flask import abort, g, request
 from flask_babel import gettext as _
 
 from engine.org import UserView, descendants
@@ -12,8 +12,12 @@ from web.security import note
 
 
 def visible_units(user: UserView) -> list[str]:
-    """The user's unit and every unit below it (a ward sees its police post's dossiers)."""
-    return descendants(db(), user.unit_code)
+    """The user's unit and every unit below it (a ward sees its police post's dossiers);
+    read once per request and user."""
+    known: dict[str, list[str]] = g.setdefault("visible_units", {})
+    if user.unit_code not in known:
+        known[user.unit_code] = descendants(db(), user.unit_code)
+    return list(known[user.unit_code])
 
 
 def can_view_dossier(user: UserView, unit: str) -> bool:

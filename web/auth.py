@@ -31,6 +31,8 @@ from engine.org import (
     account_key,
     address_key,
     authenticate,
+    check_session,
+    check_token,
     end_session,
     find_user,
     locked_until,
@@ -40,9 +42,8 @@ from engine.org import (
     resume_session,
     use_token,
 )
-from engine.storage import begin_writing
 from engine.vocabulary import SecurityEventKind as Kind
-from web.db import commit, db, short_transaction
+from web.db import commit, db, short_transaction, writing
 from web.security import (
     client_address,
     note,
@@ -70,8 +71,11 @@ def signed_in() -> UserView:
 
 def load_user() -> None:
     """Find who makes the request: an API token (Authorization: Bearer) or the session
-    record whose id the cookie holds. Each is checked in a transaction of its own, which
-    writes when it was last used (at most once a minute)."""
+    record whose id the cookie holds, read in the request's own transaction. When its last
+    use is due to be written (at most once a minute) or an ended session to be deleted, a
+    request that writes does it in its own transaction too (it commits with the action, or
+    the next request writes it); a request that only reads does it in a short transaction
+    of its own."""
     g.user = None
     if request.path.startswith("/api/"):
         header = request.headers.get("Authorization", "")
@@ -81,20 +85,29 @@ def load_user() -> None:
     session_id = session.get("sid")
     if isinstance(session_id, str):
         at, limits = now(), session_limits()
-        g.user = short_transaction(lambda own: resume_session(own, session_id, at, limits))
+        check = check_session(db(), session_id, at, limits)
+        g.user = check.user
+        if check.due:
+            g.user = (resume_session(db(), session_id, at, limits) if writing()
+                      else short_transaction(
+                          lambda own: resume_session(own, session_id, at, limits)))
         if g.user is None:
             session.clear()  # ended or expired: the cookie is of no more use
 
 
 def _load_token(token: str) -> None:
-    at = now()
-    use = short_transaction(lambda own: use_token(own, token[:200], at))
+    at, token = now(), token[:200]
+    use = check_token(db(), token, at)
+    if use.due:
+        use = (use_token(db(), token, at) if writing()
+               else short_transaction(lambda own: use_token(own, token, at)))
     g.user = use.user
     if use.refused is not None:
         note(Kind.TOKEN_REFUSED, username=use.username,
              detail=f"token {use.name!r}: {use.refused}" if use.name else "unknown token")
-    elif use.noted:
-        note(Kind.TOKEN_USED, detail=f"token {use.name!r}")
+    elif use.noted:  # with the write of its last use: in the request's transaction if there
+        note(Kind.TOKEN_USED, detail=f"token {use.name!r}",
+             session=db() if writing() else None)
 
 
 def login_required(view: F) -> F:
@@ -132,10 +145,9 @@ def login() -> ResponseReturnValue:
     if request.method == "POST":
         username = request.form.get("username", "").strip()[:200]
         password = request.form.get("password", "")
-        # Sign-in reads the counters and the user, then writes what it found: on SQLite it
-        # holds the write lock from the start, so parallel guesses wait their turn (one
-        # argon2 check each, 0.1 s) instead of failing. Nothing on PostgreSQL.
-        begin_writing(db())
+        # Sign-in reads the counters and the user, then writes what it found: as every
+        # POST (web.db.db) it holds SQLite's write lock from the start, so parallel
+        # guesses wait their turn (one argon2 check each, 0.1 s) instead of failing.
         at, address = now(), client_address()
         store = throttle_store(db())
         until = locked_until(store, [account_key(username), address_key(address)], at)

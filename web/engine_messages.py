@@ -20,7 +20,8 @@ from web.i18n import DEPARTMENTS, STATUSES, format_date, format_datetime
 MESSAGES = {
     "dossier_changed": _l("Hồ sơ vừa được người khác thay đổi; chưa có gì được lưu. "
                           "Hãy thử lại."),
-    "dossier_busy": _l("Hồ sơ đang được người khác xử lý; hãy thử lại sau giây lát."),
+    "database_busy": _l("Cơ sở dữ liệu đang bận ghi một thay đổi khác (không nhất thiết "
+                        "của hồ sơ này); chưa có gì được lưu. Hãy thử lại sau giây lát."),
     "task_changed": _l("Việc vừa được người khác thay đổi; chưa có gì được lưu."),
     "code_taken": _l("Một hồ sơ khác vừa được tiếp nhận cùng lúc; hãy tiếp nhận lại."),
     "time_without_zone": _l("Thời điểm phải ghi kèm múi giờ (ví dụ 2026-02-13T15:30+07:00)."),

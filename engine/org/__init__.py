@@ -7,8 +7,10 @@ from engine.org.audit import EventPage, SecurityEventView, list_events, record_e
 from engine.org.passwords import MIN_LENGTH, check_password, hash_password
 from engine.org.reference import DEFAULT_DEPARTMENTS, seed_departments
 from engine.org.sessions import (
+    SessionCheck,
     SessionLimits,
     SessionView,
+    check_session,
     end_session,
     end_sessions,
     list_sessions,
@@ -32,6 +34,7 @@ from engine.org.tokens import (
     TokenUse,
     TokenView,
     authenticate_token,
+    check_token,
     create_token,
     list_tokens,
     revoke_tokens,
@@ -62,10 +65,12 @@ from engine.org.users import (
 
 __all__ = [
     "AccountView", "Counter", "DEFAULT_DAYS", "DEFAULT_DEPARTMENTS", "DatabaseThrottle",
-    "EventPage", "MIN_LENGTH", "ROLES", "SecurityEventView", "SessionLimits", "SessionView",
+    "EventPage", "MIN_LENGTH", "ROLES", "SecurityEventView", "SessionCheck", "SessionLimits",
+    "SessionView",
     "ThrottleRules", "ThrottleStore", "TokenUse", "TokenView", "UNIT_KINDS", "UnitView",
     "UserView", "account_key", "add_unit", "add_user", "address_key", "ancestors", "authenticate",
-    "authenticate_token", "check_password", "create_token", "descendants", "end_session",
+    "authenticate_token", "check_password", "check_session", "check_token", "create_token",
+    "descendants", "end_session",
     "end_sessions", "find_account", "find_user", "get_unit", "get_user", "hash_password",
     "list_events", "list_sessions", "list_tokens", "list_users", "locked_until", "open_session",
     "record_event", "record_failure", "record_success", "resume_session", "revoke_session",

@@ -9,7 +9,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from engine.errors import NotFound
@@ -56,21 +56,50 @@ def open_session(session: Session, user_id: int, at: datetime, *, address: str,
     return session_id
 
 
+@dataclass(frozen=True)
+class SessionCheck:
+    """What `check_session` found: the active user of a live session, or None; `due` when
+    `resume_session` would write (the last use to note, or the ended session to delete)."""
+
+    user: UserView | None
+    due: bool
+
+
+# The session record and its user in one query, built once (every signed-in page runs it).
+_SESSION_AND_USER = (select(UserSession, User).outerjoin(User, User.id == UserSession.user_id)
+                     .where(UserSession.token_hash == bindparam("digest")))
+
+
+def _find(session: Session, session_id: str, at: datetime, limits: SessionLimits
+          ) -> tuple[UserSession | None, SessionCheck]:
+    found = session.execute(_SESSION_AND_USER, {"digest": _digest(session_id)}).first()
+    if found is None:
+        return None, SessionCheck(None, due=False)
+    row, user = found
+    if user is None or not user.active or not _alive(row, at, limits):
+        return row, SessionCheck(None, due=True)
+    return row, SessionCheck(user_view(user), due=at - row.last_seen_at >= TOUCH_EVERY)
+
+
+def check_session(session: Session, session_id: str, at: datetime, limits: SessionLimits
+                  ) -> SessionCheck:
+    """What `resume_session` would find, writing nothing: read in a transaction that may
+    not write (a GET), then `resume_session` in one that may when the check is `due`."""
+    return _find(session, session_id, at, limits)[1]
+
+
 def resume_session(session: Session, session_id: str, at: datetime, limits: SessionLimits
                    ) -> UserView | None:
     """The active user of a live session, or None; an expired session is deleted."""
-    row = session.scalar(select(UserSession).where(UserSession.token_hash == _digest(session_id)))
-    if row is None:
-        return None
-    user = session.get(User, row.user_id)
-    if user is None or not user.active or not _alive(row, at, limits):
+    row, check = _find(session, session_id, at, limits)
+    if row is None or not check.due:
+        return check.user
+    if check.user is None:
         session.delete(row)
-        session.flush()
-        return None
-    if at - row.last_seen_at >= TOUCH_EVERY:
+    else:
         row.last_seen_at = at
-        session.flush()
-    return user_view(user)
+    session.flush()
+    return check.user
 
 
 def end_session(session: Session, session_id: str) -> None:

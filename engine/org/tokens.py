@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from engine.errors import InvalidAction
@@ -35,13 +35,15 @@ class TokenView:
 class TokenUse:
     """What a request's token turned out to be: its user, or why it was refused
     (`refused`: unknown, revoked, expired or inactive_user); `noted` when its last use
-    was written now (at most once a minute)."""
+    was written now (at most once a minute); `due` when `check_token` found that use
+    due to be written and wrote nothing."""
 
     user: UserView | None
     username: str | None = None
     name: str | None = None
     refused: str | None = None
     noted: bool = False
+    due: bool = False
 
 
 def _digest(token: str) -> str:
@@ -76,23 +78,40 @@ def revoke_tokens(session: Session, username: str, name: str | None = None) -> i
     return len(rows)
 
 
-def use_token(session: Session, token: str, at: datetime) -> TokenUse:
-    """Check a request's token at `at`: its user if it is known, not revoked, not expired
-    and its user active (its last use is then written, at most once a minute)."""
-    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
-    if row is None:
-        return TokenUse(None, refused="unknown")
-    user = session.get(User, row.user_id)
+# The token and its user in one query, built once (every API request runs it).
+_TOKEN_AND_USER = (select(ApiToken, User).outerjoin(User, User.id == ApiToken.user_id)
+                   .where(ApiToken.token_hash == bindparam("digest")))
+
+
+def _find(session: Session, token: str, at: datetime) -> tuple[ApiToken | None, TokenUse]:
+    found = session.execute(_TOKEN_AND_USER, {"digest": _digest(token)}).first()
+    if found is None:
+        return None, TokenUse(None, refused="unknown")
+    row, user = found
     username = user.username if user is not None else None
     refused = ("revoked" if row.revoked else "expired" if at >= row.expires_at
                else "inactive_user" if user is None or not user.active else None)
     if refused is not None or user is None:
-        return TokenUse(None, username, row.name, refused or "inactive_user")
-    noted = row.last_used_at is None or at - row.last_used_at >= TOUCH_EVERY
-    if noted:
-        row.last_used_at = at
-        session.flush()
-    return TokenUse(user_view(user), username, row.name, noted=noted)
+        return row, TokenUse(None, username, row.name, refused or "inactive_user")
+    due = row.last_used_at is None or at - row.last_used_at >= TOUCH_EVERY
+    return row, TokenUse(user_view(user), username, row.name, due=due)
+
+
+def check_token(session: Session, token: str, at: datetime) -> TokenUse:
+    """What `use_token` would find, writing nothing: read in a transaction that may not
+    write (a GET), then `use_token` in one that may when the result is `due`."""
+    return _find(session, token, at)[1]
+
+
+def use_token(session: Session, token: str, at: datetime) -> TokenUse:
+    """Check a request's token at `at`: its user if it is known, not revoked, not expired
+    and its user active (its last use is then written, at most once a minute)."""
+    row, use = _find(session, token, at)
+    if row is None or not use.due:
+        return use
+    row.last_used_at = at
+    session.flush()
+    return replace(use, noted=True, due=False)
 
 
 def authenticate_token(session: Session, token: str, at: datetime) -> UserView | None:

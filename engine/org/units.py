@@ -58,11 +58,13 @@ def add_unit(session: Session, *, code: str, name: str, kind: str, parent: str |
 
 
 def descendants(session: Session, code: str) -> list[str]:
-    """`code` and the codes of every unit below it."""
-    _row(session, code)
+    """`code` and the codes of every unit below it (one query: every permission check of
+    a request asks)."""
     children: dict[str | None, list[str]] = {}
     for child, parent in session.execute(select(Unit.code, Unit.parent_code)):
         children.setdefault(parent, []).append(child)
+    if not any(code in codes for codes in children.values()):
+        raise NotFound(f"unit {code} does not exist", code="unit_not_found", unit=code)
     found, pending = [], [code]
     while pending:
         current = pending.pop()

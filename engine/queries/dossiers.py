@@ -85,7 +85,9 @@ def show_dossier(session: Session, code: str, units: Collection[str] | None = No
     With `units` (those the reader sees), another unit's dossier is NotFound exactly as an
     unknown code."""
     dossier = dossier_row(session, code, units)
-    version = session.get_one(DefinitionVersion, dossier.definition_id)
+    version = session.execute(  # not the whole row: its diagram's XML is large
+        select(DefinitionVersion.name, DefinitionVersion.version)
+        .where(DefinitionVersion.id == dossier.definition_id)).one()
     rows = session.scalars(
         select(TaskRecord).where(TaskRecord.dossier_id == dossier.id)
         .order_by(TaskRecord.ready_at, TaskRecord.id)

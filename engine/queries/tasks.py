@@ -12,7 +12,7 @@ from engine.definitions import FieldSpec, SpecCache
 from engine.errors import Hidden, NotFound
 from engine.org import serving_units
 from engine.queries.views import TaskView
-from engine.runtime import ShownValue, shown_values
+from engine.runtime import ShownValue, shown_values, task_and_dossier
 from engine.storage import Dossier, TaskRecord
 from engine.vocabulary import TaskStatus
 
@@ -88,11 +88,11 @@ def get_task(session: Session, specs: SpecCache, task_id: str,
     the dossier's data its diagram shows on it (`show:`; only those names are read).
     With `units` (those the reader sees), a task of another unit's dossier is NotFound
     exactly as an unknown id."""
-    row = session.get(TaskRecord, task_id)
-    dossier = session.get_one(Dossier, row.dossier_id) if row is not None else None
-    if row is None or dossier is None or (units is not None and dossier.unit not in units):
-        unknown = NotFound if row is None or dossier is None else Hidden
+    found = task_and_dossier(session, task_id)
+    if found is None or (units is not None and found[1].unit not in units):
+        unknown = NotFound if found is None else Hidden
         raise unknown(f"task {task_id} does not exist", code="task_not_found", task=task_id)
+    row, dossier = found
     shown: tuple[ShownValue, ...] = ()
     if row.status == TaskStatus.READY and dossier.state:
         shown = shown_values(specs.get(session, dossier.definition_id), dossier.state,

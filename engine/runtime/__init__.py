@@ -13,7 +13,7 @@ from engine.runtime.delivery import MAX_DELIVERIES, deliver, deliver_pending, pe
 from engine.runtime.events import record_event
 from engine.runtime.finishing import MAX_SUPPLEMENTS_ON_TIME, finish
 from engine.runtime.forms import BAD_CHARACTERS, EARLIEST_DAY, LATEST_DAY, MAX_LENGTH, MAX_NUMBER
-from engine.runtime.lookups import dossier_row
+from engine.runtime.lookups import dossier_row, task_and_dossier
 from engine.runtime.position import workflow_position
 from engine.runtime.receiving import CHANNELS
 from engine.runtime.refs import DossierRef, TaskRef
@@ -27,6 +27,6 @@ __all__ = [
     "MAX_LENGTH", "MAX_NUMBER", "MAX_SUPPLEMENTS_ON_TIME", "DossierRef", "Run", "Runtime",
     "ShownValue", "Step", "TaskRef", "WorkflowCache", "claim", "complete", "deliver",
     "deliver_pending", "display_text", "dossier_row", "finish", "make_script_engine",
-    "pending_messages", "record_event", "send_back", "shown_values", "start", "unclaim",
-    "workflow_position",
+    "pending_messages", "record_event", "send_back", "shown_values", "start",
+    "task_and_dossier", "unclaim", "workflow_position",
 ]

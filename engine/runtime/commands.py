@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engine.errors import Conflict, InvalidAction, NotFound
@@ -28,6 +28,7 @@ from engine.runtime.delivery import deliver
 from engine.runtime.events import record_event
 from engine.runtime.finishing import finish, resolve
 from engine.runtime.forms import check_submission, dossier_agencies
+from engine.runtime.lookups import task_and_dossier
 from engine.runtime.receiving import receive
 from engine.runtime.refs import DossierRef, TaskRef
 from engine.runtime.runtime import Runtime
@@ -40,10 +41,6 @@ from engine.vocabulary import (
     Milestone,
     TaskStatus,
 )
-
-# A task and its dossier in one query, built once (every completion runs it).
-_TASK_AND_DOSSIER = select(TaskRecord, Dossier).join(
-    Dossier, Dossier.id == TaskRecord.dossier_id).where(TaskRecord.id == bindparam("task_id"))
 
 
 @atomic
@@ -171,7 +168,7 @@ def complete(session: Session, runtime: Runtime, task_id: str, *, user: str,
     """Complete a task with data checked against its fields, then run on to the next
     waits and deliver the messages thrown."""
     now = runtime.now(at)
-    found = session.execute(_TASK_AND_DOSSIER, {"task_id": task_id}).first()
+    found = task_and_dossier(session, task_id)
     row = _open_task(session, runtime, task_id, found[0] if found else None)
     _not_claimed_by_other(row, user)
     dossier: Dossier = found[1] if found else session.get_one(Dossier, row.dossier_id)

@@ -1,14 +1,19 @@
-"""Finding a dossier's row by its code, for the engine's own commands and read models."""
+"""Finding a dossier's row by its code, and a task's row with its dossier's, for the
+engine's own commands and read models."""
 
 from __future__ import annotations
 
 from collections.abc import Collection
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from engine.errors import Hidden, NotFound
-from engine.storage import Dossier
+from engine.storage import Dossier, TaskRecord
+
+# A task and its dossier in one query, built once (every completion runs it).
+_TASK_AND_DOSSIER = select(TaskRecord, Dossier).join(
+    Dossier, Dossier.id == TaskRecord.dossier_id).where(TaskRecord.id == bindparam("task_id"))
 
 
 def dossier_row(session: Session, code: str, units: Collection[str] | None = None) -> Dossier:
@@ -22,3 +27,9 @@ def dossier_row(session: Session, code: str, units: Collection[str] | None = Non
         raise unknown(f"dossier {code} does not exist", code="dossier_not_found",
                       dossier=code)
     return dossier
+
+
+def task_and_dossier(session: Session, task_id: str) -> tuple[TaskRecord, Dossier] | None:
+    """The task's row and its dossier's, in one query; None if there is no such task."""
+    found = session.execute(_TASK_AND_DOSSIER, {"task_id": task_id}).first()
+    return (found[0], found[1]) if found is not None else None

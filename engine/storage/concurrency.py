@@ -1,6 +1,7 @@
 """Another writer got there first: a versioned row changed under this command, or (on
-SQLite) the database is locked by, or was changed under, another connection. Either
-becomes Conflict; the caller rolls back and the person tries again."""
+SQLite) the database is locked by, or was changed under, another connection, whatever
+rows that one wrote. Either becomes Conflict; the caller rolls back and the person
+tries again."""
 
 from __future__ import annotations
 
@@ -24,7 +25,10 @@ R = TypeVar("R")
 def conflicts(what: str = "the dossier", code: str = "dossier_changed",
               **params: Any) -> Iterator[None]:
     """Turn another writer's change of `what` into Conflict (`code` when a versioned row
-    changed, dossier_busy when the database is locked)."""
+    changed), and SQLite's "database is locked" into Conflict `database_busy`: another
+    connection was writing, to any row, so that this transaction could not (a deferred
+    transaction that read before another committed, or one that waited the whole busy
+    timeout for the write lock)."""
     try:
         yield
     except StaleDataError:
@@ -33,8 +37,9 @@ def conflicts(what: str = "the dossier", code: str = "dossier_changed",
     except OperationalError as exc:
         if not is_locked(exc):
             raise
-        raise Conflict(f"{what} is being changed by someone else; try again",
-                       code="dossier_busy", **params) from None
+        raise Conflict("the database was busy writing another change (not necessarily to "
+                       f"{what}); nothing was saved, try again", code="database_busy",
+                       **params) from None
 
 
 def atomic(command: Callable[P, R]) -> Callable[P, R]:

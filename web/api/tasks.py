@@ -3,6 +3,7 @@ complete. Registered on the API's blueprint; the permissions are the pages'."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from flask import Response, request
@@ -73,14 +74,19 @@ def claim_view(task_id: str) -> Response:
 
 @bp.post("/tasks/<task_id>/complete", endpoint="complete")
 def complete_view(task_id: str) -> Response:
-    workable_task(task_id)
+    """The task as it is after, with its form's fields, and the whole dossier: the task is
+    read once before and the dossier once after (its steps hold the task's new state)."""
+    before = workable_task(task_id)
     data = body(CompleteTaskInput).data
     try:
         complete(db(), services().runtime, task_id, user=me().username, data=data)
     except InvalidData as exc:
         fail(422, "the task's data was refused; nothing was saved",
              {f"data.{name}": problem for name, problem in exc.fields.items()})
-    task = visible_task(task_id)
-    response = reply({"task": task, "dossier": show_dossier(db(), task.dossier_code)})
+    dossier = show_dossier(db(), before.dossier_code)
+    after = next(step for step in dossier.steps if step.id == task_id)
+    # a step of the dossier is the task without its form; a done task shows no data
+    task = replace(after, fields=before.fields, shown=())
+    response = reply({"task": task, "dossier": dossier})
     save()
     return response

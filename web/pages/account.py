@@ -17,7 +17,6 @@ from engine.org import (
     record_failure,
     set_password,
 )
-from engine.storage import begin_writing
 from engine.vocabulary import SecurityEventKind
 from web.auth import locked, login_required, signed_in
 from web.db import commit, db
@@ -37,8 +36,8 @@ def password() -> ResponseReturnValue:
         current = request.form.get("current_password", "")
         new = request.form.get("new_password", "")
         # the current password is guessed against the sign-in's counters: a borrowed
-        # session gets the same five tries as the sign-in page, then the same lock
-        begin_writing(db())
+        # session gets the same five tries as the sign-in page, then the same lock (a
+        # POST: the write lock is held from the start, see web.db.db)
         at, address = now(), client_address()
         store = throttle_store(db())
         until = locked_until(store, [account_key(user.username), address_key(address)], at)

@@ -43,7 +43,7 @@ def test_two_completions_of_one_task_one_conflicts(received, clock):
         with first.begin():
             complete(first, Runtime(clock), task_id, user="an", data=RECEIVE,
                      at=vn("2026-03-06 09:30"))
-        with pytest.raises(Conflict, match="changed by someone else|being changed"):
+        with pytest.raises(Conflict, match="changed by someone else|busy writing another change"):
             complete(second, Runtime(clock), task_id, user="binh", data=RECEIVE,
                      at=vn("2026-03-06 09:31"))
         second.rollback()
@@ -171,7 +171,7 @@ def test_two_desks_receiving_at_once_never_share_a_code(committed, clock, earlie
             code = start(slow, runtime, "birth_registration", unit="PHUCLOI", at=day).code
             slow.commit()
         else:
-            with pytest.raises(Conflict, match="same moment|being changed"):
+            with pytest.raises(Conflict, match="same moment|busy writing another change"):
                 start(slow, runtime, "birth_registration", unit="PHUCLOI", at=day)
             slow.rollback()
             with sessions.begin() as again:  # trying again gives the next code

@@ -71,6 +71,6 @@ def test_desks_receiving_at_the_same_moment_all_get_their_own_number(committed, 
         thread.join()
     if committed.dialect.name == "postgresql":
         assert failures == []
-    assert set(failures) <= {"code_taken", "dossier_busy"}
+    assert set(failures) <= {"code_taken", "database_busy"}
     assert len(codes) + len(failures) == desks
     assert sorted(code[-4:] for code in codes) == [f"{n:04d}" for n in range(1, len(codes) + 1)]

@@ -1,0 +1,301 @@
+"""Task completions over HTTP on the production server (`lienthong serve`, gunicorn) at
+1, 8 and 32 clients, on SQLite and PostgreSQL, beside the engine's own figure in process
+(bench/engine.py) on the same database, in one run.
+
+    .venv/bin/python bench/completions.py                          # SQLite only
+    .venv/bin/python bench/completions.py --postgresql-url postgresql+psycopg://postgres@127.0.0.1:5432/NAME
+    .venv/bin/python bench/completions.py --clients 32 --workers 3 --threads 8
+
+**--postgresql-url drops and recreates that database's Liên Thông tables.** The workload
+is bench/engine.py's: five user tasks in a row (bench/data/five_tasks.bpmn), deployed
+with a catalog entry so the desk's API receives it. Each client is a process with one
+keep-alive connection and one request at a time: it receives its share of the dossiers
+first (not timed), then, for --seconds, completes the ready task of one dossier after
+another, taking the next task's id from the answer, as an integration would. The
+clients share the machine's cores with the server.
+"""
+
+# ruff: noqa: E402 - sys.path must hold the repository before `engine` and `tests`
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+# Run as a script, this file's folder comes first on sys.path and would shadow the
+# `engine` package with bench/engine.py.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
+sys.path.insert(0, str(ROOT))
+
+import argparse
+import cProfile
+import json
+import multiprocessing
+import pstats
+import secrets
+import statistics
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from http.client import HTTPConnection
+from typing import Any
+
+from sqlalchemy import event
+
+from bench.engine import DIAGRAM, clear_database, engine_figure
+from engine.storage import make_engine
+from tests.live_server import LiveServer, live_server
+from web.app import create_app
+from web.db import services
+from web.settings import load as load_settings
+
+USER = "bench.phucloi"
+NOTE = {"data": {"note": "x"}}
+APPLICANT = {"procedure": "BENCH-5", "applicant": {"name": "Người Thử Tải"}}
+CATALOG = """code = "BENCH-5"
+name = "Năm bước (đo hiệu năng)"
+process = "bench_five_tasks"
+field_of_work = "Đo hiệu năng"
+level = "ward"
+time_limit = "P3D"
+effective_from = 2020-01-01
+"""
+
+
+@dataclass
+class Figures:
+    """What the clients of one run saw."""
+
+    seconds: float
+    latencies: list[float] = field(default_factory=list)  # of the 200 answers
+    statuses: Counter[int] = field(default_factory=Counter)  # every answer by status
+    receipts: int = 0  # dossiers received during the timed run (a client ran out)
+
+    @property
+    def per_second(self) -> float:
+        return len(self.latencies) / self.seconds
+
+    def ms(self, p: int) -> float:
+        if len(self.latencies) < 2:
+            return float("nan")
+        return statistics.quantiles(self.latencies, n=100, method="inclusive")[p - 1] * 1000
+
+
+class Desk:
+    """One client's connection, acting with the bench user's API token."""
+
+    def __init__(self, port: int, token: str) -> None:
+        self.port, self.token = port, token
+        self.connection = HTTPConnection("127.0.0.1", port, timeout=60)
+
+    def call(self, method: str, path: str, payload: object) -> tuple[int, Any]:
+        body = json.dumps(payload).encode()
+        try:
+            self.connection.request(method, path, body=body, headers={
+                "Authorization": f"Bearer {self.token}",
+                "Content-Type": "application/json"})
+            response = self.connection.getresponse()
+            data = response.read()
+        except OSError:  # a broken connection counts as status 0; open a new one
+            self.connection = HTTPConnection("127.0.0.1", self.port, timeout=60)
+            return 0, None
+        return response.status, json.loads(data) if data else None
+
+    def receive(self) -> str:
+        """A new dossier (asked again while refused as busy); its first ready task's id."""
+        status, dossier = self.call("POST", "/api/dossiers", APPLICANT)
+        while status == 409:
+            status, dossier = self.call("POST", "/api/dossiers", APPLICANT)
+        if status != 201:
+            raise RuntimeError(f"receiving a dossier answered {status}: {dossier}")
+        return _ready(dossier)
+
+
+def _ready(dossier: dict[str, Any]) -> str:
+    return next((s["id"] for s in dossier["steps"] if s["status"] == "ready"), "")
+
+
+def _client(port: int, token: str, dossiers: int, seconds: float,
+            ready: Any, start: Any, results: Any) -> None:
+    desk = Desk(port, token)
+    pending = [desk.receive() for _ in range(dossiers)]
+    ready.put(None)
+    until = start.get() + seconds
+    latencies, statuses, receipts = [], Counter[int](), 0
+    task = pending.pop()
+    while time.monotonic() < until:
+        if not task:  # the dossier is done: the next one (received now if none is left)
+            receipts += not pending
+            task = pending.pop() if pending else desk.receive()
+            continue
+        began = time.perf_counter()
+        status, answer = desk.call("POST", f"/api/tasks/{task}/complete", NOTE)
+        took = time.perf_counter() - began
+        statuses[status] += 1
+        if status == 200:
+            latencies.append(took)
+            task = _ready(answer["dossier"])
+        elif status != 409:  # a refusal is counted; the same task is tried again
+            raise RuntimeError(f"completing task {task} answered {status}: {answer}")
+    results.put((latencies, statuses, receipts))
+
+
+def load(server: LiveServer, token: str, clients: int, seconds: float,
+         dossiers: int) -> Figures:
+    """`clients` processes completing tasks for `seconds`, after receiving `dossiers`
+    dossiers between them."""
+    port = int(server.url.rsplit(":", 1)[1])
+    ready, start, results = (multiprocessing.Queue() for _ in range(3))
+    each = max(2, -(-dossiers // clients))
+    processes = [multiprocessing.Process(target=_client, args=(
+        port, token, each, seconds, ready, start, results)) for _ in range(clients)]
+    for process in processes:
+        process.start()
+    for _ in processes:
+        ready.get(timeout=600)
+    at = time.monotonic() + 0.2
+    for _ in processes:
+        start.put(at)
+    figures = Figures(seconds)
+    for _ in processes:
+        latencies, statuses, receipts = results.get(timeout=seconds + 120)
+        figures.latencies.extend(latencies)
+        figures.statuses.update(statuses)
+        figures.receipts += receipts
+    for process in processes:
+        process.join()
+    return figures
+
+
+def prepare(server: LiveServer, folder: Path) -> str:
+    """Deploy the bench diagram with its catalog entry, add the bench user (reception and
+    civil status of the ward) and give back an API token of theirs."""
+    diagrams = folder / "bench-procedure"
+    diagrams.mkdir()
+    (diagrams / DIAGRAM.name).write_bytes(DIAGRAM.read_bytes())
+    (diagrams / "five_tasks.toml").write_text(CATALOG, encoding="utf-8")
+    for args in (("deploy", str(diagrams), "--user", "bench"),
+                 ("add-user", USER, "--name", "Người Đo", "--unit", "PHUCLOI",
+                  "--role", "reception", "--role", "staff", "--department", "reception",
+                  "--department", "civil_status", "--password", secrets.token_urlsafe(16)),
+                 ("token", "create", USER, "--name", "bench")):
+        done = server.lienthong(*args)
+        if done.returncode != 0:
+            raise RuntimeError(f"lienthong {args[0]} failed: {done.stdout}{done.stderr}")
+    return done.stdout.strip().splitlines()[-1]
+
+
+def profile(server: LiveServer, token: str, completions: int, lines: int) -> None:
+    """`completions` completions through the app in this process (Flask's test client, no
+    gunicorn) on the server's database, under cProfile; SQL statements counted."""
+    app = create_app({"LIENTHONG": {"DATABASE_URL": server.env["LIENTHONG_DATABASE_URL"]}})
+    client, headers = app.test_client(), {"Authorization": f"Bearer {token}"}
+    with app.app_context():
+        db = services().db
+    statements, counting = Counter[str](), [False]
+
+    @event.listens_for(db, "before_cursor_execute")
+    def _count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if counting[0]:
+            statements[statement.split(None, 1)[0].upper()] += 1
+
+    def received() -> str:
+        answer = client.post("/api/dossiers", json=APPLICANT, headers=headers)
+        return _ready(answer.get_json())
+
+    task, took = received(), 0.0
+    for _ in range(10):  # a warm-up, left out
+        task = _ready(client.post(f"/api/tasks/{task}/complete", json=NOTE,
+                                  headers=headers).get_json()["dossier"]) or received()
+    profiler, counting[0] = cProfile.Profile(), True
+    for _ in range(completions):
+        began = time.perf_counter()
+        profiler.enable()
+        answer = client.post(f"/api/tasks/{task}/complete", json=NOTE, headers=headers)
+        profiler.disable()
+        took += time.perf_counter() - began
+        counting[0] = False
+        task = _ready(answer.get_json()["dossier"]) or received()
+        counting[0] = True
+    done = completions
+    print(f"\nprofile: {done} completions in process, {took / done * 1000:.1f} ms each "
+          f"with cProfile; SQL statements per completion: "
+          + ", ".join(f"{kind} {count / done:.1f}" for kind, count in statements.most_common()))
+    stats = pstats.Stats(profiler, stream=sys.stdout)
+    stats.strip_dirs().sort_stats("cumulative").print_stats(lines)
+    stats.sort_stats("tottime").print_stats(lines)
+
+
+def row(label: str, clients: str, count: int, per_second: float, p50: float, p95: float,
+        p99: float, refused: str) -> None:
+    print(f"{label:34} {clients:>7} {count:>7} {per_second:>9.0f} {p50:>7.1f} {p95:>7.1f} "
+          f"{p99:>7.1f}  {refused}", flush=True)
+
+
+def run_database(name: str, url: str | None, args: argparse.Namespace) -> None:
+    with tempfile.TemporaryDirectory(prefix="lienthong-load-") as scratch:
+        folder = Path(scratch)
+        url = url or f"sqlite:///{folder / 'lienthong.db'}"
+        alone = None if args.profile else engine_figure(url, args.engine_dossiers)
+        if name != "sqlite":
+            db = make_engine(url)
+            clear_database(db)
+            db.dispose()
+        else:
+            (folder / "lienthong.db").unlink()
+        defaults = load_settings({})
+        workers = args.workers or defaults["WORKERS"]
+        threads = args.threads or defaults["THREADS"]
+        with live_server(folder, DATABASE_URL=url, ACCESS_LOG="", WORKERS=workers,
+                         THREADS=threads) as server:
+            token = prepare(server, folder)
+            if alone is None:
+                profile(server, token, args.profile_completions, args.profile)
+                return
+            print(f"\n{name}: in process, bench/engine.py, {args.engine_dossiers} dossiers "
+                  f"one after another; server: lienthong serve, {workers} processes x "
+                  f"{threads} threads, {args.seconds:g} s per run")
+            print(f"{'':34} {'clients':>7} {'done':>7} {'per s':>9} {'p50 ms':>7} "
+                  f"{'p95 ms':>7} {'p99 ms':>7}  other answers")
+            row("engine in process (tasks/s)", "1", alone.tasks, alone.tasks_per_s,
+                alone.percentile_ms(50), alone.percentile_ms(95), alone.percentile_ms(99), "")
+            for clients in args.clients:
+                found = load(server, token, clients, args.seconds, args.dossiers)
+                other = ", ".join(f"{count} x {status or 'broken'}" for status, count in
+                                  sorted(found.statuses.items()) if status != 200)
+                if found.receipts:
+                    other += f" ({found.receipts} dossiers received during the run)"
+                row("HTTP completions", str(clients), len(found.latencies),
+                    found.per_second, found.ms(50), found.ms(95), found.ms(99), other or "-")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, nargs="+", default=[1, 8, 32])
+    parser.add_argument("--seconds", type=float, default=10.0, help="per run (default 10)")
+    parser.add_argument("--dossiers", type=int, default=600,
+                        help="dossiers the clients receive before each run (default 600)")
+    parser.add_argument("--engine-dossiers", type=int, default=100,
+                        help="dossiers of the in-process figure (default 100)")
+    parser.add_argument("--workers", default="", help="LIENTHONG_WORKERS (default: the "
+                        "setting's default)")
+    parser.add_argument("--threads", default="", help="LIENTHONG_THREADS")
+    parser.add_argument("--postgresql-url", help="also run on this PostgreSQL database; "
+                        "WARNING: its Liên Thông tables are dropped")
+    parser.add_argument("--no-sqlite", action="store_true", help="PostgreSQL only")
+    parser.add_argument("--profile", type=int, nargs="?", const=30, metavar="LINES",
+                        help="instead of the load: profile completions in this process "
+                        "(cProfile) and print the top LINES")
+    parser.add_argument("--profile-completions", type=int, default=300, metavar="N")
+    args = parser.parse_args()
+    print(f"Python {sys.version.split()[0]}, {multiprocessing.cpu_count()} cores, the load "
+          "clients on the same machine")
+    if not args.no_sqlite:
+        run_database("sqlite", None, args)
+    if args.postgresql_url:
+        run_database("postgresql", args.postgresql_url, args)
+
+
+if __name__ == "__main__":
+    main()
