@@ -21,14 +21,12 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, func, select
 
-from engine.calendar import FixedClock
 from engine.org import create_token
-from engine.queries import list_tasks
-from engine.runtime import Runtime, complete, start
 from engine.storage import Dossier, Event, Message, TaskRecord, make_sessionmaker
-from tests.conftest import BACKENDS, VN, empty_database, vn
+from tests.conftest import BACKENDS, VN, empty_database
+from tests.due_timers import due_escalations
 from tests.live_server import lienthong_command, live_server
-from tests.samples import CHILD, MOTHER, RECEIVE
+from tests.samples import CHILD, MOTHER
 
 DOSSIERS = 6  # interlinked dossiers worked at the same time
 TIMERS = 30  # birth registrations whose escalation timer is due (since March)
@@ -94,22 +92,6 @@ def interlinked(ward: dict[str, Desk], agencies: dict[str, Desk]) -> str:
     return code
 
 
-def receive_due_timers(database: Engine) -> list[str]:
-    """Birth registrations checked at the desk in March: their escalation is long due."""
-    sessions, runtime = make_sessionmaker(database), Runtime(FixedClock(vn("2026-03-06 15:00")))
-    codes = []
-    with sessions.begin() as session:
-        for _ in range(TIMERS):
-            code = start(session, runtime, "birth_registration", unit="PHUCLOI",
-                         at=vn("2026-03-06 15:00")).code
-            task = next(t for t in list_tasks(session, department="reception")
-                        if t.dossier_code == code)
-            complete(session, runtime, task.id, user=WARD, data=RECEIVE,
-                     at=vn("2026-03-06 16:00"))
-            codes.append(code)
-    return codes
-
-
 @pytest.fixture(params=BACKENDS)
 def database(request: pytest.FixtureRequest, tmp_path) -> Iterator[Engine]:
     with empty_database(request.param, tmp_path, "scale_out") as engine:
@@ -122,7 +104,7 @@ def test_two_servers_and_two_workers_on_one_database(database, tmp_path):
         (tmp_path / name).mkdir()
     with live_server(tmp_path / "a", DATABASE_URL=url) as first, \
             live_server(tmp_path / "b", prepare=False, DATABASE_URL=url) as second:
-        timers = receive_due_timers(database)
+        timers = due_escalations(database, TIMERS)
         with make_sessionmaker(database).begin() as session:
             tokens = {user: create_token(session, user, "scale-out", datetime.now(VN))
                       for user in USERS}

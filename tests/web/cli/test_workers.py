@@ -10,11 +10,11 @@ from collections import Counter
 from sqlalchemy import select
 
 from engine.queries import list_tasks
-from engine.runtime import Runtime, complete, start
+from engine.runtime import Runtime, complete
 from engine.storage import Dossier, Event, make_sessionmaker
 from tests.conftest import WORKFLOWS, deploy_files, vn
+from tests.due_timers import due_escalations
 from tests.live_server import lienthong_command
-from tests.samples import RECEIVE
 
 DUE = 90  # dossiers whose escalation timer is due (months ago, by the real clock)
 CANCELLED = 30  # dossiers whose timer the officer's completion cancelled
@@ -23,17 +23,13 @@ CANCELLED = 30  # dossiers whose timer the officer's completion cancelled
 def test_three_workers_fire_every_due_timer_once(committed, clock):
     sessions = make_sessionmaker(committed)
     with sessions.begin() as setup:
-        runtime = Runtime(clock)
-        deploy_files(setup, runtime, WORKFLOWS)
-        for n in range(DUE + CANCELLED):
-            code = start(setup, runtime, "birth_registration", unit="PHUCLOI",
-                         at=vn("2026-03-06 15:00")).code
-            task = next(t for t in list_tasks(setup) if t.dossier_code == code)
-            complete(setup, runtime, task.id, user="clerk", data=RECEIVE,
-                     at=vn("2026-03-06 16:00"))  # the escalation: 2026-03-09 10:00
-            if n >= DUE:
-                task = next(t for t in list_tasks(setup) if t.dossier_code == code)
-                complete(setup, runtime, task.id, user="officer",
+        deploy_files(setup, Runtime(clock), WORKFLOWS)
+    due_escalations(committed, DUE)
+    cancelled = due_escalations(committed, CANCELLED)
+    with sessions.begin() as setup:
+        for task in list_tasks(setup, department="civil_status"):
+            if task.dossier_code in cancelled:  # the officer's step cancels the escalation
+                complete(setup, Runtime(clock), task.id, user="officer",
                          data={"decision": "approve"}, at=vn("2026-03-06 16:30"))
     env = dict(os.environ,
                LIENTHONG_DATABASE_URL=committed.url.render_as_string(hide_password=False))
