@@ -31,6 +31,7 @@ import argparse
 import cProfile
 import json
 import multiprocessing
+import os
 import pstats
 import secrets
 import statistics
@@ -71,6 +72,7 @@ class Figures:
     latencies: list[float] = field(default_factory=list)  # of the 200 answers
     statuses: Counter[int] = field(default_factory=Counter)  # every answer by status
     receipts: int = 0  # dossiers received during the timed run (a client ran out)
+    cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds during the run, by whom
 
     @property
     def per_second(self) -> float:
@@ -141,6 +143,23 @@ def _client(port: int, token: str, dossiers: int, seconds: float,
     results.put((latencies, statuses, receipts))
 
 
+def _ticks(path: str) -> int:
+    """User + system CPU ticks of a /proc stat file (a process's, or the machine's "cpu"
+    line without idle and iowait)."""
+    text = Path(path).read_text()
+    if path == "/proc/stat":
+        fields = [int(v) for v in text.split("\n", 1)[0].split()[1:]]
+        return sum(fields) - fields[3] - fields[4]
+    fields = text.rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])
+
+
+def server_ticks(arbiter: int) -> dict[str, int]:
+    """CPU ticks of each of the server's worker processes (the arbiter's children)."""
+    children = Path(f"/proc/{arbiter}/task/{arbiter}/children").read_text().split()
+    return {pid: _ticks(f"/proc/{pid}/stat") for pid in children}
+
+
 def load(server: LiveServer, token: str, clients: int, seconds: float,
          dossiers: int) -> Figures:
     """`clients` processes completing tasks for `seconds`, after receiving `dossiers`
@@ -157,14 +176,22 @@ def load(server: LiveServer, token: str, clients: int, seconds: float,
     at = time.monotonic() + 0.2
     for _ in processes:
         start.put(at)
+    time.sleep(0.2)
+    before = (_ticks("/proc/stat"), server_ticks(server.pid))
+    time.sleep(seconds)
+    after = (_ticks("/proc/stat"), server_ticks(server.pid))
     figures = Figures(seconds)
     for _ in processes:
-        latencies, statuses, receipts = results.get(timeout=seconds + 120)
+        latencies, statuses, receipts = results.get(timeout=120)
         figures.latencies.extend(latencies)
         figures.statuses.update(statuses)
         figures.receipts += receipts
     for process in processes:
         process.join()
+    tick = os.sysconf("SC_CLK_TCK")
+    figures.cpu = {"machine": (after[0] - before[0]) / tick}
+    if before[1].keys() == after[1].keys():  # else a worker was replaced (MAX_REQUESTS)
+        figures.cpu["server"] = sum(after[1][pid] - before[1][pid] for pid in after[1]) / tick
     return figures
 
 
@@ -247,15 +274,17 @@ def run_database(name: str, url: str | None, args: argparse.Namespace) -> None:
         defaults = load_settings({})
         workers = args.workers or defaults["WORKERS"]
         threads = args.threads or defaults["THREADS"]
-        with live_server(folder, DATABASE_URL=url, ACCESS_LOG="", WORKERS=workers,
-                         THREADS=threads) as server:
+        extra = dict(setting.split("=", 1) for setting in args.setting)
+        with live_server(folder, **{"ACCESS_LOG": "", **extra, "DATABASE_URL": url,
+                                    "WORKERS": workers, "THREADS": threads}) as server:
             token = prepare(server, folder)
             if alone is None:
                 profile(server, token, args.profile_completions, args.profile)
                 return
             print(f"\n{name}: in process, bench/engine.py, {args.engine_dossiers} dossiers "
                   f"one after another; server: lienthong serve, {workers} processes x "
-                  f"{threads} threads, {args.seconds:g} s per run")
+                  f"{threads} threads{''.join(f', {s}' for s in args.setting)}, "
+                  f"{args.seconds:g} s per run")
             print(f"{'':34} {'clients':>7} {'done':>7} {'per s':>9} {'p50 ms':>7} "
                   f"{'p95 ms':>7} {'p99 ms':>7}  other answers")
             row("engine in process (tasks/s)", "1", alone.tasks, alone.tasks_per_s,
@@ -266,6 +295,11 @@ def run_database(name: str, url: str | None, args: argparse.Namespace) -> None:
                                   sorted(found.statuses.items()) if status != 200)
                 if found.receipts:
                     other += f" ({found.receipts} dossiers received during the run)"
+                done = max(1, len(found.latencies))
+                server_cpu = (f"{found.cpu['server'] / done * 1000:.1f}" if "server" in found.cpu
+                              else "? (a worker was replaced)")
+                other += (f"; CPU ms per completion: server {server_cpu}, "
+                          f"machine {found.cpu['machine'] / done * 1000:.1f}")
                 row("HTTP completions", str(clients), len(found.latencies),
                     found.per_second, found.ms(50), found.ms(95), found.ms(99), other or "-")
 
@@ -281,6 +315,9 @@ def main() -> None:
     parser.add_argument("--workers", default="", help="LIENTHONG_WORKERS (default: the "
                         "setting's default)")
     parser.add_argument("--threads", default="", help="LIENTHONG_THREADS")
+    parser.add_argument("--setting", action="append", default=[], metavar="NAME=VALUE",
+                        help="another setting of the server, without LIENTHONG_ "
+                        "(e.g. MAX_REQUESTS=0); repeatable")
     parser.add_argument("--postgresql-url", help="also run on this PostgreSQL database; "
                         "WARNING: its Liên Thông tables are dropped")
     parser.add_argument("--no-sqlite", action="store_true", help="PostgreSQL only")
