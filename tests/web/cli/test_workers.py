@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import time
 from collections import Counter
 
 from sqlalchemy import select
@@ -59,3 +60,34 @@ def test_a_worker_outlives_a_failing_tick(run_cli):
     """On a database without tables every tick fails: the worker says so and goes on."""
     output = run_cli("worker", "--ticks", "2", "--interval", "0").output
     assert output.count("tick failed: OperationalError") == 2
+
+
+def test_a_worker_killed_mid_tick_leaves_nothing_half_done(committed, clock):
+    """kill -9 while a worker fires timers: the next worker fires what is left, and
+    every timer fired once (each dossier's timers are one transaction)."""
+    sessions = make_sessionmaker(committed)
+    with sessions.begin() as setup:
+        deploy_files(setup, Runtime(clock), WORKFLOWS)
+    codes = due_escalations(committed, DUE)
+    env = dict(os.environ,
+               LIENTHONG_DATABASE_URL=committed.url.render_as_string(hide_password=False))
+    worker = subprocess.Popen([lienthong_command(), "worker"], env=env,  # noqa: S603
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and not fired_counts(sessions):
+            time.sleep(0.01)  # waiting for the first fired timer, not timing anything
+    finally:
+        worker.kill()
+        worker.wait()
+    assert fired_counts(sessions), "the worker fired nothing within 120 s"
+    after = subprocess.run([lienthong_command(), "worker", "--ticks", "1"], env=env,  # noqa: S603
+                           capture_output=True, text=True, check=False)
+    assert after.returncode == 0, after.stdout + after.stderr
+    assert fired_counts(sessions) == Counter(codes)
+
+
+def fired_counts(sessions) -> Counter[str]:
+    with sessions() as check:
+        return Counter(check.scalars(select(Dossier.code).join(
+            Event, Event.dossier_id == Dossier.id).where(Event.kind == "timer_fired")))
