@@ -222,16 +222,18 @@ class WorkingCalendar:
         """The instant `duration` of working time after `start`.
 
         A result that completes exactly at a period end stays there (12:00,
-        17:00): the work is done by then. A zero duration returns
-        ``next_working_instant(start)``, the moment work could begin. Whole
-        days are skipped arithmetically, so long limits cost no more than
-        short ones. Negative durations raise ValueError.
+        17:00): the work is done by then. A zero duration leaves `start` where
+        it is, even outside working time: a deadline moved by a wait that took
+        no working time does not move (a supplement asked and brought before
+        opening). Whole days are skipped arithmetically, so long limits cost no
+        more than short ones. Negative durations raise ValueError.
         """
         if duration < ZERO:
             raise ValueError(f"working time to add must not be negative, got {duration}")
-        begin = self.next_working_instant(start)
         if duration == ZERO:
-            return begin
+            self._local(start)  # a naive instant is refused here too
+            return start.astimezone(self.zone)
+        begin = self.next_working_instant(start)
         d, offset = self._local(begin)
         left_today = self.daily - self._worked(offset)
         if duration <= left_today:

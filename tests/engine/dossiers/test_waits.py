@@ -157,3 +157,19 @@ def test_a_procedure_without_a_verification_limit_cannot_require_verification(se
                  dossier=code):
         require_verification(session, runtime, code, user="u", reason="Cần xác minh")
     assert show_dossier(session, code).appointment_at == before
+
+
+def test_a_supplement_that_took_no_working_time_moves_no_date(session, simple):
+    """Asked at 07:00 and brought at 07:30, before the office opens: the appointment, the
+    receipt's promise and the step's due time stay where they were."""
+    code = receive(simple, session, at="2026-03-03 06:50").code
+    before = show_dossier(session, code)
+    due = list_tasks(session)[0].due_at
+    request_supplement(session, simple, code, user="u", items=["x"], reason="thiếu",
+                       at=vn("2026-03-03 07:00"))
+    supply(session, simple, code, user="u", at=vn("2026-03-03 07:30"))
+    after = show_dossier(session, code)
+    assert (after.appointment_at, after.original_appointment_at) == (
+        before.appointment_at, before.original_appointment_at)
+    assert after.appointment_at == vn("2026-03-05 17:00")  # the close of a working day
+    assert list_tasks(session)[0].due_at == due
