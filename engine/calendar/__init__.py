@@ -1,8 +1,17 @@
 """Working time: the one clock, office hours and Vietnam's statutory holidays, each
-unit's calendar with its override table (announced days off and make-up working days),
-and deadlines in working time (statutory limits and SLAs). docs/working-time.md
-explains the conventions."""
+unit's calendar with its override table (announced days off and make-up working days;
+the Government's announced swaps are shipped as data and loaded into it), and deadlines
+in working time (statutory limits and SLAs). docs/working-time.md explains the
+conventions."""
 
+from engine.calendar.announcements import (
+    SHIPPED_ANNOUNCEMENTS,
+    Announcement,
+    LoadConflict,
+    LoadResult,
+    load_announcements,
+    read_announcements,
+)
 from engine.calendar.clock import Clock, FixedClock, SystemClock
 from engine.calendar.deadlines import SAME_DAY, deadline, limit_parser
 from engine.calendar.office_hours import DEFAULT_TZ, OfficeHours
@@ -18,7 +27,9 @@ from engine.calendar.overrides import (
 from engine.calendar.working_calendar import WorkingCalendar
 
 __all__ = [
-    "CALENDAR_TTL", "Clock", "DEFAULT_TZ", "FixedClock", "KINDS", "OfficeHours",
-    "OverrideView", "SAME_DAY", "SystemClock", "UnitCalendars", "WorkingCalendar",
-    "deadline", "limit_parser", "list_overrides", "remove_override", "set_override",
+    "Announcement", "CALENDAR_TTL", "Clock", "DEFAULT_TZ", "FixedClock", "KINDS",
+    "LoadConflict", "LoadResult", "OfficeHours", "OverrideView", "SAME_DAY",
+    "SHIPPED_ANNOUNCEMENTS", "SystemClock", "UnitCalendars", "WorkingCalendar", "deadline",
+    "limit_parser", "list_overrides", "load_announcements", "read_announcements",
+    "remove_override", "set_override",
 ]

@@ -63,8 +63,9 @@ def list_overrides(session: Session) -> list[OverrideView]:
 
 
 class UnitCalendars:
-    """Each unit's working calendar: statutory holidays plus the override table, read
-    again every `ttl` seconds so that another process's edits reach this one."""
+    """Each unit's working calendar: statutory holidays plus the override table (the
+    unit's own overrides before those for every unit), read again every `ttl` seconds
+    so that another process's edits reach this one."""
 
     def __init__(self, hours: OfficeHours, ttl: float = CALENDAR_TTL) -> None:
         self.hours = hours
@@ -78,10 +79,13 @@ class UnitCalendars:
         rows = session.scalars(
             select(CalendarOverride).where(CalendarOverride.unit.in_(["", unit]))
         ).all()
+        # The unit's own override of a day wins over the one for every unit (a ward
+        # open on a day announced off for all), so rows for every unit come first.
+        kinds = {r.day: r.kind for r in sorted(rows, key=lambda r: r.unit != "")}
         cal = WorkingCalendar(
             self.hours,
-            days_off=[r.day for r in rows if r.kind == "off"],
-            working_days=[r.day for r in rows if r.kind == "working"],
+            days_off=[day for day, kind in kinds.items() if kind == "off"],
+            working_days=[day for day, kind in kinds.items() if kind == "working"],
         )
         self._built[unit] = (monotonic(), cal)
         return cal

@@ -11,7 +11,12 @@ from zoneinfo import ZoneInfo
 import click
 from sqlalchemy.orm import Session
 
-from engine.calendar import limit_parser
+from engine.calendar import (
+    SHIPPED_ANNOUNCEMENTS,
+    limit_parser,
+    load_announcements,
+    read_announcements,
+)
 from engine.definitions import deploy_files, read_paths
 from engine.errors import InvalidAction
 from engine.org import seed_departments
@@ -134,8 +139,9 @@ def last_full_months(today: date, months: int) -> tuple[date, date]:
 @pass_ctx
 def demo_cmd(ctx: Context, dossiers: int, online: int | None, months: int, seed: int,
              if_fresh: bool, as_json: bool) -> None:
-    """Build a demo database: schema, demo units and users, the shipped procedures
-    (LIENTHONG_WORKFLOWS), and months of the ward Phúc Lợi simulated through the engine.
+    """Build a demo database: schema, demo units and users, the announced days off and
+    make-up working days (`calendar load`), the shipped procedures (LIENTHONG_WORKFLOWS),
+    and months of the ward Phúc Lợi simulated through the engine.
     Only on a database without dossiers."""
     if online is None:
         online = round(dossiers * ONLINE_SHARE)
@@ -154,11 +160,18 @@ def demo_cmd(ctx: Context, dossiers: int, online: int | None, months: int, seed:
                                 "a fresh one (e.g. LIENTHONG_DATABASE_URL=sqlite:///demo.db)")
         seed_departments(session)
         units, users = seed_demo_units(session)
+        # The announced swaps, as `lienthong calendar load` does, so the simulated
+        # months count working days as the ward did.
+        announced = load_announcements(
+            session, read_announcements(SHIPPED_ANNOUNCEMENTS.read_bytes(),
+                                        str(SHIPPED_ANNOUNCEMENTS))).added
         # Deployed as of the first simulated day, so no dossier predates its diagram.
         deployed_at = datetime.combine(start, time(0), tzinfo=zone)
         diagrams, entries = _deploy_workflows(ctx, session, deployed_at)
+    services.runtime.forget_calendars()
     if not as_json:
         click.echo(f"demo ready: {units} units, {users} users (password {DEMO_PASSWORD}), "
+                   f"{len(announced)} announced days off and make-up days, "
                    f"{diagrams} diagrams and {entries} catalog entries from "
                    f"{settings['WORKFLOWS']}; simulating {start:%d/%m/%Y}–{end:%d/%m/%Y} ...")
     result, report = _run(ctx, DEMO_WARD, start, end, dossiers, online, seed)

@@ -88,6 +88,7 @@ def test_every_command_runs_and_every_json_parses(cli, tmp_path):
     cli("calendar", "set", "2099-01-02", "off", "--note", "Thông báo")
     cli("calendar", "list", "--json")
     cli("calendar", "remove", "2099-01-02")
+    cli("calendar", "load", "--year", "2026", "--json")
     cli("add-user", "moi.phucloi", "--name", "Người Mới", "--unit", "PHUCLOI", "--role",
         "staff", "--department", "land", "--password", "mat-khau-moi-1")
     cli("add-user", "yeu.phucloi", "--name", "Người Mới", "--unit", "PHUCLOI", "--role",
