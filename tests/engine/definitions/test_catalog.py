@@ -65,7 +65,8 @@ def test_a_part_limit_is_checked_like_the_entry_own():
                    b'time_limit = "a"\ncutoff = "b"\n', PARSE)
 
 
-def test_a_part_limit_must_be_what_its_diagram_runs(session, simple):
+@pytest.mark.usefixtures("simple")
+def test_a_part_limit_must_be_what_its_diagram_runs(session):
     raw = BASE + (b'[parts.simple_procedure]\ntime_limit = "P9D"\n[unverified]\n'
                   b'time_limit = "a"\ncutoff = "b"\n"parts.simple_procedure.time_limit" = "c"\n')
     with pytest.raises(DefinitionError, match=r"parts\.simple_procedure\.time_limit: 'P9D' "
@@ -74,7 +75,8 @@ def test_a_part_limit_must_be_what_its_diagram_runs(session, simple):
                        limit_parser=PARSE)
 
 
-def test_unverified_limits_lists_procedure_limit_value_and_why(session, simple):
+@pytest.mark.usefixtures("simple")
+def test_unverified_limits_lists_procedure_limit_value_and_why(session):
     assert [(u.code, u.limit, u.value, u.reason) for u in unverified_limits(
         list_catalog(session))] == [("9.000001", "cutoff", "15:00",
                                      "giờ nhận hồ sơ chưa đối chiếu (mẫu)")]
