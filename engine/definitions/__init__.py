@@ -8,10 +8,12 @@ from engine.definitions.bpmn_xml import MAX_BPMN_BYTES, DefinitionError, Problem
 from engine.definitions.catalog import (
     Document,
     ProcedureView,
+    UnverifiedLimit,
     deploy_catalog,
     deploy_files,
     list_catalog,
     procedure_in_force,
+    unverified_limits,
 )
 from engine.definitions.diagram_info import (
     FIELD_TYPES,
@@ -37,7 +39,8 @@ from engine.definitions.specs import build_specs
 __all__ = [
     "FIELD_TYPES", "MAX_BPMN_BYTES", "DefinitionError", "DefinitionInfo", "DefinitionSummary",
     "Deployed", "Document", "FieldSpec", "LoadedDefinition", "Problem", "ProcedureView",
-    "ShownSpec", "SpecCache", "UserTaskInfo", "build_specs", "deploy", "deploy_catalog",
-    "deploy_files", "deployed_definitions", "inspect_definition", "latest_version_id",
-    "latest_versions", "list_catalog", "procedure_in_force", "read_bpmn", "read_paths",
+    "ShownSpec", "SpecCache", "UnverifiedLimit", "UserTaskInfo", "build_specs", "deploy",
+    "deploy_catalog", "deploy_files", "deployed_definitions", "inspect_definition",
+    "latest_version_id", "latest_versions", "list_catalog", "procedure_in_force", "read_bpmn",
+    "read_paths", "unverified_limits",
 ]

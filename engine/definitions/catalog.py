@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import tomllib
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,8 @@ from engine.storage import DefinitionVersion, ProcedureVersion
 
 ONLINE_LEVELS = ("full", "partial")
 _REQUIRED = ("code", "name", "process", "field_of_work", "time_limit", "effective_from")
+# The limits an entry may state; each needs a source or an `unverified` note (docs/catalog.md).
+LIMITS = ("time_limit", "verification_time_limit", "cutoff", "supplement_time_limit")
 
 
 @dataclass(frozen=True)
@@ -55,22 +57,77 @@ class ProcedureView:
     effective_from: date
     abolished_on: date | None
     documents: tuple[Document, ...]
+    # limit name ("time_limit", "parts.<process>.time_limit") -> "article, document"
+    sources: Mapping[str, str] = field(default_factory=dict)
+    # limit name -> why it could not be confirmed (what is known)
+    unverified: Mapping[str, str] = field(default_factory=dict)
+    # every limit stated, by the names sources use (`stated_limits`)
+    limits: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class UnverifiedLimit:
+    """A limit of a catalog entry that no text could confirm (`lienthong catalog --unverified`)."""
+
+    code: str
+    procedure: str
+    limit: str
+    value: str
+    reason: str
+    source: str | None
+
+
+def stated_limits(data: Mapping[str, Any]) -> dict[str, str]:
+    """Every limit an entry states, by name: its own (time_limit, verification_time_limit,
+    cutoff, supplement_time_limit) and its agency parts' (`parts.<process>.<limit>`)."""
+    limits = {key: str(data[key]) for key in LIMITS if data.get(key) is not None}
+    parts = data.get("parts", {})
+    if isinstance(parts, dict):
+        for process, values in parts.items():
+            if isinstance(values, dict):
+                limits.update({f"parts.{process}.{key}": str(values[key])
+                               for key in LIMITS if values.get(key) is not None})
+    return limits
+
+
+def _check_sources(data: dict[str, Any]) -> list[Problem]:
+    """Each limit cites its source or is marked unverified with a reason; nothing else is
+    cited or marked (a misspelt name would otherwise hide a missing source)."""
+    problems = []
+    tables = {}
+    for table in ("sources", "unverified"):
+        value = data.get(table, {})
+        if not isinstance(value, dict) or not all(
+                isinstance(v, str) and v.strip() for v in value.values()):
+            problems.append(Problem(table, "must be a table of limit = \"text\" "
+                                           "(the article and document, or why unverified)"))
+            value = {}
+        tables[table] = value
+    limits = stated_limits(data)
+    for name in limits:
+        if name not in tables["sources"] and name not in tables["unverified"]:
+            problems.append(Problem(name, "has no source: add it to [sources] "
+                                          "(article, document) or to [unverified] with the reason"))
+    for table, value in tables.items():
+        problems.extend(Problem(f"{table}.{name}", "names no limit of this entry")
+                        for name in value if name not in limits)
+    parts = data.get("parts", {})
+    if not isinstance(parts, dict) or not all(isinstance(v, dict) for v in parts.values()):
+        problems.append(Problem("parts", "must be tables [parts.<process>] of limits"))
+    return problems
 
 
 def _check(source: str, data: dict[str, Any], limit_parser: LimitParser) -> list[Problem]:
     problems = [Problem(key, "is missing") for key in _REQUIRED if key not in data]
-    for key in ("time_limit", "verification_time_limit"):
-        value = data.get(key)
-        if value is None:
+    for key, value in stated_limits(data).items():
+        if key.rsplit(".", 1)[-1] == "cutoff":
+            if not (len(value) == 5 and value[2] == ":" and value.replace(":", "").isdigit()):
+                problems.append(Problem(key, f"{value!r} is not a time of day such as 15:00"))
             continue
         try:
-            limit_parser(str(value))
+            limit_parser(value)
         except ValueError as exc:
             problems.append(Problem(key, str(exc)))
-    cutoff = data.get("cutoff")
-    if cutoff is not None and not (isinstance(cutoff, str) and len(cutoff) == 5
-                                   and cutoff[2] == ":" and cutoff.replace(":", "").isdigit()):
-        problems.append(Problem("cutoff", f"{cutoff!r} is not a time of day such as 15:00"))
     for key in ("effective_from", "abolished_on"):
         if key in data and not isinstance(data[key], date):
             problems.append(Problem(key, "must be a date such as 2024-07-01"))
@@ -81,7 +138,7 @@ def _check(source: str, data: dict[str, Any], limit_parser: LimitParser) -> list
     for i, doc in enumerate(data.get("documents", [])):
         if not isinstance(doc, dict) or not isinstance(doc.get("name"), str):
             problems.append(Problem(f"documents[{i}]", "needs a name"))
-    return problems
+    return problems + _check_sources(data)
 
 
 def read_entry(source: str, raw: bytes, limit_parser: LimitParser) -> dict[str, Any]:
@@ -110,6 +167,8 @@ def deploy_catalog(session: Session, files: Files, *, user: str, at: datetime,
         if missing:
             source, key = missing[0]
             raise DefinitionError(source, [Problem("process", f"no diagram defines {key!r}")])
+        for source, _, data in entries:
+            _check_parts(session, source, data)
         results = []
         for source, raw, data in entries:
             digest = hashlib.sha256(raw).hexdigest()
@@ -133,6 +192,26 @@ def deploy_catalog(session: Session, files: Files, *, user: str, at: datetime,
             results.append(Deployed(data["code"], last + 1, source, created=True))
         session.flush()
         return results
+
+
+def _check_parts(session: Session, source: str, data: dict[str, Any]) -> None:
+    """The limits an entry states for its agency parts are the ones their diagrams run
+    with (the newest deployed version's properties): a cited figure the engine does not
+    use would mislead."""
+    problems = []
+    for process, limits in data.get("parts", {}).items():
+        info = session.scalar(select(DefinitionVersion.info).where(DefinitionVersion.key == process)
+                              .order_by(DefinitionVersion.version.desc()).limit(1))
+        if info is None:
+            problems.append(Problem(f"parts.{process}", f"no diagram defines {process!r}"))
+            continue
+        properties = info.get("properties", {})
+        problems.extend(
+            Problem(f"parts.{process}.{key}",
+                    f"{value!r} differs from the diagram's {key} {properties.get(key)!r}")
+            for key, value in limits.items() if properties.get(key) != value)
+    if problems:
+        raise DefinitionError(source, problems)
 
 
 def _jsonable(value: Any) -> Any:
@@ -196,7 +275,19 @@ def procedure_view(row: ProcedureVersion) -> ProcedureView:
         effective_from=row.effective_from, abolished_on=row.abolished_on,
         documents=tuple(Document(d["name"], int(d.get("copies", 1)), bool(d.get("required", True)))
                         for d in data.get("documents", ())),
+        sources=dict(data.get("sources", {})), unverified=dict(data.get("unverified", {})),
+        limits=stated_limits(data),
     )
+
+
+def unverified_limits(entries: Sequence[ProcedureView]) -> list[UnverifiedLimit]:
+    """The limits of these entries marked unverified: procedure, limit, value and why."""
+    found: list[UnverifiedLimit] = []
+    for e in entries:
+        found.extend(UnverifiedLimit(e.code, e.name, name, e.limits.get(name, "?"), reason,
+                                     e.sources.get(name))
+                     for name, reason in e.unverified.items())
+    return found
 
 
 def list_catalog(session: Session, on: date | None = None, level: str | None = None

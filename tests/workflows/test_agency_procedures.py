@@ -16,7 +16,8 @@ from tests.workflows.helpers import finished, receive, walk
 def test_permanent_residence_at_the_police(session, clock, shipped):
     code = receive(session, clock, "permanent_residence", "2026-03-09 09:00",
                    unit="CA-PHUCLOI").code
-    assert show_dossier(session, code).appointment_at == vn("2026-03-11 09:00")
+    # Luật Cư trú 2020, Điều 22(3): 7 working days from Monday 09:00
+    assert show_dossier(session, code).appointment_at == vn("2026-03-18 09:00")
     worked = walk(session, clock, code, [
         ({"registrant_name": "Lê Văn Dũng", "personal_id": "001090012345",
           "address": "Số 3 ngõ 8 Phúc Lợi", "residence_basis": "family", "owner_consent": True},
@@ -49,7 +50,8 @@ def test_permanent_residence_refusal_is_answered_in_writing(session, clock, ship
 def test_child_health_card_at_bhxh(session, clock, shipped):
     code = receive(session, clock, "child_health_card", "2026-03-09 09:00",
                    unit="BHXH-LONGBIEN").code
-    assert show_dossier(session, code).appointment_at == vn("2026-03-11 09:00")
+    # BHXH's own rule: a new card within 5 days (child_health_card.toml)
+    assert show_dossier(session, code).appointment_at == vn("2026-03-16 09:00")
     worked = walk(session, clock, code, [
         ({"child_name": "Nguyễn Bảo An", "birth_date": "2026-02-27",
           "personal_id": "001326001234", "guardian_name": "Trần Thị Bích",

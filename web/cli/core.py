@@ -17,6 +17,7 @@ from engine.definitions import (
     deployed_definitions,
     list_catalog,
     read_paths,
+    unverified_limits,
 )
 from engine.dossiers import tick
 from engine.org import seed_departments
@@ -90,12 +91,19 @@ def definitions_cmd(ctx: Context, as_json: bool) -> None:
 
 
 @main.command("catalog")
+@click.option("--unverified", is_flag=True,
+              help="List the limits no legal text confirmed: procedure, limit, value, why.")
 @json_option
 @pass_ctx
-def catalog_cmd(ctx: Context, as_json: bool) -> None:
+def catalog_cmd(ctx: Context, unverified: bool, as_json: bool) -> None:
     """The procedure catalog (newest version of each entry)."""
     with ctx.services.transaction() as session:
         entries = list_catalog(session)
+    if unverified:
+        print_list(unverified_limits(entries), as_json, lambda u: (
+            f"{u.code}  {u.procedure}  {u.limit} = {u.value}  unverified: {u.reason}"),
+            empty="every limit of the catalog cites its source")
+        return
     print_list(entries, as_json, _catalog_line,
                empty="the catalog is empty: run `lienthong deploy workflows`")
 

@@ -119,3 +119,17 @@ def test_announced_days_change_the_appointment(cli):
     assert "counting from 06/03/2026 08:00" in again
     assert "'holiday' is not one of 'off', 'working'" in cli(
         "calendar", "set", "2026-03-07", "holiday", ok=False).output
+
+
+def test_catalog_lists_the_unverified_limits(cli):
+    assert "every limit of the catalog cites its source" not in cli("catalog").output
+    cli("deploy", str(WORKFLOWS))
+    listed = cli("catalog", "--unverified").output
+    assert ("1.012924  Liên thông đăng ký khai sinh, đăng ký thường trú, cấp thẻ BHYT cho trẻ em "
+            "dưới 6 tuổi  parts.residence_linked_part.time_limit = P2D  unverified: ") in listed
+    assert "1.004222" not in listed  # permanent residence: its one limit cites Điều 22(3)
+    rows = as_json(cli("catalog", "--unverified", "--json"))
+    assert {"code", "procedure", "limit", "value", "reason", "source"} == rows[0].keys()
+    card = [r for r in rows if r["code"] == "1.000145"]
+    assert [(r["limit"], r["value"]) for r in card] == [("time_limit", "P5D")]
+    assert card[0]["source"].startswith("Quyết định 595/QĐ-BHXH")
