@@ -237,13 +237,15 @@ def prepare(server: LiveServer, folder: Path) -> str:
     return done.stdout.strip().splitlines()[-1]
 
 
-def profile(server: LiveServer, token: str, completions: int, lines: int) -> None:
+def profile(server: LiveServer, token: str, completions: int, lines: int,
+            settings: dict[str, str]) -> None:
     """`completions` completions through the app in this process (Flask's test client, no
     gunicorn) on the server's database, under cProfile; SQL statements counted."""
-    app = create_app({"LIENTHONG": {"DATABASE_URL": server.env["LIENTHONG_DATABASE_URL"]}})
+    app = create_app({"LIENTHONG": {
+        **settings, "DATABASE_URL": server.env["LIENTHONG_DATABASE_URL"]}})
     client, headers = app.test_client(), {"Authorization": f"Bearer {token}"}
     with app.app_context():
-        db = services().db
+        db, workflows = services().db, services().runtime.workflows
     statements, counting = Counter[str](), [False]
 
     @event.listens_for(db, "before_cursor_execute")
@@ -272,7 +274,9 @@ def profile(server: LiveServer, token: str, completions: int, lines: int) -> Non
     done = completions
     print(f"\nprofile: {done} completions in process, {took / done * 1000:.1f} ms each "
           f"with cProfile; SQL statements per completion: "
-          + ", ".join(f"{kind} {count / done:.1f}" for kind, count in statements.most_common()))
+          + ", ".join(f"{kind} {count / done:.1f}" for kind, count in statements.most_common())
+          + f"; live workflows taken from the cache {workflows.hits}, rebuilt "
+          f"{workflows.misses}")
     stats = pstats.Stats(profiler, stream=sys.stdout)
     stats.strip_dirs().sort_stats("cumulative").print_stats(lines)
     stats.sort_stats("tottime").print_stats(lines)
@@ -303,7 +307,7 @@ def run_database(name: str, url: str | None, args: argparse.Namespace) -> None:
                                     "WORKERS": workers, "THREADS": threads}) as server:
             token = prepare(server, folder)
             if alone is None:
-                profile(server, token, args.profile_completions, args.profile)
+                profile(server, token, args.profile_completions, args.profile, extra)
                 return
             print(f"\n{name}: in process, bench/engine.py, {args.engine_dossiers} dossiers "
                   f"one after another; server: lienthong serve, {workers} processes x "
