@@ -133,6 +133,9 @@ def _client(port: int, token: str, dossiers: int, seconds: float, rate: float,
     pending = [desk.receive() for _ in range(dossiers)]
     ready.put(None)
     at = start.get()
+    # The server closes a connection idle for 5 s (keep-alive), as this one may be while
+    # the other clients receive theirs: a new one, opened on the first request.
+    desk.connection.close()
     until = at + seconds
     # Offered load: the sends scheduled before `until`; those still unsent a further
     # `seconds` later are given up on and reported as not sent.
@@ -246,12 +249,13 @@ def profile(server: LiveServer, token: str, completions: int, lines: int,
     client, headers = app.test_client(), {"Authorization": f"Bearer {token}"}
     with app.app_context():
         db, workflows = services().db, services().runtime.workflows
-    statements, counting = Counter[str](), [False]
+    statements, counting, last = Counter[str](), [False], list[str]()
 
     @event.listens_for(db, "before_cursor_execute")
     def _count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         if counting[0]:
             statements[statement.split(None, 1)[0].upper()] += 1
+            last.append(" ".join(statement.split())[:110])
 
     def received() -> str:
         answer = client.post("/api/dossiers", json=APPLICANT, headers=headers)
@@ -264,6 +268,7 @@ def profile(server: LiveServer, token: str, completions: int, lines: int,
     profiler, counting[0] = cProfile.Profile(), True
     for _ in range(completions):
         began = time.perf_counter()
+        last.clear()
         profiler.enable()
         answer = client.post(f"/api/tasks/{task}/complete", json=NOTE, headers=headers)
         profiler.disable()
@@ -277,9 +282,29 @@ def profile(server: LiveServer, token: str, completions: int, lines: int,
           + ", ".join(f"{kind} {count / done:.1f}" for kind, count in statements.most_common())
           + f"; live workflows taken from the cache {workflows.hits}, rebuilt "
           f"{workflows.misses}")
+    print("the statements of the last completion:", *last, sep="\n  ")
     stats = pstats.Stats(profiler, stream=sys.stdout)
+    print("own time by package: " + ", ".join(
+        f"{name} {seconds / done * 1000:.2f} ms" for name, seconds in by_package(stats)))
     stats.strip_dirs().sort_stats("cumulative").print_stats(lines)
     stats.sort_stats("tottime").print_stats(lines)
+
+
+def by_package(stats: pstats.Stats) -> list[tuple[str, float]]:
+    """Own (not cumulative) time of the profiled functions, by the package their file is
+    in (site-packages' top folder, this repository's top folder, else "python")."""
+    own: Counter[str] = Counter()
+    for (filename, _line, _name), (_calls, _primitive, tottime, *_rest) in \
+            stats.stats.items():  # type: ignore[attr-defined]
+        parts = Path(filename).parts
+        if "site-packages" in parts:
+            package = parts[parts.index("site-packages") + 1]
+        elif Path(filename).is_relative_to(ROOT):
+            package = Path(filename).relative_to(ROOT).parts[0]
+        else:
+            package = "python"
+        own[package.split(".", 1)[0].split("-", 1)[0]] += tottime
+    return own.most_common()
 
 
 def row(label: str, clients: str, count: int, per_second: float, p50: float, p95: float,
