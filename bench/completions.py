@@ -11,8 +11,10 @@ is bench/engine.py's: five user tasks in a row (bench/data/five_tasks.bpmn), dep
 with a catalog entry so the desk's API receives it. Each client is a process with one
 keep-alive connection and one request at a time: it receives its share of the dossiers
 first (not timed), then, for --seconds, completes the ready task of one dossier after
-another, taking the next task's id from the answer, as an integration would. The
-clients share the machine's cores with the server.
+another, taking the next task's id from the answer, as an integration would: in a
+closed loop (--rate 0, the capacity), or offering R completions/s between them on a
+fixed schedule (--rate R), latency counted from the scheduled send. The clients share
+the machine's cores with the server.
 """
 
 # ruff: noqa: E402 - sys.path must hold the repository before `engine` and `tests`
@@ -30,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 import argparse
 import cProfile
 import json
+import math
 import multiprocessing
 import os
 import pstats
@@ -73,10 +76,12 @@ class Figures:
     statuses: Counter[int] = field(default_factory=Counter)  # every answer by status
     receipts: int = 0  # dossiers received during the timed run (a client ran out)
     cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds during the run, by whom
+    elapsed: float = 0.0  # offered load: until the last client's last answer
+    unsent: int = 0  # offered load: sends given up on, the server being too far behind
 
     @property
     def per_second(self) -> float:
-        return len(self.latencies) / self.seconds
+        return len(self.latencies) / max(self.seconds, self.elapsed)
 
     def ms(self, p: int) -> float:
         if len(self.latencies) < 2:
@@ -118,29 +123,46 @@ def _ready(dossier: dict[str, Any]) -> str:
     return next((s["id"] for s in dossier["steps"] if s["status"] == "ready"), "")
 
 
-def _client(port: int, token: str, dossiers: int, seconds: float,
-            ready: Any, start: Any, results: Any) -> None:
+def _client(port: int, token: str, dossiers: int, seconds: float, rate: float,
+            phase: float, ready: Any, start: Any, results: Any) -> None:
+    """Closed loop when `rate` is 0: the next request as soon as the answer comes. Else
+    offered load: this client sends at `rate` per second on a fixed schedule (shifted by
+    `phase` seconds) and each latency counts from the scheduled send, not from the
+    actual one, so a server that falls behind is not hidden (no coordinated omission)."""
     desk = Desk(port, token)
     pending = [desk.receive() for _ in range(dossiers)]
     ready.put(None)
-    until = start.get() + seconds
+    at = start.get()
+    # The server closes a connection idle for 5 s (keep-alive), as this one may be while
+    # the other clients receive theirs: a new one, opened on the first request.
+    desk.connection.close()
+    until = at + seconds
+    # Offered load: the sends scheduled before `until`; those still unsent a further
+    # `seconds` later are given up on and reported as not sent.
+    due = at + phase if rate else 0.0
     latencies, statuses, receipts = [], Counter[int](), 0
     task = pending.pop()
-    while time.monotonic() < until:
+    while (due < until and time.monotonic() < until + seconds) if rate else (
+            time.monotonic() < until):
         if not task:  # the dossier is done: the next one (received now if none is left)
             receipts += not pending
             task = pending.pop() if pending else desk.receive()
             continue
-        began = time.perf_counter()
+        if rate and (wait := due - time.monotonic()) > 0:
+            time.sleep(wait)
+        began = due if rate else time.monotonic()
         status, answer = desk.call("POST", f"/api/tasks/{task}/complete", NOTE)
-        took = time.perf_counter() - began
+        took = time.monotonic() - began
         statuses[status] += 1
         if status == 200:
             latencies.append(took)
             task = _ready(answer["dossier"])
-        elif status != 409:  # a refusal is counted; the same task is tried again
+            due += 1 / rate if rate else 0.0
+        elif status not in (0, 409):  # a refusal or a broken connection (a worker
+            # replaced) is counted; the same task is tried again
             raise RuntimeError(f"completing task {task} answered {status}: {answer}")
-    results.put((latencies, statuses, receipts))
+    unsent = max(0, math.ceil((until - due) * rate)) if rate else 0
+    results.put((latencies, statuses, receipts, time.monotonic() - at, unsent))
 
 
 def _ticks(path: str) -> int:
@@ -161,14 +183,16 @@ def server_ticks(arbiter: int) -> dict[str, int]:
 
 
 def load(server: LiveServer, token: str, clients: int, seconds: float,
-         dossiers: int) -> Figures:
+         dossiers: int, rate: float = 0.0) -> Figures:
     """`clients` processes completing tasks for `seconds`, after receiving `dossiers`
-    dossiers between them."""
+    dossiers between them: in a closed loop, or offering `rate` completions per second
+    in all, each client its share on a fixed schedule, the clients' schedules staggered."""
     port = int(server.url.rsplit(":", 1)[1])
     ready, start, results = (multiprocessing.Queue() for _ in range(3))
     each = max(2, -(-dossiers // clients))
     processes = [multiprocessing.Process(target=_client, args=(
-        port, token, each, seconds, ready, start, results)) for _ in range(clients)]
+        port, token, each, seconds, rate / clients, i / rate if rate else 0.0, ready, start,
+        results)) for i in range(clients)]
     for process in processes:
         process.start()
     for _ in processes:
@@ -178,14 +202,17 @@ def load(server: LiveServer, token: str, clients: int, seconds: float,
         start.put(at)
     time.sleep(0.2)
     before = (_ticks("/proc/stat"), server_ticks(server.pid))
-    time.sleep(seconds)
-    after = (_ticks("/proc/stat"), server_ticks(server.pid))
     figures = Figures(seconds)
     for _ in processes:
-        latencies, statuses, receipts = results.get(timeout=120)
+        latencies, statuses, receipts, elapsed, unsent = results.get(timeout=seconds + 120)
         figures.latencies.extend(latencies)
         figures.statuses.update(statuses)
         figures.receipts += receipts
+        if rate:
+            figures.elapsed = max(figures.elapsed, elapsed)
+            figures.unsent += unsent
+    # Until the last answer: offered load may end after `seconds`, the server behind.
+    after = (_ticks("/proc/stat"), server_ticks(server.pid))
     for process in processes:
         process.join()
     tick = os.sysconf("SC_CLK_TCK")
@@ -213,19 +240,22 @@ def prepare(server: LiveServer, folder: Path) -> str:
     return done.stdout.strip().splitlines()[-1]
 
 
-def profile(server: LiveServer, token: str, completions: int, lines: int) -> None:
+def profile(server: LiveServer, token: str, completions: int, lines: int,
+            settings: dict[str, str]) -> None:
     """`completions` completions through the app in this process (Flask's test client, no
     gunicorn) on the server's database, under cProfile; SQL statements counted."""
-    app = create_app({"LIENTHONG": {"DATABASE_URL": server.env["LIENTHONG_DATABASE_URL"]}})
+    app = create_app({"LIENTHONG": {
+        **settings, "DATABASE_URL": server.env["LIENTHONG_DATABASE_URL"]}})
     client, headers = app.test_client(), {"Authorization": f"Bearer {token}"}
     with app.app_context():
-        db = services().db
-    statements, counting = Counter[str](), [False]
+        db, workflows = services().db, services().runtime.workflows
+    statements, counting, last = Counter[str](), [False], list[str]()
 
     @event.listens_for(db, "before_cursor_execute")
     def _count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         if counting[0]:
             statements[statement.split(None, 1)[0].upper()] += 1
+            last.append(" ".join(statement.split())[:110])
 
     def received() -> str:
         answer = client.post("/api/dossiers", json=APPLICANT, headers=headers)
@@ -238,6 +268,7 @@ def profile(server: LiveServer, token: str, completions: int, lines: int) -> Non
     profiler, counting[0] = cProfile.Profile(), True
     for _ in range(completions):
         began = time.perf_counter()
+        last.clear()
         profiler.enable()
         answer = client.post(f"/api/tasks/{task}/complete", json=NOTE, headers=headers)
         profiler.disable()
@@ -248,10 +279,32 @@ def profile(server: LiveServer, token: str, completions: int, lines: int) -> Non
     done = completions
     print(f"\nprofile: {done} completions in process, {took / done * 1000:.1f} ms each "
           f"with cProfile; SQL statements per completion: "
-          + ", ".join(f"{kind} {count / done:.1f}" for kind, count in statements.most_common()))
+          + ", ".join(f"{kind} {count / done:.1f}" for kind, count in statements.most_common())
+          + f"; live workflows taken from the cache {workflows.hits}, rebuilt "
+          f"{workflows.misses}")
+    print("the statements of the last completion:", *last, sep="\n  ")
     stats = pstats.Stats(profiler, stream=sys.stdout)
+    print("own time by package: " + ", ".join(
+        f"{name} {seconds / done * 1000:.2f} ms" for name, seconds in by_package(stats)))
     stats.strip_dirs().sort_stats("cumulative").print_stats(lines)
     stats.sort_stats("tottime").print_stats(lines)
+
+
+def by_package(stats: pstats.Stats) -> list[tuple[str, float]]:
+    """Own (not cumulative) time of the profiled functions, by the package their file is
+    in (site-packages' top folder, this repository's top folder, else "python")."""
+    own: Counter[str] = Counter()
+    for (filename, _line, _name), (_calls, _primitive, tottime, *_rest) in \
+            stats.stats.items():  # type: ignore[attr-defined]
+        parts = Path(filename).parts
+        if "site-packages" in parts:
+            package = parts[parts.index("site-packages") + 1]
+        elif Path(filename).is_relative_to(ROOT):
+            package = Path(filename).relative_to(ROOT).parts[0]
+        else:
+            package = "python"
+        own[package.split(".", 1)[0].split("-", 1)[0]] += tottime
+    return own.most_common()
 
 
 def row(label: str, clients: str, count: int, per_second: float, p50: float, p95: float,
@@ -279,7 +332,7 @@ def run_database(name: str, url: str | None, args: argparse.Namespace) -> None:
                                     "WORKERS": workers, "THREADS": threads}) as server:
             token = prepare(server, folder)
             if alone is None:
-                profile(server, token, args.profile_completions, args.profile)
+                profile(server, token, args.profile_completions, args.profile, extra)
                 return
             print(f"\n{name}: in process, bench/engine.py, {args.engine_dossiers} dossiers "
                   f"one after another; server: lienthong serve, {workers} processes x "
@@ -290,23 +343,37 @@ def run_database(name: str, url: str | None, args: argparse.Namespace) -> None:
             row("engine in process (tasks/s)", "1", alone.tasks, alone.tasks_per_s,
                 alone.percentile_ms(50), alone.percentile_ms(95), alone.percentile_ms(99), "")
             for clients in args.clients:
-                found = load(server, token, clients, args.seconds, args.dossiers)
-                other = ", ".join(f"{count} x {status or 'broken'}" for status, count in
-                                  sorted(found.statuses.items()) if status != 200)
-                if found.receipts:
-                    other += f" ({found.receipts} dossiers received during the run)"
-                done = max(1, len(found.latencies))
-                server_cpu = (f"{found.cpu['server'] / done * 1000:.1f}" if "server" in found.cpu
-                              else "? (a worker was replaced)")
-                other += (f"; CPU ms per completion: server {server_cpu}, "
-                          f"machine {found.cpu['machine'] / done * 1000:.1f}")
-                row("HTTP completions", str(clients), len(found.latencies),
-                    found.per_second, found.ms(50), found.ms(95), found.ms(99), other or "-")
+                for rate in args.rate if clients > 1 else [0.0]:
+                    found = load(server, token, clients, args.seconds, args.dossiers, rate)
+                    print_load(found, clients, rate)
+
+
+def print_load(found: Figures, clients: int, rate: float) -> None:
+    other = ", ".join(f"{count} x {status or 'broken'}" for status, count in
+                      sorted(found.statuses.items()) if status != 200)
+    if found.receipts:
+        other += f" ({found.receipts} dossiers received during the run)"
+    if found.unsent:
+        other += f" ({found.unsent} sends given up, the server too far behind)"
+    done = max(1, len(found.latencies))
+    server_cpu = (f"{found.cpu['server'] / done * 1000:.1f}" if "server" in found.cpu
+                  else "? (a worker was replaced)")
+    other += (f"; CPU ms per completion: server {server_cpu}, "
+              f"machine {found.cpu['machine'] / done * 1000:.1f}")
+    label = f"HTTP, {rate:g}/s offered" if rate else "HTTP completions, closed loop"
+    row(label, str(clients), len(found.latencies), found.per_second, found.ms(50),
+        found.ms(95), found.ms(99), other.lstrip("; ") or "-")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, nargs="+", default=[1, 8, 32])
+    parser.add_argument("--rate", type=float, nargs="+", default=[0.0, 200.0],
+                        metavar="R", help="per number of clients, one run per R: 0 is a "
+                        "closed loop (each client sends again as soon as answered: the "
+                        "capacity), R > 0 offers R completions/s in all on a fixed schedule, "
+                        "latency counted from the scheduled send (default 0 200; one client "
+                        "runs closed loop only)")
     parser.add_argument("--seconds", type=float, default=10.0, help="per run (default 10)")
     parser.add_argument("--dossiers", type=int, default=600,
                         help="dossiers the clients receive before each run (default 600)")

@@ -151,7 +151,7 @@ SETTINGS = (
     Setting("GRACEFUL_TIMEOUT", "30",
             "Seconds running requests get to finish on a restart (SIGHUP) or stop (SIGTERM).",
             _positive),
-    Setting("MAX_REQUESTS", "2000",
+    Setting("MAX_REQUESTS", "20000",
             "Requests after which a worker is replaced (with jitter), bounding slow leaks; "
             "0 never.", _count),
     Setting("PROXY_HOPS", "0",

@@ -8,7 +8,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session, defer
 
 from engine.definitions import SpecCache
@@ -85,8 +85,15 @@ def show_dossier(session: Session, code: str, units: Collection[str] | None = No
     With `units` (those the reader sees), another unit's dossier is NotFound exactly as an
     unknown code."""
     dossier = dossier_row(session, code, units)
-    version = session.execute(  # not the whole row: its diagram's XML is large
-        select(DefinitionVersion.name, DefinitionVersion.version)
+    # Not the whole version row (its diagram's XML is large); with it, whether the
+    # dossier has pauses, apologies and messages at all: most have none, and one query
+    # asking is cheaper than three finding nothing.
+    version = session.execute(
+        select(DefinitionVersion.name, DefinitionVersion.version,
+               exists().where(Pause.dossier_id == dossier.id).label("paused"),
+               exists().where(Apology.dossier_id == dossier.id).label("apologized"),
+               exists().where(or_(Message.sender_dossier_id == dossier.id,
+                                  Message.target_dossier_id == dossier.id)).label("linked"))
         .where(DefinitionVersion.id == dossier.definition_id)).one()
     rows = session.scalars(
         select(TaskRecord).where(TaskRecord.dossier_id == dossier.id)
@@ -114,7 +121,8 @@ def show_dossier(session: Session, code: str, units: Collection[str] | None = No
         counting_from=dossier.counting_from, appointment_at=dossier.appointment_at,
         completed_at=dossier.completed_at, outcome=dossier.outcome,
         steps=tuple(task_view(row, dossier.code, unit=dossier.unit) for row in rows),
-        handovers=tuple(handovers), events=events, links=_links(session, dossier),
+        handovers=tuple(handovers), events=events,
+        links=_links(session, dossier) if version.linked else (),
         applicant=dict(dossier.applicant), procedure_code=dossier.procedure_code,
         field_of_work=dossier.field_of_work, documents=tuple(dossier.documents),
         original_appointment_at=dossier.original_appointment_at,
@@ -123,11 +131,13 @@ def show_dossier(session: Session, code: str, units: Collection[str] | None = No
         supplement_count=dossier.supplement_count, at_risk_at=dossier.at_risk_at,
         pauses=tuple(views.PauseView(p.started_at, p.ended_at, p.deadline_at, p.requested_by,
                                      tuple(p.items), p.reason) for p in session.scalars(
-            select(Pause).where(Pause.dossier_id == dossier.id).order_by(Pause.id))),
+            select(Pause).where(Pause.dossier_id == dossier.id).order_by(Pause.id))
+        ) if version.paused else (),
         apologies=tuple(
             views.ApologyView(a.at, a.reason, a.old_appointment_at, a.new_appointment_at,
                               a.signed_by) for a in session.scalars(
-                select(Apology).where(Apology.dossier_id == dossier.id).order_by(Apology.id))),
+                select(Apology).where(Apology.dossier_id == dossier.id).order_by(Apology.id))
+        ) if version.apologized else (),
     )
 
 

@@ -24,14 +24,18 @@ class WorkflowCache:
         self.size = size
         self._items: OrderedDict[int, tuple[str, BpmnWorkflow]] = OrderedDict()
         self._lock = Lock()  # web servers run commands on several threads
+        self.hits = self.misses = 0  # takes that found the workflow, and that did not
 
     def take(self, dossier_id: int, state: str) -> BpmnWorkflow | None:
         """The dossier's workflow if it was saved as exactly `state`; the entry leaves."""
         with self._lock:
             entry = self._items.pop(dossier_id, None)
-        if entry is None or entry[0] != state:
-            return None
-        return entry[1]
+            found = entry is not None and entry[0] == state
+            if found:
+                self.hits += 1
+            else:
+                self.misses += 1
+        return entry[1] if found and entry is not None else None
 
     def put(self, dossier_id: int, state: str, workflow: BpmnWorkflow) -> None:
         """Keep `workflow`, just saved as `state`, for the dossier's next command."""

@@ -7,6 +7,7 @@ attributes stay out, so what the API sends and what the document describes canno
 from __future__ import annotations
 
 import dataclasses
+import functools
 import types
 import typing
 from collections.abc import Mapping
@@ -81,10 +82,10 @@ SHAPES: dict[type, Shape] = {
 def to_json(value: Any, tz: tzinfo) -> Any:
     """Records as objects (without their omitted attributes), instants as ISO 8601 in
     `tz` with their offset, dates as YYYY-MM-DD, tuples as lists."""
+    if value is None or isinstance(value, str | int | float):  # most values: first
+        return value
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        omit = SHAPES[type(value)].omit if type(value) in SHAPES else frozenset()
-        return {f.name: to_json(getattr(value, f.name), tz)
-                for f in dataclasses.fields(value) if f.name not in omit}
+        return {name: to_json(getattr(value, name), tz) for name in _shown(type(value))}
     if isinstance(value, datetime):
         return value.astimezone(tz).isoformat()
     if isinstance(value, date):
@@ -94,6 +95,14 @@ def to_json(value: Any, tz: tzinfo) -> Any:
     if isinstance(value, list | tuple):
         return [to_json(v, tz) for v in value]
     return value
+
+
+@functools.cache
+def _shown(record: type) -> tuple[str, ...]:
+    """The fields of a record type that its JSON shows (asked once per type: an answer
+    holds hundreds of records)."""
+    omit = SHAPES[record].omit if record in SHAPES else frozenset()
+    return tuple(f.name for f in dataclasses.fields(record) if f.name not in omit)
 
 
 # -- records to JSON schemas ----------------------------------------------------------------
