@@ -64,6 +64,9 @@ field_of_work = "Đo hiệu năng"
 level = "ward"
 time_limit = "P3D"
 effective_from = 2020-01-01
+
+[unverified]
+time_limit = "a benchmark's procedure: no legal text sets it"
 """
 
 
