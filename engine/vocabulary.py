@@ -53,6 +53,13 @@ class Outcome(StrEnum):
     LATE = "late"
 
 
+class Counting(StrEnum):
+    """How a procedure's time limit in days is counted (docs/working-time.md)."""
+
+    WORKING_HOURS = "working_hours"  # N x the daily office hours from the counting start
+    CIVIL_CODE = "civil_code"  # receipt day not counted; ends at the close of the Nth working day
+
+
 class Channel(StrEnum):
     """How the dossier reached the desk."""
 

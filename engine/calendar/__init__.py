@@ -13,7 +13,14 @@ from engine.calendar.announcements import (
     read_announcements,
 )
 from engine.calendar.clock import Clock, FixedClock, SystemClock
-from engine.calendar.deadlines import SAME_DAY, deadline, limit_parser
+from engine.calendar.deadlines import (
+    SAME_DAY,
+    civil_code_days,
+    civil_code_deadline,
+    deadline,
+    limit_parser,
+    statutory_deadline,
+)
 from engine.calendar.office_hours import DEFAULT_TZ, OfficeHours
 from engine.calendar.overrides import (
     CALENDAR_TTL,
@@ -29,7 +36,8 @@ from engine.calendar.working_calendar import WorkingCalendar
 __all__ = [
     "Announcement", "CALENDAR_TTL", "Clock", "DEFAULT_TZ", "FixedClock", "KINDS",
     "LoadConflict", "LoadResult", "OfficeHours", "OverrideView", "SAME_DAY",
-    "SHIPPED_ANNOUNCEMENTS", "SystemClock", "UnitCalendars", "WorkingCalendar", "deadline",
+    "SHIPPED_ANNOUNCEMENTS", "SystemClock", "UnitCalendars", "WorkingCalendar",
+    "civil_code_days", "civil_code_deadline", "deadline",
     "limit_parser", "list_overrides", "load_announcements", "read_announcements",
-    "remove_override", "set_override",
+    "remove_override", "set_override", "statutory_deadline",
 ]

@@ -293,6 +293,13 @@ class WorkingCalendar:
             d = self._nth_after(d, 1)
         return self._at(d, self._periods[-1][1])
 
+    def close_after(self, d: date, n: int) -> datetime:
+        """Closing time of the `n`-th working day strictly after `d` (n >= 1): where a
+        limit of n days ends when the day `d` is not counted (Civil Code art. 147.2)."""
+        if n < 1:
+            raise ValueError(f"count working days from 1, got {n}")
+        return self._at(self._nth_after(d, n), self._periods[-1][1])
+
     def parse_duration(self, text: str) -> timedelta:
         """Read an ISO-8601 duration as working time (see `working_duration`): P1D is
         one working day (``hours.daily``), PT4H four working hours, P1W a working week

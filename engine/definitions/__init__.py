@@ -9,6 +9,7 @@ from engine.definitions.catalog import (
     Document,
     ProcedureView,
     UnverifiedLimit,
+    counting_rule,
     deploy_catalog,
     deploy_files,
     list_catalog,
@@ -39,7 +40,8 @@ from engine.definitions.specs import build_specs
 __all__ = [
     "FIELD_TYPES", "MAX_BPMN_BYTES", "DefinitionError", "DefinitionInfo", "DefinitionSummary",
     "Deployed", "Document", "FieldSpec", "LoadedDefinition", "Problem", "ProcedureView",
-    "ShownSpec", "SpecCache", "UnverifiedLimit", "UserTaskInfo", "build_specs", "deploy",
+    "ShownSpec", "SpecCache", "UnverifiedLimit", "UserTaskInfo", "build_specs",
+    "counting_rule", "deploy",
     "deploy_catalog", "deploy_files", "deployed_definitions", "inspect_definition",
     "latest_version_id", "latest_versions", "list_catalog", "procedure_in_force", "read_bpmn",
     "read_paths", "unverified_limits",

@@ -23,11 +23,13 @@ from engine.definitions.diagram_info import LEVELS
 from engine.definitions.repository import Deployed, Files, LimitParser, deploy
 from engine.errors import InvalidAction
 from engine.storage import DefinitionVersion, ProcedureVersion
+from engine.vocabulary import Counting
 
 ONLINE_LEVELS = ("full", "partial")
 _REQUIRED = ("code", "name", "process", "field_of_work", "time_limit", "effective_from")
 # The limits an entry may state; each needs a source or an `unverified` note (docs/catalog.md).
 LIMITS = ("time_limit", "verification_time_limit", "cutoff", "supplement_time_limit")
+COUNTING = "counting"  # the key naming how the limits in days are counted (`Counting`)
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,14 @@ class ProcedureView:
     unverified: Mapping[str, str] = field(default_factory=dict)
     # every limit stated, by the names sources use (`stated_limits`)
     limits: Mapping[str, str] = field(default_factory=dict)
+    counting: str = Counting.WORKING_HOURS.value  # how its limits in days are counted
+
+
+def counting_rule(data: Mapping[str, Any] | None) -> Counting:
+    """The counting rule a stored catalog entry (its `data`) chose; `working_hours` when
+    it states none or there is no entry. Versions are never rewritten, so a dossier
+    reading it through the version it recorded keeps the rule it was received under."""
+    return Counting((data or {}).get(COUNTING, Counting.WORKING_HOURS))
 
 
 @dataclass(frozen=True)
@@ -79,8 +89,9 @@ class UnverifiedLimit:
 
 def stated_limits(data: Mapping[str, Any]) -> dict[str, str]:
     """Every limit an entry states, by name: its own (time_limit, verification_time_limit,
-    cutoff, supplement_time_limit) and its agency parts' (`parts.<process>.<limit>`)."""
-    limits = {key: str(data[key]) for key in LIMITS if data.get(key) is not None}
+    cutoff, supplement_time_limit) and its agency parts' (`parts.<process>.<limit>`); the
+    counting rule too when stated, since it needs a source like them."""
+    limits = {key: str(data[key]) for key in (*LIMITS, COUNTING) if data.get(key) is not None}
     parts = data.get("parts", {})
     if isinstance(parts, dict):
         for process, values in parts.items():
@@ -120,6 +131,11 @@ def _check_sources(data: dict[str, Any]) -> list[Problem]:
 def _check(source: str, data: dict[str, Any], limit_parser: LimitParser) -> list[Problem]:
     problems = [Problem(key, "is missing") for key in _REQUIRED if key not in data]
     for key, value in stated_limits(data).items():
+        if key == COUNTING:
+            if value not in tuple(Counting):
+                problems.append(Problem(key, f"{value!r} is not a counting rule: use one of "
+                                             f"{', '.join(Counting)}"))
+            continue
         if key.rsplit(".", 1)[-1] == "cutoff":
             if not (len(value) == 5 and value[2] == ":" and value.replace(":", "").isdigit()):
                 problems.append(Problem(key, f"{value!r} is not a time of day such as 15:00"))
@@ -276,7 +292,7 @@ def procedure_view(row: ProcedureVersion) -> ProcedureView:
         documents=tuple(Document(d["name"], int(d.get("copies", 1)), bool(d.get("required", True)))
                         for d in data.get("documents", ())),
         sources=dict(data.get("sources", {})), unverified=dict(data.get("unverified", {})),
-        limits=stated_limits(data),
+        limits=stated_limits(data), counting=counting_rule(data).value,
     )
 
 

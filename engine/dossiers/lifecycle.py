@@ -14,7 +14,8 @@ from typing import NamedTuple
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from engine.calendar import deadline
+from engine.calendar import statutory_deadline
+from engine.definitions import counting_rule
 from engine.errors import InvalidAction
 from engine.org import ancestors, find_user
 from engine.runtime import DossierRef, Runtime, Step, dossier_row, finish, record_event
@@ -28,7 +29,14 @@ from engine.storage import (
     atomic,
     claim_due,
 )
-from engine.vocabulary import OPEN_STATUSES, DossierStatus, FinishKind, Outcome, TaskStatus
+from engine.vocabulary import (
+    OPEN_STATUSES,
+    Counting,
+    DossierStatus,
+    FinishKind,
+    Outcome,
+    TaskStatus,
+)
 
 SUPPLEMENT_PERIOD = "P7D"  # the citizen has 7 working days to supplement
 # The papers a dossier holds at most, received and supplied: its receipt stays a few
@@ -136,7 +144,8 @@ def require_verification(session: Session, runtime: Runtime, code: str, *, user:
     pauses = session.scalars(select(Pause).where(Pause.dossier_id == dossier.id))
     waited = sum((cal.between(p.started_at, p.ended_at) for p in pauses
                   if p.ended_at is not None), start=timedelta())
-    due = cal.add(deadline(cal, dossier.counting_from, limit), waited)
+    due = cal.add(statutory_deadline(cal, dossier.received_at, dossier.counting_from, limit,
+                                     _counting(session, dossier)), waited)
     dossier.verification = True
     if dossier.original_appointment_at == dossier.appointment_at:  # no apology moved it
         dossier.appointment_at = due
@@ -144,6 +153,13 @@ def require_verification(session: Session, runtime: Runtime, code: str, *, user:
     record_event(session, dossier, now, "verification_required", user)
     session.flush()
     return DossierRef.of(dossier)
+
+
+def _counting(session: Session, dossier: Dossier) -> Counting:
+    """The counting rule the dossier was received under (its catalog version's)."""
+    entry = session.get(ProcedureVersion, dossier.procedure_version_id) \
+        if dossier.procedure_version_id is not None else None
+    return counting_rule(entry.data if entry else None)
 
 
 def _verification_limit(session: Session, dossier: Dossier) -> str | None:

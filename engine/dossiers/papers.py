@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine.definitions import counting_rule
 from engine.errors import InvalidAction, NotFound
 from engine.org import find_user
 from engine.runtime import dossier_row
@@ -30,11 +31,18 @@ from engine.storage import (
     TaskRecord,
     Unit,
 )
-from engine.vocabulary import FinishKind, Outcome
+from engine.vocabulary import Counting, FinishKind, Outcome
 
 # The papers' own words (they are legal forms, Vietnamese whatever the reader's language).
 OUTCOME_LABELS = {Outcome.EARLY: "Trước hạn", Outcome.ON_TIME: "Đúng hạn",
                   Outcome.LATE: "Quá hạn"}
+# How the receipt says the limit is counted (docs/working-time.md).
+COUNTING_NOTES = {
+    Counting.WORKING_HOURS: "Thời hạn tính theo giờ làm việc kể từ khi tiếp nhận hồ sơ",
+    Counting.CIVIL_CODE: "Thời hạn tính theo ngày làm việc, không kể ngày tiếp nhận hồ sơ, "
+                         "kết thúc vào cuối giờ làm việc của ngày làm việc cuối cùng "
+                         "(Bộ luật Dân sự năm 2015, Điều 147, Điều 148)",
+}
 
 
 @dataclass(frozen=True)
@@ -65,6 +73,8 @@ class Receipt:
     collect_at: str
     logbook_number: str
     received_by: str
+    counting: str  # the rule its limit is counted by: working_hours or civil_code
+    counting_note: str  # that rule in the paper's words
 
 
 @dataclass(frozen=True)
@@ -190,12 +200,14 @@ def receipt(session: Session, code: str) -> Receipt:
     received = session.scalar(select(Event).where(Event.dossier_id == dossier.id,
                                                   Event.kind == "received"))
     head = header(session, dossier)
+    counting = counting_rule(procedure.data if procedure else None)
     return Receipt(
         header=head, documents=tuple(dossier.documents), sets=1,
         time_limit=procedure.time_limit if procedure else None,
         received_at=dossier.received_at, appointment_at=dossier.appointment_at,
         collect_at=f"Bộ phận Một cửa, {head.unit_name}", logbook_number=dossier.code,
         received_by=_name(session, received.actor if received else None),
+        counting=counting.value, counting_note=COUNTING_NOTES[counting],
     )
 
 

@@ -12,8 +12,8 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy.orm import Session
 
-from engine.calendar import deadline
-from engine.definitions import latest_version_id, procedure_in_force
+from engine.calendar import statutory_deadline
+from engine.definitions import counting_rule, latest_version_id, procedure_in_force
 from engine.errors import InvalidAction, NotFound
 from engine.runtime.context import Run, Step
 from engine.runtime.dossier_codes import take_number
@@ -40,7 +40,8 @@ def receive(session: Session, runtime: Runtime, key: str, step: Step, *, unit: s
     The catalog entry in force at receipt gives the statutory limit (the verification
     limit when `verification`), the cut-off hour and the field of work; a diagram
     without a catalog entry uses its process properties. The appointment is the limit
-    in working time from the counting start. `data` naming a `type=unit` field of the
+    in working time from the counting start, read by the entry's counting rule (docs/
+    working-time.md). `data` naming a `type=unit` field of the
     diagram must name a unit serving `unit` (InvalidData otherwise, nothing written).
     """
     now = step.at
@@ -71,7 +72,11 @@ def receive(session: Session, runtime: Runtime, key: str, step: Step, *, unit: s
     counting_from = cal.counting_start(now, cutoff)
     limit = (rules["verification_time_limit"] if verification else None) \
         or rules["time_limit"]
-    appointment = deadline(cal, counting_from, limit) if limit else None
+    # The rule is the entry's (working hours unless it chose the Civil Code's); the dossier
+    # keeps it through the catalog version it records, which is never rewritten.
+    counting = counting_rule(entry.data if entry else None)
+    appointment = statutory_deadline(cal, now, counting_from, limit, counting) \
+        if limit else None
     number = take_number(session, unit, received_day)
     code = runtime.code_format.format(unit=unit, date=received_day, seq=number)
     wf = BpmnWorkflow(loaded.spec, loaded.subprocess_specs)

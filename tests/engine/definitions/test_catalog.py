@@ -81,3 +81,22 @@ def test_unverified_limits_lists_procedure_limit_value_and_why(session):
         list_catalog(session))] == [("9.000001", "cutoff", "15:00",
                                      "giờ nhận hồ sơ chưa đối chiếu (mẫu)")]
     assert (DATA / "simple_procedure.toml").exists()
+
+
+SOURCED = b'[sources]\ntime_limit = "Luat A, art. 1"\ncutoff = "Luat A, art. 2"\n'
+
+
+def test_an_unknown_counting_rule_is_refused_naming_the_key():
+    with pytest.raises(DefinitionError) as refused:
+        read_entry("x.toml", b'counting = "calendar_days"\n' + BASE + SOURCED
+                   + b'counting = "Luat A, art. 3"\n', PARSE)
+    assert str(refused.value) == ("x.toml: counting: 'calendar_days' is not a counting rule: "
+                                  "use one of working_hours, civil_code")
+
+
+def test_a_counting_rule_needs_a_source_like_a_limit():
+    with pytest.raises(DefinitionError, match="counting: has no source"):
+        read_entry("x.toml", b'counting = "civil_code"\n' + BASE + SOURCED, PARSE)
+    data = read_entry("x.toml", b'counting = "civil_code"\n' + BASE + SOURCED
+                      + b'counting = "Bo luat Dan su 91/2015/QH13, Dieu 147, 148"\n', PARSE)
+    assert data["counting"] == "civil_code"

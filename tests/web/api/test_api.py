@@ -124,6 +124,7 @@ def test_reception_receives_a_dossier(reception):
     assert receipt["header"]["applicant_name"] == "Trần Thị Bích"
     assert receipt["appointment_at"] == dossier["appointment_at"]
     assert receipt["received_by"] == "Phạm Thị Lan"
+    assert receipt["counting"] == "working_hours"  # the rule its limit is counted by
 
 
 def test_location_header_points_at_the_new_dossier(reception):

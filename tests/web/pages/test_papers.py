@@ -48,6 +48,7 @@ def test_receipt(client, db_engine):
         "Số điện thoại: 0912345678", "Nội dung yêu cầu giải quyết: Đăng ký khai sinh",
         "Tờ khai đăng ký khai sinh", "Giấy chứng sinh", "Số lượng hồ sơ: 1 (bộ)",
         "Thời gian giải quyết hồ sơ theo quy định là: trong ngày làm việc",
+        "Thời hạn tính theo giờ làm việc kể từ khi tiếp nhận hồ sơ.",
         "Thời gian nhận hồ sơ: 08 giờ 30 phút, ngày 06/03/2026",
         "Thời gian trả kết quả giải quyết hồ sơ: 17 giờ 00 phút, ngày 06/03/2026",
         "Đăng ký nhận kết quả tại: Bộ phận Một cửa, Phường Phúc Lợi",
