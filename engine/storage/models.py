@@ -341,7 +341,7 @@ class Message(Base):
     sender_department: Mapped[str | None] = mapped_column(String(64))
     status: Mapped[MessageStatus] = mapped_column(EnumText(MessageStatus, 16), index=True,
                                                   doc="pending or delivered")
-    target_dossier_id: Mapped[int | None] = mapped_column(ForeignKey("dossier.id"))
+    target_dossier_id: Mapped[int | None] = mapped_column(ForeignKey("dossier.id"), index=True)
     created_at: Mapped[datetime]
     delivered_at: Mapped[datetime | None]
     version: Mapped[int] = mapped_column(Integer)
