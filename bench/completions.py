@@ -30,44 +30,22 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"
 sys.path.insert(0, str(ROOT))
 
 import argparse
-import cProfile
-import json
 import math
 import multiprocessing
 import os
-import pstats
-import secrets
 import statistics
 import tempfile
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from http.client import HTTPConnection
 from typing import Any
 
-from sqlalchemy import event
-
-from bench.engine import DIAGRAM, clear_database, engine_figure
+from bench.bench_desk import NOTE, Desk, prepare, ready_task
+from bench.completion_profile import profile
+from bench.engine import clear_database, engine_figure
 from engine.storage import make_engine
 from tests.live_server import LiveServer, live_server
-from web.app import create_app
-from web.db import services
 from web.settings import load as load_settings
-
-USER = "bench.phucloi"
-NOTE = {"data": {"note": "x"}}
-APPLICANT = {"procedure": "BENCH-5", "applicant": {"name": "Người Thử Tải"}}
-CATALOG = """code = "BENCH-5"
-name = "Năm bước (đo hiệu năng)"
-process = "bench_five_tasks"
-field_of_work = "Đo hiệu năng"
-level = "ward"
-time_limit = "P3D"
-effective_from = 2020-01-01
-
-[unverified]
-time_limit = "a benchmark's procedure: no legal text sets it"
-"""
 
 
 @dataclass
@@ -90,40 +68,6 @@ class Figures:
         if len(self.latencies) < 2:
             return float("nan")
         return statistics.quantiles(self.latencies, n=100, method="inclusive")[p - 1] * 1000
-
-
-class Desk:
-    """One client's connection, acting with the bench user's API token."""
-
-    def __init__(self, port: int, token: str) -> None:
-        self.port, self.token = port, token
-        self.connection = HTTPConnection("127.0.0.1", port, timeout=60)
-
-    def call(self, method: str, path: str, payload: object) -> tuple[int, Any]:
-        body = json.dumps(payload).encode()
-        try:
-            self.connection.request(method, path, body=body, headers={
-                "Authorization": f"Bearer {self.token}",
-                "Content-Type": "application/json"})
-            response = self.connection.getresponse()
-            data = response.read()
-        except OSError:  # a broken connection counts as status 0; open a new one
-            self.connection = HTTPConnection("127.0.0.1", self.port, timeout=60)
-            return 0, None
-        return response.status, json.loads(data) if data else None
-
-    def receive(self) -> str:
-        """A new dossier (asked again while refused as busy); its first ready task's id."""
-        status, dossier = self.call("POST", "/api/dossiers", APPLICANT)
-        while status == 409:
-            status, dossier = self.call("POST", "/api/dossiers", APPLICANT)
-        if status != 201:
-            raise RuntimeError(f"receiving a dossier answered {status}: {dossier}")
-        return _ready(dossier)
-
-
-def _ready(dossier: dict[str, Any]) -> str:
-    return next((s["id"] for s in dossier["steps"] if s["status"] == "ready"), "")
 
 
 def _client(port: int, token: str, dossiers: int, seconds: float, rate: float,
@@ -159,7 +103,7 @@ def _client(port: int, token: str, dossiers: int, seconds: float, rate: float,
         statuses[status] += 1
         if status == 200:
             latencies.append(took)
-            task = _ready(answer["dossier"])
+            task = ready_task(answer["dossier"])
             due += 1 / rate if rate else 0.0
         elif status not in (0, 409):  # a refusal or a broken connection (a worker
             # replaced) is counted; the same task is tried again
@@ -225,91 +169,6 @@ def load(server: LiveServer, token: str, clients: int, seconds: float,
     return figures
 
 
-def prepare(server: LiveServer, folder: Path) -> str:
-    """Deploy the bench diagram with its catalog entry, add the bench user (reception and
-    civil status of the ward) and give back an API token of theirs."""
-    diagrams = folder / "bench-procedure"
-    diagrams.mkdir()
-    (diagrams / DIAGRAM.name).write_bytes(DIAGRAM.read_bytes())
-    (diagrams / "five_tasks.toml").write_text(CATALOG, encoding="utf-8")
-    for args in (("deploy", str(diagrams), "--user", "bench"),
-                 ("add-user", USER, "--name", "Người Đo", "--unit", "PHUCLOI",
-                  "--role", "reception", "--role", "staff", "--department", "reception",
-                  "--department", "civil_status", "--password", secrets.token_urlsafe(16)),
-                 ("token", "create", USER, "--name", "bench")):
-        done = server.lienthong(*args)
-        if done.returncode != 0:
-            raise RuntimeError(f"lienthong {args[0]} failed: {done.stdout}{done.stderr}")
-    return done.stdout.strip().splitlines()[-1]
-
-
-def profile(server: LiveServer, token: str, completions: int, lines: int,
-            settings: dict[str, str]) -> None:
-    """`completions` completions through the app in this process (Flask's test client, no
-    gunicorn) on the server's database, under cProfile; SQL statements counted."""
-    app = create_app({"LIENTHONG": {
-        **settings, "DATABASE_URL": server.env["LIENTHONG_DATABASE_URL"]}})
-    client, headers = app.test_client(), {"Authorization": f"Bearer {token}"}
-    with app.app_context():
-        db, workflows = services().db, services().runtime.workflows
-    statements, counting, last = Counter[str](), [False], list[str]()
-
-    @event.listens_for(db, "before_cursor_execute")
-    def _count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if counting[0]:
-            statements[statement.split(None, 1)[0].upper()] += 1
-            last.append(" ".join(statement.split())[:110])
-
-    def received() -> str:
-        answer = client.post("/api/dossiers", json=APPLICANT, headers=headers)
-        return _ready(answer.get_json())
-
-    task, took = received(), 0.0
-    for _ in range(10):  # a warm-up, left out
-        task = _ready(client.post(f"/api/tasks/{task}/complete", json=NOTE,
-                                  headers=headers).get_json()["dossier"]) or received()
-    profiler, counting[0] = cProfile.Profile(), True
-    for _ in range(completions):
-        began = time.perf_counter()
-        last.clear()
-        profiler.enable()
-        answer = client.post(f"/api/tasks/{task}/complete", json=NOTE, headers=headers)
-        profiler.disable()
-        took += time.perf_counter() - began
-        counting[0] = False
-        task = _ready(answer.get_json()["dossier"]) or received()
-        counting[0] = True
-    done = completions
-    print(f"\nprofile: {done} completions in process, {took / done * 1000:.1f} ms each "
-          f"with cProfile; SQL statements per completion: "
-          + ", ".join(f"{kind} {count / done:.1f}" for kind, count in statements.most_common())
-          + f"; live workflows taken from the cache {workflows.hits}, rebuilt "
-          f"{workflows.misses}")
-    print("the statements of the last completion:", *last, sep="\n  ")
-    stats = pstats.Stats(profiler, stream=sys.stdout)
-    print("own time by package: " + ", ".join(
-        f"{name} {seconds / done * 1000:.2f} ms" for name, seconds in by_package(stats)))
-    stats.strip_dirs().sort_stats("cumulative").print_stats(lines)
-    stats.sort_stats("tottime").print_stats(lines)
-
-
-def by_package(stats: pstats.Stats) -> list[tuple[str, float]]:
-    """Own (not cumulative) time of the profiled functions, by the package their file is
-    in (site-packages' top folder, this repository's top folder, else "python")."""
-    own: Counter[str] = Counter()
-    for (filename, _line, _name), (_calls, _primitive, tottime, *_rest) in \
-            stats.stats.items():  # type: ignore[attr-defined]
-        parts = Path(filename).parts
-        if "site-packages" in parts:
-            package = parts[parts.index("site-packages") + 1]
-        elif Path(filename).is_relative_to(ROOT):
-            package = Path(filename).relative_to(ROOT).parts[0]
-        else:
-            package = "python"
-        own[package.split(".", 1)[0].split("-", 1)[0]] += tottime
-    return own.most_common()
-
-
 def row(label: str, clients: str, count: int, per_second: float, p50: float, p95: float,
         p99: float, refused: str) -> None:
     print(f"{label:34} {clients:>7} {count:>7} {per_second:>9.0f} {p50:>7.1f} {p95:>7.1f} "
@@ -326,7 +185,7 @@ def run_database(name: str, url: str | None, args: argparse.Namespace) -> None:
             clear_database(db)
             db.dispose()
         else:
-            (folder / "lienthong.db").unlink()
+            (folder / "lienthong.db").unlink(missing_ok=True)  # --profile measured nothing first
         defaults = load_settings({})
         workers = args.workers or defaults["WORKERS"]
         threads = args.threads or defaults["THREADS"]

@@ -19,6 +19,8 @@ from pathlib import Path
 _HERE = Path(__file__).resolve().parent
 for _entry in [p for p in sys.path if Path(p or ".").resolve() == _HERE]:
     sys.path.remove(_entry)
+if str(_HERE.parent) not in sys.path:  # for `bench.stored_bytes`
+    sys.path.insert(0, str(_HERE.parent))
 
 import argparse
 import cProfile
@@ -32,22 +34,22 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import Engine, LargeBinary, Text, cast, func, select, text
+from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from bench.stored_bytes import Storage, measure_storage
 from engine.calendar import FixedClock, limit_parser
 from engine.definitions import build_specs, deploy, read_paths
 from engine.org import seed_departments
 from engine.queries import ready_task_ids
 from engine.runtime import Runtime, WorkflowCache, complete, make_script_engine, start
-from engine.storage import Base, Dossier, Event, TaskRecord, make_engine, make_sessionmaker, upgrade
+from engine.storage import Base, Dossier, make_engine, make_sessionmaker, upgrade
 
 DIAGRAM = _HERE / "data" / "five_tasks.bpmn"
 PROCESS = "bench_five_tasks"
@@ -56,8 +58,6 @@ UNIT = "BENCH"
 START = datetime(2026, 3, 2, 8, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
 USERS = ("an", "binh", "chi", "dung", "giang", "ha")
 NOTE = {"note": "x"}
-# Tables holding a dossier's rows in this diagram (no messages or subscriptions).
-DOSSIER_TABLES = (Dossier, TaskRecord, Event)
 
 
 @dataclass
@@ -229,60 +229,6 @@ class EngineRun:
         if statuses != {"completed": self.started}:
             raise RuntimeError(f"{self.result.name}: dossiers did not all finish: {statuses}")
         return self.result
-
-
-def _text_bytes(column: Any, dialect: str) -> Any:
-    """Bytes of a value written as text (UTF-8); 0 for NULL."""
-    as_text = cast(column, Text)
-    if dialect == "postgresql":
-        return func.coalesce(func.octet_length(as_text), 0)
-    return func.coalesce(func.length(cast(as_text, LargeBinary)), 0)  # SQLite 3.40: no octet_length
-
-
-@dataclass
-class Storage:
-    """Bytes per finished dossier, three ways (see README)."""
-
-    state: float  # UTF-8 length of dossier.state
-    as_text: float  # every column of the dossier's rows written as text
-    records: float  # what the database stores for those rows (SQLite record / PG datum)
-    on_disk: float  # pages of those tables and their indexes
-    rows: dict[str, float]  # rows per dossier, by table
-
-
-def measure_storage(db: Engine) -> Storage:
-    dialect = db.dialect.name
-    with db.connect() as conn:
-        finished = conn.scalar(select(func.count()).where(Dossier.status == "completed"))
-        if not finished:
-            raise RuntimeError("no finished dossiers to measure")
-        state = conn.scalar(select(func.sum(_text_bytes(Dossier.state, dialect))))
-        as_text, rows = 0, {}
-        for model in DOSSIER_TABLES:
-            table = model.__table__
-            total = sum((_text_bytes(c, dialect) for c in table.columns), start=0)
-            as_text += conn.scalar(select(func.sum(total)).select_from(table)) or 0
-            rows[table.name] = conn.scalar(select(func.count()).select_from(table)) / finished
-        names = [m.__table__.name for m in DOSSIER_TABLES]
-        if dialect == "sqlite":
-            records = on_disk = 0
-            for name in names:
-                tables = "SELECT name FROM sqlite_schema WHERE tbl_name = ?"
-                records += conn.exec_driver_sql(
-                    "SELECT sum(payload) FROM dbstat WHERE name = ?", (name,)).scalar() or 0
-                on_disk += conn.exec_driver_sql(
-                    f"SELECT sum(pgsize) FROM dbstat WHERE name IN ({tables})",  # noqa: S608
-                    (name,)).scalar() or 0
-        else:
-            records = on_disk = 0
-            for name in names:  # fixed names from our own models
-                records += conn.exec_driver_sql(
-                    f"SELECT coalesce(sum(pg_column_size(t.*)), 0) FROM {name} t"  # noqa: S608
-                ).scalar()
-                on_disk += conn.exec_driver_sql(
-                    "SELECT pg_total_relation_size(%(t)s::regclass)", {"t": name}).scalar()
-    return Storage(state / finished, as_text / finished, records / finished,
-                   on_disk / finished, rows)
 
 
 def engine_figure(url: str, dossiers: int, warmup: int = 10, seed: int = 1) -> Result:

@@ -33,16 +33,11 @@ from typing import Any
 
 from sqlalchemy import Engine, func, select
 
-from bench.completions import APPLICANT, NOTE, Desk, prepare
+from bench.bench_desk import APPLICANT, NOTE, Desk, prepare, ready_task
 from bench.engine import clear_database
 from engine.storage import Dossier, Event, TaskRecord, make_engine, make_sessionmaker
 from tests.due_timers import due_escalations
 from tests.live_server import lienthong_command, live_server
-
-
-def _ready(dossier: dict[str, Any]) -> str:
-    """The id of the dossier's ready step ("" once it is done)."""
-    return next((s["id"] for s in dossier["steps"] if s["status"] == "ready"), "")
 
 
 def _client(port: int, token: str, completions: int, results: Any) -> None:
@@ -55,13 +50,13 @@ def _client(port: int, token: str, completions: int, results: Any) -> None:
         statuses[f"receipt {status}"] += 1
         if status != 201:
             continue
-        task = _ready(dossier)
+        task = ready_task(dossier)
         while task and done < completions:
             status, answer = desk.call("POST", f"/api/tasks/{task}/complete", NOTE)
             statuses[f"completion {status}"] += 1
             if status == 200:
                 done += 1
-                task = _ready(answer["dossier"])
+                task = ready_task(answer["dossier"])
     results.put(statuses)
 
 
