@@ -85,22 +85,25 @@ def load_user() -> None:
     session_id = session.get("sid")
     if isinstance(session_id, str):
         at, limits = now(), session_limits()
-        check = check_session(db(), session_id, at, limits)
-        g.user = check.user
-        if check.due:
-            g.user = (resume_session(db(), session_id, at, limits) if writing()
-                      else short_transaction(
-                          lambda own: resume_session(own, session_id, at, limits)))
+        if writing():  # read, and write when due, in the request's transaction
+            g.user = resume_session(db(), session_id, at, limits)
+        else:
+            check = check_session(db(), session_id, at, limits)
+            g.user = short_transaction(
+                lambda own: resume_session(own, session_id, at, limits)
+            ) if check.due else check.user
         if g.user is None:
             session.clear()  # ended or expired: the cookie is of no more use
 
 
 def _load_token(token: str) -> None:
     at, token = now(), token[:200]
-    use = check_token(db(), token, at)
-    if use.due:
-        use = (use_token(db(), token, at) if writing()
-               else short_transaction(lambda own: use_token(own, token, at)))
+    if writing():  # read, and write when due, in the request's transaction
+        use = use_token(db(), token, at)
+    else:
+        use = check_token(db(), token, at)
+        if use.due:
+            use = short_transaction(lambda own: use_token(own, token, at))
     g.user = use.user
     if use.refused is not None:
         note(Kind.TOKEN_REFUSED, username=use.username,
