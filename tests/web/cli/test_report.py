@@ -145,6 +145,22 @@ def test_xlsx_writes_a_readable_workbook(cli, tmp_path):
     assert sheet.cell(row=6, column=2).font.bold and not sheet.cell(row=5, column=2).font.bold
 
 
+def test_finished_as_chooses_where_refused_dossiers_go(cli):
+    default = json.loads(cli(*MARCH, "--format", "json").output)
+    excluded = json.loads(cli(*MARCH, "--format", "json", "--finished-as",
+                              "refused=excluded").output)
+    assert excluded["finished_as"] == {"withdrawn": "resolved", "refused": "excluded",
+                                       "stopped": "resolved"}
+    # The refused dossier (by post) leaves the received and resolved columns; the
+    # informative column still counts it.
+    for name, change in (("received_total", 1), ("received_in_person", 1),
+                         ("resolved_total", 1), ("resolved_on_time", 1), ("refused", 0)):
+        assert default["total"][name] - excluded["total"][name] == change, name
+    note = cli(*MARCH, "--finished-as", "excluded").output.splitlines()[-1]
+    assert note.startswith("Ghi chú: rút hồ sơ: không tính vào số hồ sơ nhận; từ chối: "
+                           "không tính")
+
+
 @pytest.mark.parametrize(("args", "message"), [
     (("--unit", "PHUCLOI", "--from", "2026-02-30", "--to", "2026-03-31"),
      "error: --from '2026-02-30' is not a date (YYYY-MM-DD)"),
@@ -156,6 +172,13 @@ def test_xlsx_writes_a_readable_workbook(cli, tmp_path):
      "error: --from 2026-03-31 is after --to 2026-03-01"),
     (("--unit", "PHUCLOI", "--from", "2026-03-01", "--to", "2026-03-31", "--format", "xlsx"),
      "error: --format xlsx writes a file: give --out FILE.xlsx"),
+    (("--unit", "PHUCLOI", "--from", "2026-03-01", "--to", "2026-03-31", "--finished-as",
+      "withdrawn=gone"),
+     "error: --finished-as: 'gone' is not a placement; use resolved, on-time, excluded"),
+    (("--unit", "PHUCLOI", "--from", "2026-03-01", "--to", "2026-03-31", "--finished-as",
+      "returned=excluded"),
+     "error: --finished-as: 'returned' is not a way of ending; use withdrawn, refused, "
+     "stopped"),
 ])
 def test_errors_are_one_line(cli, args, message):
     result = cli("report", *args, ok=False)
