@@ -25,6 +25,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from engine.errors import InvalidAction
+from engine.reporting import DEFAULT_RULE, FinishedRule
 from engine.runtime import BAD_CHARACTERS, CHANNELS, EARLIEST_DAY, LATEST_DAY
 from engine.vocabulary import DossierStatus
 
@@ -264,9 +266,29 @@ class LogbookQuery(UnitQuery):
                             "today).")
 
 
+def _finished_rule(text: str) -> str:
+    try:
+        FinishedRule.parse(text)
+    except InvalidAction as exc:
+        raise PydanticCustomError("finished_as", str(exc).replace("{", "(").replace(
+            "}", ")")) from None
+    return text
+
+
 class PeriodQuery(UnitQuery):
     start: Day = Field(alias="from", description="First day of the period (local date).")
     end: Day = Field(alias="to", description="Last day of the period, included.")
+    finished_as: Annotated[QueryText, AfterValidator(_finished_rule), Field(description=(
+        "Where withdrawn, refused and stopped dossiers are counted: "
+        "'withdrawn=excluded,stopped=on-time', or one of resolved, on-time, excluded for "
+        "all three (default: resolved, timed against the deadline; docs/report.md)."))
+    ] | None = None
+
+    @property
+    def rule(self) -> FinishedRule:
+        """The finished_as rule read, or the default."""
+        return DEFAULT_RULE if self.finished_as is None else FinishedRule.parse(
+            self.finished_as)
 
 
 # -- problems, by field --------------------------------------------------------------------

@@ -33,8 +33,10 @@ COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("in_progress_total", "Đang giải quyết", "Số hồ sơ đang giải quyết"),
     ("in_progress_within", "Trong hạn", "Số hồ sơ đang giải quyết"),
     ("in_progress_overdue", "Quá hạn", "Số hồ sơ đang giải quyết"),
+    # Informative: counted also where the report's FinishedRule puts them (its note).
     ("withdrawn", "Rút hồ sơ", ""),
     ("refused", "Từ chối", ""),
+    ("stopped", "Dừng giải quyết", ""),
     ("resolution_rate", "Tỷ lệ giải quyết", ""),
     ("on_time_rate", "Tỷ lệ đúng hạn", ""),
 )
@@ -50,6 +52,11 @@ def title(report: PeriodReport) -> str:
     """'Tình hình, kết quả giải quyết TTHC — <unit name> — dd/mm/yyyy–dd/mm/yyyy'."""
     return (f"{TITLE} — {report.unit_name} — "
             f"{report.start:%d/%m/%Y}–{report.end:%d/%m/%Y}")
+
+
+def note(report: PeriodReport) -> str:
+    """'Ghi chú: rút hồ sơ: ...; từ chối: ...; dừng giải quyết: ...' (the rule applied)."""
+    return f"Ghi chú: {report.finished_as.note()}."
 
 
 def rate_text(rate: float | None) -> str:
@@ -96,7 +103,8 @@ def _groups() -> list[tuple[str, int, int]]:
 
 
 def to_table(report: PeriodReport) -> str:
-    """Aligned text: the title, a group header line, the column headers, rows, total."""
+    """Aligned text: the title, a group header line, the column headers, rows, total,
+    and the note saying where withdrawn, refused and stopped dossiers were counted."""
     sep = "  "
     body = [_cells(row) for row in _lines(report)]
     headers = [header for _key, header, _group in COLUMNS]
@@ -119,6 +127,7 @@ def to_table(report: PeriodReport) -> str:
             lines.append(rule)
         lines.append(sep.join(_pad(c, w, right=i > 0)
                               for i, (c, w) in enumerate(zip(cells, widths, strict=True))))
+    lines += ["", note(report)]
     return "\n".join(lines) + "\n"
 
 
@@ -142,7 +151,8 @@ def to_csv(report: PeriodReport) -> str:
 
 
 def to_xlsx(report: PeriodReport) -> bytes:
-    """An Excel workbook: title line, two header lines, rows, the total in bold."""
+    """An Excel workbook: title line, two header lines, rows, the total in bold, then
+    a blank line and the note saying where withdrawn, refused and stopped went."""
     from openpyxl import Workbook  # imported here: only this format needs it
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
@@ -186,6 +196,7 @@ def to_xlsx(report: PeriodReport) -> bytes:
                 cell.value = value
             if row is report.total:
                 cell.font = bold
+    sheet.cell(row=first_data + len(_lines(report)) + 1, column=1, value=note(report))
     sheet.column_dimensions["A"].width = max(
         [14, *(_width(_cells(row)[0]) + 2 for row in _lines(report))])
     for c in range(2, n + 1):

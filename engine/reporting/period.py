@@ -14,27 +14,30 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, case, func, not_, or_, select
+from sqlalchemy import ColumnElement, and_, case, false, func, not_, or_, select
 from sqlalchemy.orm import Session
 
 from engine.calendar import DEFAULT_TZ
 from engine.errors import InvalidAction
 from engine.org import descendants, get_unit
+from engine.reporting.finished import DEFAULT_RULE, FinishedRule, Placement
 from engine.runtime import MAX_SUPPLEMENTS_ON_TIME
 from engine.storage import Dossier, Pause
 from engine.vocabulary import Channel, FinishKind, Outcome
 
 TOTAL_LABEL = "Tổng cộng"
-# How a dossier may leave processing; anything else that ends one counts as refused.
-RESOLVED, WITHDRAWN = FinishKind.RESOLVED, FinishKind.WITHDRAWN
+RESOLVED, WITHDRAWN, STOPPED = FinishKind.RESOLVED, FinishKind.WITHDRAWN, FinishKind.STOPPED
 
 
 @dataclass(frozen=True)
 class ReportRow:
     """One line of the form: a field of work, or the total (field_of_work "Tổng cộng").
 
-    received_total includes carried_over. Rates are percentages rounded to one
-    decimal (95.8 means 95.8 %), None when their divisor is 0.
+    received_total includes carried_over and equals resolved_total + in_progress_total.
+    withdrawn, refused and stopped are informative: the dossiers that ended so in the
+    period, counted also in resolved or left out of received as the report's
+    FinishedRule says. Rates are percentages rounded to one decimal (95.8 means
+    95.8 %), None when their divisor is 0.
     """
 
     field_of_work: str
@@ -51,13 +54,15 @@ class ReportRow:
     in_progress_overdue: int
     withdrawn: int
     refused: int
+    stopped: int
     resolution_rate: float | None
     on_time_rate: float | None
 
 
 @dataclass(frozen=True)
 class PeriodReport:
-    """The report of `unit` and the units below it for local dates start..end inclusive."""
+    """The report of `unit` and the units below it for local dates start..end inclusive,
+    with the rule that placed withdrawn, refused and stopped dossiers."""
 
     unit: str
     unit_name: str
@@ -65,6 +70,7 @@ class PeriodReport:
     end: date
     rows: tuple[ReportRow, ...]
     total: ReportRow
+    finished_as: FinishedRule = DEFAULT_RULE
 
 
 def percentage(part: int, whole: int) -> float | None:
@@ -112,18 +118,40 @@ def _count(condition: ColumnElement[bool]) -> ColumnElement[Any]:
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
+def _ended(kind: FinishKind) -> ColumnElement[bool]:
+    """The dossier ended this way; REFUSED also takes any other recorded ending."""
+    if kind is FinishKind.REFUSED:
+        return or_(Dossier.finish_kind.is_(None),
+                   Dossier.finish_kind.not_in((RESOLVED, WITHDRAWN, STOPPED)))
+    return Dossier.finish_kind == kind
+
+
+def _ended_any(kinds: tuple[FinishKind, ...]) -> ColumnElement[bool]:
+    return or_(*(_ended(kind) for kind in kinds)) if kinds else false()
+
+
+def report_units(session: Session, unit: str) -> list[str]:
+    """The units whose dossiers the report counts: `unit` and every unit below it.
+
+    The one place that chooses them, so a dated map of units can replace it."""
+    return descendants(session, unit)
+
+
 def period_report(session: Session, *, unit: str, start: date, end: date,
-                  tz: str = DEFAULT_TZ) -> PeriodReport:
+                  tz: str = DEFAULT_TZ, finished_as: FinishedRule = DEFAULT_RULE
+                  ) -> PeriodReport:
     """Form II.06a for `unit` and every unit below it, local dates `start`..`end`.
 
-    One aggregate query grouped by field of work; the total row adds the rows up.
+    Every row adds up as the form does: received = resolved + in progress; `finished_as`
+    says where withdrawn, refused and stopped dossiers go (docs/report.md). One
+    aggregate query grouped by field of work; the total row adds the rows up.
     Raises NotFound for an unknown unit, InvalidAction if `start` is after `end`.
     """
     if start > end:
         raise InvalidAction(f"the period starts ({start:%d/%m/%Y}) after it ends "
                             f"({end:%d/%m/%Y})")
     home = get_unit(session, unit)
-    units = descendants(session, unit)
+    units = report_units(session, unit)
     lo, hi = period_bounds(start, end, tz)
 
     # The deadline is the appointment on the receipt slip, moved only by waits for the
@@ -135,7 +163,13 @@ def period_report(session: Session, *, unit: str, start: date, end: date,
 
     carried = Dossier.received_at < lo
     finished = and_(Dossier.finished_at.is_not(None), Dossier.finished_at < hi)
-    resolved = and_(finished, Dossier.finish_kind == RESOLVED)
+    # Ended in the period in a way the rule leaves out of the form altogether.
+    counted = not_(and_(finished, _ended_any(finished_as.kinds(Placement.EXCLUDED))))
+    really_resolved = and_(finished, Dossier.finish_kind == RESOLVED)
+    # Withdrawn, refused or stopped and counted as resolved, timed by when they ended
+    # (the runtime records no outcome for them: late after the deadline, else on time).
+    timed = and_(finished, _ended_any(finished_as.kinds(Placement.RESOLVED)))
+    on_time = and_(finished, _ended_any(finished_as.kinds(Placement.ON_TIME)))
     many_supplements = Dossier.supplement_count > MAX_SUPPLEMENTS_ON_TIME
     in_progress = not_(finished)
     within = or_(Dossier.id.in_(paused), deadline.is_(None), deadline >= hi)
@@ -143,20 +177,24 @@ def period_report(session: Session, *, unit: str, start: date, end: date,
     query = (
         select(
             Dossier.field_of_work,
-            _count(carried).label("carried_over"),
-            _count(and_(not_(carried), Dossier.channel == Channel.ONLINE)).label("online"),
-            _count(and_(not_(carried), Dossier.channel != Channel.ONLINE)).label("in_person"),
-            _count(resolved).label("resolved"),
-            _count(and_(resolved, Dossier.outcome == Outcome.EARLY, not_(many_supplements))
-                   ).label("early"),
-            _count(and_(resolved, or_(Dossier.outcome == Outcome.LATE, many_supplements))
+            _count(and_(counted, carried)).label("carried_over"),
+            _count(and_(counted, not_(carried), Dossier.channel == Channel.ONLINE)
+                   ).label("online"),
+            _count(and_(counted, not_(carried), Dossier.channel != Channel.ONLINE)
+                   ).label("in_person"),
+            _count(or_(really_resolved, timed, on_time)).label("resolved"),
+            _count(and_(really_resolved, Dossier.outcome == Outcome.EARLY,
+                        not_(many_supplements))).label("early"),
+            _count(or_(and_(really_resolved, or_(Dossier.outcome == Outcome.LATE,
+                                                 many_supplements)),
+                       and_(timed, or_(many_supplements,
+                                       and_(deadline.is_not(None),
+                                            Dossier.finished_at > deadline))))
                    ).label("late"),
             _count(in_progress).label("in_progress"),
             _count(and_(in_progress, within)).label("within"),
-            _count(and_(finished, Dossier.finish_kind == WITHDRAWN)).label("withdrawn"),
-            _count(and_(finished, or_(Dossier.finish_kind.is_(None),
-                                      Dossier.finish_kind.not_in((RESOLVED, WITHDRAWN))))
-                   ).label("refused"),
+            *(_count(and_(finished, _ended(kind))).label(kind.value)
+              for kind in (WITHDRAWN, FinishKind.REFUSED, STOPPED)),
         )
         .select_from(Dossier)
         .where(
@@ -169,13 +207,13 @@ def period_report(session: Session, *, unit: str, start: date, end: date,
     rows = [_row(r.field_of_work, r._mapping) for r in session.execute(query)]
     rows.sort(key=lambda row: vietnamese_sort_key(row.field_of_work))
     return PeriodReport(unit=home.code, unit_name=home.name, start=start, end=end,
-                        rows=tuple(rows), total=_total(rows))
+                        rows=tuple(rows), total=_total(rows), finished_as=finished_as)
 
 
 def _row(field: str, counts: Any) -> ReportRow:
     c = {key: int(counts[key]) for key in (
         "carried_over", "online", "in_person", "resolved", "early", "late", "in_progress",
-        "within", "withdrawn", "refused")}
+        "within", "withdrawn", "refused", "stopped")}
     # A resolved dossier without an outcome had no appointment to miss: on time.
     on_time = c["resolved"] - c["early"] - c["late"]
     return _make(field, carried_over=c["carried_over"], received_online=c["online"],
@@ -183,13 +221,13 @@ def _row(field: str, counts: Any) -> ReportRow:
                  resolved_on_time=on_time, resolved_late=c["late"],
                  in_progress_within=c["within"],
                  in_progress_overdue=c["in_progress"] - c["within"],
-                 withdrawn=c["withdrawn"], refused=c["refused"])
+                 withdrawn=c["withdrawn"], refused=c["refused"], stopped=c["stopped"])
 
 
 def _make(field: str, *, carried_over: int, received_online: int, received_in_person: int,
           resolved_early: int, resolved_on_time: int, resolved_late: int,
           in_progress_within: int, in_progress_overdue: int, withdrawn: int,
-          refused: int) -> ReportRow:
+          refused: int, stopped: int) -> ReportRow:
     received = carried_over + received_online + received_in_person
     resolved = resolved_early + resolved_on_time + resolved_late
     return ReportRow(
@@ -199,7 +237,7 @@ def _make(field: str, *, carried_over: int, received_online: int, received_in_pe
         resolved_on_time=resolved_on_time, resolved_late=resolved_late,
         in_progress_total=in_progress_within + in_progress_overdue,
         in_progress_within=in_progress_within, in_progress_overdue=in_progress_overdue,
-        withdrawn=withdrawn, refused=refused,
+        withdrawn=withdrawn, refused=refused, stopped=stopped,
         resolution_rate=percentage(resolved, received),
         on_time_rate=percentage(resolved_early + resolved_on_time, resolved),
     )
@@ -215,4 +253,4 @@ def _total(rows: list[ReportRow]) -> ReportRow:
         resolved_on_time=add("resolved_on_time"), resolved_late=add("resolved_late"),
         in_progress_within=add("in_progress_within"),
         in_progress_overdue=add("in_progress_overdue"), withdrawn=add("withdrawn"),
-        refused=add("refused"))
+        refused=add("refused"), stopped=add("stopped"))

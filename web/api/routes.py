@@ -68,4 +68,5 @@ def period_report_view() -> Response:
     unit, _units = units_below(values.unit)
     start, end = _period(values)
     return reply(period_report(db(), unit=unit, start=start, end=end,
-                               tz=services().settings["TIMEZONE"]))
+                               tz=services().settings["TIMEZONE"],
+                               finished_as=values.rule))

@@ -51,7 +51,8 @@ def summary_lines(ctx: Context, result: SimulationResult, report: PeriodReport) 
         f"  received {t.received_total} ({t.received_online} online), resolved "
         f"{t.resolved_total} = {_percent(t.resolution_rate)}, in progress "
         f"{t.in_progress_total} ({t.in_progress_within} within deadline), withdrawn "
-        f"{t.withdrawn}, refused {t.refused}; on-time rate {_percent(t.on_time_rate)}",
+        f"{t.withdrawn}, refused {t.refused}, stopped {t.stopped} (counted as resolved); "
+        f"on-time rate {_percent(t.on_time_rate)}",
     ]
 
 

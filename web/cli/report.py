@@ -8,7 +8,8 @@ from typing import IO, Any
 
 import click
 
-from engine.reporting import FORMATS, period_report, render
+from engine.errors import InvalidAction
+from engine.reporting import DEFAULT_RULE, FORMATS, FinishedRule, period_report, render
 from web.cli.common import Context, main, pass_ctx
 
 
@@ -26,6 +27,16 @@ def parse_date(_ctx: click.Context, param: click.Parameter, text: str) -> date:
         raise ReportError(f"{param.opts[0]} {text!r} is not a date (YYYY-MM-DD)") from None
 
 
+def parse_rule(_ctx: click.Context, _param: click.Parameter, text: str | None
+               ) -> FinishedRule:
+    if text is None:
+        return DEFAULT_RULE
+    try:
+        return FinishedRule.parse(text)
+    except InvalidAction as exc:
+        raise ReportError(f"--finished-as: {exc}") from None
+
+
 @main.command("report")
 @click.option("--unit", required=True, help="Unit code; units below it are included.")
 @click.option("--from", "start", required=True, metavar="YYYY-MM-DD", callback=parse_date,
@@ -34,11 +45,16 @@ def parse_date(_ctx: click.Context, param: click.Parameter, text: str) -> date:
               help="Last day of the period, included.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table",
               show_default=True)
+@click.option("--finished-as", "finished_as", metavar="RULE", callback=parse_rule,
+              help="Where withdrawn, refused and stopped dossiers are counted, e.g. "
+                   "'withdrawn=excluded,stopped=on-time' or 'excluded' for all three; "
+                   "each is resolved, on-time or excluded (default: resolved, timed "
+                   "against the deadline; docs/report.md).")
 @click.option("--out", type=click.Path(dir_okay=False, writable=True, path_type=Path),
               help="Write to this file (needed for xlsx) instead of printing.")
 @pass_ctx
 def report_cmd(ctx: Context, unit: str, start: date, end: date, fmt: str,
-               out: Path | None) -> None:
+               finished_as: FinishedRule, out: Path | None) -> None:
     """Received, resolved, in progress, withdrawn and refused dossiers by field of work."""
     if start > end:
         raise ReportError(f"--from {start} is after --to {end}")
@@ -46,7 +62,7 @@ def report_cmd(ctx: Context, unit: str, start: date, end: date, fmt: str,
         raise ReportError("--format xlsx writes a file: give --out FILE.xlsx")
     with ctx.services.transaction() as session:
         report = period_report(session, unit=unit, start=start, end=end,
-                               tz=ctx.settings["TIMEZONE"])
+                               tz=ctx.settings["TIMEZONE"], finished_as=finished_as)
     data = render(report, fmt)
     if out is None:
         click.echo(data, nl=False)

@@ -110,7 +110,7 @@ def records(session: Session) -> Records:
     d("2026-03-10 09:00", finished="2026-03-12 09:00", kind="withdrawn", status="withdrawn")
     # H8 refused.
     d("2026-03-11 09:00", finished="2026-03-13 09:00", kind="refused", status="refused")
-    # H9 online, stopped (counted with refused).
+    # H9 online, stopped.
     d("2026-03-12 09:00", channel="online", finished="2026-03-16 09:00", kind="stopped")
     # H10 in progress, appointment after the period -> within deadline.
     d("2026-03-20 09:00", appointment="2026-04-03 17:00")
@@ -180,7 +180,7 @@ def records(session: Session) -> Records:
 FIGURES = ("received_total", "received_online", "received_in_person", "carried_over",
            "resolved_total", "resolved_early", "resolved_on_time", "resolved_late",
            "in_progress_total", "in_progress_within", "in_progress_overdue", "withdrawn",
-           "refused")
+           "refused", "stopped")
 
 
 def figures(row: ReportRow) -> dict[str, int]:
@@ -189,8 +189,8 @@ def figures(row: ReportRow) -> dict[str, int]:
 
 def assert_consistent(report: PeriodReport) -> None:
     for row in (*report.rows, report.total):
-        assert row.received_total == (row.resolved_total + row.in_progress_total
-                                      + row.withdrawn + row.refused), row
+        # The form's identity: every dossier received is resolved or in progress.
+        assert row.received_total == row.resolved_total + row.in_progress_total, row
         assert row.received_total == (row.received_online + row.received_in_person
                                       + row.carried_over), row
         assert row.resolved_total == (row.resolved_early + row.resolved_on_time
@@ -210,34 +210,37 @@ def test_ward_report_matches_the_hand_count(session, records):
     cert, residence, civil = report.rows
 
     # Hộ tịch: H1..H14 and H17..H22 = 20 dossiers (H15 received after, H16 finished before).
+    # By default withdrawn, refused and stopped dossiers are resolved, timed against
+    # their deadline: H7 H8 H9 have none, so on time.
     assert figures(civil) == {
         "received_total": 20,
         "received_online": 4,       # H3 H6 H9 H14
         "received_in_person": 13,   # H4 H5(post) H7 H8 H10 H11 H12 H13 H18 H19 H20 H21 H22
         "carried_over": 3,          # H1 H2 H17
-        "resolved_total": 7,        # H1 H3 H4 H5 H6 H17 H22
+        "resolved_total": 10,       # H1 H3 H4 H5 H6 H7 H8 H9 H17 H22
         "resolved_early": 2,        # H3 H17
-        "resolved_on_time": 3,      # H1 H4 H22
+        "resolved_on_time": 6,      # H1 H4 H7 H8 H9 H22
         "resolved_late": 2,         # H5, H6 (two supplement requests)
         "in_progress_total": 10,    # H2 H10 H11 H12 H13 H14 H18 H19 H20 H21
         "in_progress_within": 4,    # H10 H12(paused) H13(finished later) H14
         "in_progress_overdue": 6,   # H2 H11 H18 H19(apology later) H20(apology) H21
         "withdrawn": 1,             # H7
-        "refused": 2,               # H8, H9 (stopped)
+        "refused": 1,               # H8
+        "stopped": 1,               # H9
     }
-    assert civil.resolution_rate == 35.0   # 7 / 20
-    assert civil.on_time_rate == 71.4      # (2 + 3) / 7 = 71.43 %
+    assert civil.resolution_rate == 50.0   # 10 / 20
+    assert civil.on_time_rate == 80.0      # (2 + 6) / 10
 
     # Chứng thực: C1 C2 C3.
     assert figures(cert) == {
         "received_total": 3, "received_online": 0, "received_in_person": 2,  # C1 C3
         "carried_over": 1,                                                    # C2
-        "resolved_total": 1, "resolved_early": 1, "resolved_on_time": 0,      # C1
+        "resolved_total": 2, "resolved_early": 1, "resolved_on_time": 1,      # C1, C2
         "resolved_late": 0,
         "in_progress_total": 1, "in_progress_within": 0, "in_progress_overdue": 1,  # C3
-        "withdrawn": 1, "refused": 0,                                         # C2
+        "withdrawn": 1, "refused": 0, "stopped": 0,                           # C2
     }
-    assert (cert.resolution_rate, cert.on_time_rate) == (33.3, 100.0)  # 1/3, 1/1
+    assert (cert.resolution_rate, cert.on_time_rate) == (66.7, 100.0)  # 2/3, 2/2
 
     # Police unit below the ward: P1 P2.
     assert figures(residence) == {
@@ -245,7 +248,7 @@ def test_ward_report_matches_the_hand_count(session, records):
         "carried_over": 0,
         "resolved_total": 1, "resolved_early": 0, "resolved_on_time": 1, "resolved_late": 0,
         "in_progress_total": 1, "in_progress_within": 1, "in_progress_overdue": 0,
-        "withdrawn": 0, "refused": 0,
+        "withdrawn": 0, "refused": 0, "stopped": 0,
     }
     assert (residence.resolution_rate, residence.on_time_rate) == (50.0, 100.0)
 
@@ -254,12 +257,12 @@ def test_ward_report_matches_the_hand_count(session, records):
     assert figures(report.total) == {
         "received_total": 25, "received_online": 5, "received_in_person": 16,
         "carried_over": 4,
-        "resolved_total": 9, "resolved_early": 3, "resolved_on_time": 4, "resolved_late": 2,
+        "resolved_total": 13, "resolved_early": 3, "resolved_on_time": 8, "resolved_late": 2,
         "in_progress_total": 12, "in_progress_within": 5, "in_progress_overdue": 7,
-        "withdrawn": 2, "refused": 2,
+        "withdrawn": 2, "refused": 1, "stopped": 1,
     }
-    assert report.total.resolution_rate == 36.0   # 9 / 25
-    assert report.total.on_time_rate == 77.8      # 7 / 9 = 77.78 %
+    assert report.total.resolution_rate == 52.0   # 13 / 25
+    assert report.total.on_time_rate == 84.6      # 11 / 13 = 84.62 %
 
 
 def test_district_includes_its_wards_and_their_agencies(session, records):
@@ -268,8 +271,8 @@ def test_district_includes_its_wards_and_their_agencies(session, records):
     civil = next(r for r in report.rows if r.field_of_work == CIVIL)
     # The ward's 20 plus O1 (other ward, resolved on time) and D1 (district, early).
     assert (civil.received_total, civil.received_in_person) == (22, 15)
-    assert (civil.resolved_total, civil.resolved_early, civil.resolved_on_time) == (9, 3, 4)
-    assert (report.total.received_total, report.total.resolved_total) == (27, 11)
+    assert (civil.resolved_total, civil.resolved_early, civil.resolved_on_time) == (12, 3, 7)
+    assert (report.total.received_total, report.total.resolved_total) == (27, 15)
     city = period_report(session, unit="HCM", **MARCH)
     assert city.total == report.total
 

@@ -97,6 +97,14 @@ def test_reports_are_for_supervisors_and_leaders(reception, as_user):
         "from": "must be a date (YYYY-MM-DD)", "to": "is required"}
     assert supervisor.get("/reports/period?from=2026-03-02&to=2026-03-01", 400)[
         "fields"] == {"from": "is after to"}
+    chosen = supervisor.get(period + "&finished_as=withdrawn%3Dexcluded,stopped%3Don-time")
+    assert chosen["finished_as"] == {"withdrawn": "excluded", "refused": "resolved",
+                                     "stopped": "on-time"}
+    assert supervisor.get(period)["finished_as"]["withdrawn"] == "resolved"
+    assert supervisor.get(period + "&finished_as=withdrawn%3Dgone", 400)["fields"] == {
+        "finished_as": "'gone' is not a placement; use resolved, on-time, excluded"}
+    assert supervisor.get(period + "&finished_as=", 400)["fields"] == {
+        "finished_as": "the rule is empty; give e.g. withdrawn=excluded"}
     reception.get(period, 403)
     as_user("hotich.phucloi").get(period, 403)
     logbook = reception.get(f"/logbook?from={today}&to={today}")

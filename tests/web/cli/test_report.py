@@ -74,21 +74,26 @@ def test_table(cli):
     for header in ("Lĩnh vực", "Tổng số nhận", "Trực tuyến", "Trực tiếp/BCCI",
                    "Kỳ trước chuyển qua", "Đã giải quyết", "Trước hạn", "Đúng hạn", "Quá hạn",
                    "Đang giải quyết", "Trong hạn", "Rút hồ sơ", "Từ chối",
-                   "Tỷ lệ giải quyết", "Tỷ lệ đúng hạn"):
+                   "Dừng giải quyết", "Tỷ lệ giải quyết", "Tỷ lệ đúng hạn"):
         assert header in out
     body = {line.split("  ")[0].strip(): line.split() for line in lines
             if line.startswith(("Chứng thực", "Hộ tịch", "Tổng cộng"))}
-    # Chứng thực: 2 received (1 online, 1 post), 1 refused, 1 in progress within.
-    assert body["Chứng thực"][2:] == ["2", "1", "1", "0", "0", "0", "0", "0", "1", "1", "0",
-                                      "0", "1", "0.0%", "-"]
+    # Chứng thực: 2 received (1 online, 1 post), 1 refused (by default resolved, on time:
+    # it had no deadline), 1 in progress within.
+    assert body["Chứng thực"][2:] == ["2", "1", "1", "0", "1", "0", "1", "0", "1", "1", "0",
+                                      "0", "1", "0", "50.0%", "100.0%"]
     # Hộ tịch: 3 (1 online, 1 in person, 1 carried), resolved 2 (early, late), 1 overdue.
     assert body["Hộ tịch"][2:] == ["3", "1", "1", "1", "2", "1", "0", "1", "1", "0", "1",
-                                   "0", "0", "66.7%", "50.0%"]
-    assert body["Tổng cộng"][2:] == ["5", "2", "2", "1", "2", "1", "0", "1", "2", "1", "1",
-                                     "0", "1", "40.0%", "50.0%"]
+                                   "0", "0", "0", "66.7%", "50.0%"]
+    assert body["Tổng cộng"][2:] == ["5", "2", "2", "1", "3", "1", "1", "1", "2", "1", "1",
+                                     "0", "1", "0", "60.0%", "66.7%"]
     # Columns line up: every data line as wide as the header line.
-    widths = {len(line) for line in lines[3:] if line and not line.startswith("-")}
+    widths = {len(line) for line in lines[3:]
+              if line and not line.startswith(("-", "Ghi chú"))}
     assert len(widths) == 1
+    assert lines[-1] == ("Ghi chú: rút hồ sơ: tính là đã giải quyết, theo thời hạn; từ chối: "
+                         "tính là đã giải quyết, theo thời hạn; dừng giải quyết: tính là đã "
+                         "giải quyết, theo thời hạn.")
 
 
 def test_json(cli):
@@ -98,8 +103,10 @@ def test_json(cli):
     assert [r["field_of_work"] for r in data["rows"]] == ["Chứng thực", "Hộ tịch"]
     total = data["total"]
     assert total["received_total"] == 5 and total["carried_over"] == 1
-    assert total["resolution_rate"] == 40.0 and total["on_time_rate"] == 50.0
-    assert data["rows"][0]["on_time_rate"] is None
+    assert total["resolution_rate"] == 60.0 and total["on_time_rate"] == 66.7
+    assert total["refused"] == 1 and total["stopped"] == 0
+    assert data["finished_as"] == {"withdrawn": "resolved", "refused": "resolved",
+                                   "stopped": "resolved"}
 
 
 def test_csv_has_a_bom_for_excel(cli, tmp_path):
@@ -111,7 +118,8 @@ def test_csv_has_a_bom_for_excel(cli, tmp_path):
     assert rows[0][8] == "Quá hạn (đã giải quyết)"
     assert rows[0][11] == "Quá hạn (đang giải quyết)"
     assert [r[0] for r in rows[1:]] == ["Chứng thực", "Hộ tịch", "Tổng cộng"]
-    assert rows[-1][1:5] == ["5", "2", "2", "1"] and rows[-1][-2:] == ["40.0%", "50.0%"]
+    assert rows[0][12:15] == ["Rút hồ sơ", "Từ chối", "Dừng giải quyết"]
+    assert rows[-1][1:5] == ["5", "2", "2", "1"] and rows[-1][-2:] == ["60.0%", "66.7%"]
     path = tmp_path / "march.csv"
     assert "report written to" in cli(*MARCH, "--format", "csv", "--out", str(path)).output
     assert path.read_bytes().startswith(b"\xef\xbb\xbf")
@@ -128,11 +136,29 @@ def test_xlsx_writes_a_readable_workbook(cli, tmp_path):
     assert sheet["A2"].value == "Lĩnh vực"
     assert [sheet.cell(row=r, column=1).value for r in (4, 5, 6)] == [
         "Chứng thực", "Hộ tịch", "Tổng cộng"]
-    total = [sheet.cell(row=6, column=c).value for c in range(1, 17)]
+    total = [sheet.cell(row=6, column=c).value for c in range(1, 18)]
     assert total[:5] == ["Tổng cộng", 5, 2, 2, 1]
-    assert total[-2:] == [0.4, 0.5] and sheet.cell(row=6, column=15).number_format == "0.0%"
-    assert sheet.cell(row=4, column=16).value == "-"
+    assert total[-5:-2] == [0, 1, 0]  # withdrawn, refused, stopped
+    assert total[-2:] == [0.6, 0.667] and sheet.cell(row=6, column=16).number_format == "0.0%"
+    assert sheet["P2"].value == "Tỷ lệ giải quyết"
+    assert sheet["A8"].value.startswith("Ghi chú: rút hồ sơ: tính là đã giải quyết")
     assert sheet.cell(row=6, column=2).font.bold and not sheet.cell(row=5, column=2).font.bold
+
+
+def test_finished_as_chooses_where_refused_dossiers_go(cli):
+    default = json.loads(cli(*MARCH, "--format", "json").output)
+    excluded = json.loads(cli(*MARCH, "--format", "json", "--finished-as",
+                              "refused=excluded").output)
+    assert excluded["finished_as"] == {"withdrawn": "resolved", "refused": "excluded",
+                                       "stopped": "resolved"}
+    # The refused dossier (by post) leaves the received and resolved columns; the
+    # informative column still counts it.
+    for name, change in (("received_total", 1), ("received_in_person", 1),
+                         ("resolved_total", 1), ("resolved_on_time", 1), ("refused", 0)):
+        assert default["total"][name] - excluded["total"][name] == change, name
+    note = cli(*MARCH, "--finished-as", "excluded").output.splitlines()[-1]
+    assert note.startswith("Ghi chú: rút hồ sơ: không tính vào số hồ sơ nhận; từ chối: "
+                           "không tính")
 
 
 @pytest.mark.parametrize(("args", "message"), [
@@ -146,6 +172,13 @@ def test_xlsx_writes_a_readable_workbook(cli, tmp_path):
      "error: --from 2026-03-31 is after --to 2026-03-01"),
     (("--unit", "PHUCLOI", "--from", "2026-03-01", "--to", "2026-03-31", "--format", "xlsx"),
      "error: --format xlsx writes a file: give --out FILE.xlsx"),
+    (("--unit", "PHUCLOI", "--from", "2026-03-01", "--to", "2026-03-31", "--finished-as",
+      "withdrawn=gone"),
+     "error: --finished-as: 'gone' is not a placement; use resolved, on-time, excluded"),
+    (("--unit", "PHUCLOI", "--from", "2026-03-01", "--to", "2026-03-31", "--finished-as",
+      "returned=excluded"),
+     "error: --finished-as: 'returned' is not a way of ending; use withdrawn, refused, "
+     "stopped"),
 ])
 def test_errors_are_one_line(cli, args, message):
     result = cli("report", *args, ok=False)
