@@ -51,7 +51,16 @@ MESSAGES = {
     "no_supplement_request": _l("Hồ sơ %(dossier)s chưa có yêu cầu bổ sung."),
     "not_refused": _l("Hồ sơ %(dossier)s không bị từ chối."),
     "not_stopped": _l("Hồ sơ %(dossier)s không bị dừng giải quyết."),
-    "no_apology": _l("Hồ sơ %(dossier)s chưa có phiếu xin lỗi."),
+    "no_apology": _l("Hồ sơ %(dossier)s chưa có văn bản xin lỗi."),
+    "too_many_apologies": _l("Hồ sơ %(dossier)s đã được xin lỗi, gia hạn %(allowed)s lần, "
+                             "số lần tối đa thủ tục này cho phép."),
+    "apology_too_late": _l("Văn bản xin lỗi của hồ sơ %(dossier)s phải được ký chậm nhất "
+                           "%(lead)s trước ngày hẹn trả kết quả (%(appointment)s)."),
+    "bad_letter_number": _l("Số văn bản không hợp lệ: ghi dạng 12/UBND-VP, tối đa %(max)s "
+                            "ký tự."),
+    "bad_addressee": _l("Người nhận (kính gửi) ghi trên một dòng, tối đa %(max)s ký tự."),
+    "bad_distribution": _l("Nơi nhận gồm 1 đến %(max)s dòng, mỗi dòng tối đa %(longest)s "
+                           "ký tự."),
     "dossier_not_found": _l("Không có hồ sơ %(dossier)s."),
     "task_id_too_short": _l("Không có việc %(task)s (hãy ghi ít nhất 6 ký tự của mã việc)."),
     "task_id_ambiguous": _l("Mã việc %(task)s trùng với nhiều việc; hãy ghi dài hơn."),

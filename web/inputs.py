@@ -25,6 +25,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from engine.dossiers import APOLOGY_NUMBER, MAX_APOLOGY_NUMBER, MAX_DISTRIBUTION
 from engine.errors import InvalidAction
 from engine.reporting import DEFAULT_RULE, FinishedRule
 from engine.runtime import BAD_CHARACTERS, CHANNELS, EARLIEST_DAY, LATEST_DAY
@@ -216,6 +217,16 @@ class ApologyInput(Body):
     reason: Text
     new_appointment: Annotated[Instant, Field(description=(
         f"Later than the current appointment, with its UTC offset, {RANGE}."))]
+    number: Annotated[str | None, Field(
+        max_length=MAX_APOLOGY_NUMBER, pattern=f"^{APOLOGY_NUMBER.pattern}$",
+        description="The letter's number as the unit writes it, such as 12/UBND-VP; "
+                    "blank on the paper when not given.")] = None
+    addressee: Annotated[Name | None, Field(description=(
+        "Kính gửi: the applicant unless given."))] = None
+    distribution: Annotated[list[Name] | None, Field(
+        min_length=1, max_length=MAX_DISTRIBUTION,
+        description="Nơi nhận, one line each; \"Như trên\" and \"Lưu: VT\" unless "
+                    "given.")] = None
 
 
 # -- query parameters ----------------------------------------------------------------------

@@ -35,10 +35,18 @@ from engine.definitions.repository import (
     read_paths,
 )
 from engine.definitions.rules import inspect_definition
+from engine.definitions.settings import (
+    DEFAULT_SOURCES,
+    DEFAULTS,
+    ProcedureSettings,
+    period_words,
+    procedure_settings,
+)
 from engine.definitions.specs import build_specs
 
 __all__ = [
-    "FIELD_TYPES", "MAX_BPMN_BYTES", "DefinitionError", "DefinitionInfo", "DefinitionSummary",
+    "DEFAULTS", "DEFAULT_SOURCES", "FIELD_TYPES", "MAX_BPMN_BYTES", "ProcedureSettings",
+    "period_words", "procedure_settings", "DefinitionError", "DefinitionInfo", "DefinitionSummary",
     "Deployed", "Document", "FieldSpec", "LoadedDefinition", "Problem", "ProcedureView",
     "ShownSpec", "SpecCache", "UnverifiedLimit", "UserTaskInfo", "build_specs",
     "counting_rule", "deploy",

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from engine.definitions.bpmn_xml import DefinitionError, Problem
 from engine.definitions.diagram_info import LEVELS
 from engine.definitions.repository import Deployed, Files, LimitParser, deploy
+from engine.definitions.settings import SETTINGS, check_settings, stated_settings
 from engine.errors import InvalidAction
 from engine.storage import DefinitionVersion, ProcedureVersion
 from engine.vocabulary import Counting
@@ -90,8 +91,10 @@ class UnverifiedLimit:
 def stated_limits(data: Mapping[str, Any]) -> dict[str, str]:
     """Every limit an entry states, by name: its own (time_limit, verification_time_limit,
     cutoff, supplement_time_limit) and its agency parts' (`parts.<process>.<limit>`); the
-    counting rule too when stated, since it needs a source like them."""
+    counting rule and the `[settings]` (`settings.<key>`) too when stated, since they need
+    a source like them."""
     limits = {key: str(data[key]) for key in (*LIMITS, COUNTING) if data.get(key) is not None}
+    limits.update(stated_settings(data))
     parts = data.get("parts", {})
     if isinstance(parts, dict):
         for process, values in parts.items():
@@ -131,6 +134,8 @@ def _check_sources(data: dict[str, Any]) -> list[Problem]:
 def _check(source: str, data: dict[str, Any], limit_parser: LimitParser) -> list[Problem]:
     problems = [Problem(key, "is missing") for key in _REQUIRED if key not in data]
     for key, value in stated_limits(data).items():
+        if key.startswith(f"{SETTINGS}."):
+            continue  # checked by check_settings, with their own types
         if key == COUNTING:
             if value not in tuple(Counting):
                 problems.append(Problem(key, f"{value!r} is not a counting rule: use one of "
@@ -154,7 +159,7 @@ def _check(source: str, data: dict[str, Any], limit_parser: LimitParser) -> list
     for i, doc in enumerate(data.get("documents", [])):
         if not isinstance(doc, dict) or not isinstance(doc.get("name"), str):
             problems.append(Problem(f"documents[{i}]", "needs a name"))
-    return problems + _check_sources(data)
+    return problems + check_settings(data, limit_parser) + _check_sources(data)
 
 
 def read_entry(source: str, raw: bytes, limit_parser: LimitParser) -> dict[str, Any]:

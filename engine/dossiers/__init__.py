@@ -3,25 +3,32 @@ the clock, verification found later, refusal, withdrawal and stopping, late warn
 leader-signed apologies and the public late list; the data of the standard papers
 (docs/papers.md); and the tick that fires timers and retries messages."""
 
+from engine.dossiers.apologies import (
+    APOLOGY_NUMBER,
+    DEFAULT_DISTRIBUTION,
+    MAX_ADDRESSEE,
+    MAX_APOLOGY_NUMBER,
+    MAX_DISTRIBUTION,
+    MAX_DISTRIBUTION_LINE,
+    LateEntry,
+    apologize,
+    late_list,
+)
 from engine.dossiers.lifecycle import (
     ENDINGS,
     MAX_DOCUMENTS,
-    SUPPLEMENT_PERIOD,
     AtRisk,
-    LateEntry,
-    apologize,
     at_risk_dossiers,
     close,
     expire_supplement,
     flag_at_risk,
-    late_list,
     overdue_supplements,
     request_supplement,
     require_verification,
+    settings_of,
     supply,
 )
-from engine.dossiers.papers import (
-    PAPERS,
+from engine.dossiers.paper_records import (
     ApologyPaper,
     ControlRow,
     ControlSlip,
@@ -32,9 +39,13 @@ from engine.dossiers.papers import (
     Refusal,
     StopNotice,
     SupplementRequest,
+)
+from engine.dossiers.papers import (
+    PAPERS,
     apology,
     control_slip,
     logbook,
+    logbook_entry,
     receipt,
     refusal,
     stop_notice,
@@ -50,11 +61,13 @@ from engine.dossiers.timers import (
 )
 
 __all__ = [
-    "ENDINGS", "MAX_DOCUMENTS", "PAPERS", "SUPPLEMENT_PERIOD", "ApologyPaper", "AtRisk",
+    "APOLOGY_NUMBER", "DEFAULT_DISTRIBUTION", "ENDINGS", "MAX_ADDRESSEE", "MAX_APOLOGY_NUMBER",
+    "MAX_DISTRIBUTION", "MAX_DISTRIBUTION_LINE", "MAX_DOCUMENTS", "PAPERS", "ApologyPaper",
+    "AtRisk",
     "ControlRow", "ControlSlip", "Header", "LateEntry", "Logbook", "LogbookRow", "Receipt",
     "Refusal", "StopNotice", "SupplementRequest", "TickFailure", "TickResult", "Transaction",
     "apologize", "apology", "at_risk_dossiers", "close", "control_slip", "due_dossiers",
-    "expire_supplement", "fire_timers", "flag_at_risk", "late_list", "logbook",
+    "expire_supplement", "fire_timers", "flag_at_risk", "late_list", "logbook", "logbook_entry",
     "overdue_supplements", "receipt", "refusal", "request_supplement",
-    "require_verification", "stop_notice", "supplement_request", "supply", "tick",
+    "require_verification", "settings_of", "stop_notice", "supplement_request", "supply", "tick",
 ]

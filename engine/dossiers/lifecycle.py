@@ -1,5 +1,5 @@
 """The dossier's life around its BPMN run: supplements (the clock pauses), refusal,
-withdrawal, stopping, late warnings and apologies.
+withdrawal, stopping and late warnings (apologies: `apologies.py`).
 
 Each command runs in a savepoint of the caller's transaction (nothing half-applied).
 """
@@ -7,7 +7,6 @@ Each command runs in a savepoint of the caller's transaction (nothing half-appli
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
@@ -15,12 +14,10 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from engine.calendar import statutory_deadline
-from engine.definitions import counting_rule
+from engine.definitions import ProcedureSettings, counting_rule, period_words, procedure_settings
 from engine.errors import InvalidAction
-from engine.org import ancestors, find_user
 from engine.runtime import DossierRef, Runtime, Step, dossier_row, finish, record_event
 from engine.storage import (
-    Apology,
     DefinitionVersion,
     Dossier,
     Pause,
@@ -34,11 +31,9 @@ from engine.vocabulary import (
     Counting,
     DossierStatus,
     FinishKind,
-    Outcome,
     TaskStatus,
 )
 
-SUPPLEMENT_PERIOD = "P7D"  # the citizen has 7 working days to supplement
 # The papers a dossier holds at most, received and supplied: its receipt stays a few
 # pages however often the citizen supplements it.
 MAX_DOCUMENTS = 150
@@ -55,6 +50,14 @@ def _open(session: Session, code: str, allowed: Sequence[str] = OPEN_STATUSES) -
     return dossier
 
 
+def settings_of(session: Session, dossier: Dossier) -> ProcedureSettings:
+    """The settings the dossier was received under (its catalog version's, else the
+    defaults; docs/catalog.md)."""
+    entry = session.get(ProcedureVersion, dossier.procedure_version_id) \
+        if dossier.procedure_version_id is not None else None
+    return procedure_settings(entry.data if entry else None)
+
+
 def _open_pause(session: Session, dossier: Dossier) -> Pause | None:
     return session.scalar(select(Pause).where(Pause.dossier_id == dossier.id,
                                               Pause.ended_at.is_(None)))
@@ -65,7 +68,8 @@ def request_supplement(session: Session, runtime: Runtime, code: str, *, user: s
                        items: Sequence[str], reason: str, at: datetime | None = None
                        ) -> DossierRef:
     """Ask the citizen for missing papers: the dossier's clock stops until they come,
-    for at most 7 working days (then the tick refuses it: `expire_supplement`)."""
+    for at most its procedure's `supplement_period` (7 working days by default; then the
+    tick refuses it if `refuse_when_supplement_overdue`: `expire_supplement`)."""
     now = runtime.now(at)
     dossier = _open(session, code, RUNNING)
     if not items or not all(item.strip() for item in items):
@@ -75,8 +79,9 @@ def request_supplement(session: Session, runtime: Runtime, code: str, *, user: s
         raise InvalidAction("give the reason for the supplement request",
                             code="reason_required", action="supplement")
     cal = runtime.calendar(session, dossier.unit)
+    period = settings_of(session, dossier).supplement_period
     pause = Pause(dossier_id=dossier.id, started_at=now, ended_at=None,
-                  deadline_at=cal.add(now, cal.parse_duration(SUPPLEMENT_PERIOD)),
+                  deadline_at=cal.add(now, cal.parse_duration(period)),
                   requested_by=user, items=[i.strip() for i in items], reason=reason.strip())
     session.add(pause)
     dossier.status = DossierStatus.WAITING_SUPPLEMENT
@@ -206,10 +211,23 @@ def close(session: Session, runtime: Runtime, code: str, kind: FinishKind, *, us
 
 
 def overdue_supplements(session: Session, now: datetime) -> list[tuple[int, str]]:
-    """(wait id, dossier code) of the waits for a supplement past their 7 working days."""
-    return [(pause_id, code) for pause_id, code in session.execute(
-        select(Pause.id, Dossier.code).join(Dossier, Dossier.id == Pause.dossier_id)
-        .where(Pause.ended_at.is_(None), Pause.deadline_at < now).order_by(Pause.deadline_at))]
+    """(wait id, dossier code) of the waits for a supplement past their deadline, of the
+    procedures whose settings refuse such a dossier (the others keep waiting)."""
+    refuses: dict[int | None, bool] = {}
+    found = []
+    for pause_id, code, version_id in session.execute(
+            select(Pause.id, Dossier.code, Dossier.procedure_version_id)
+            .join(Dossier, Dossier.id == Pause.dossier_id)
+            .where(Pause.ended_at.is_(None), Pause.deadline_at < now)
+            .order_by(Pause.deadline_at)):
+        if version_id not in refuses:
+            entry = session.get(ProcedureVersion, version_id) if version_id is not None \
+                else None
+            refuses[version_id] = procedure_settings(
+                entry.data if entry else None).refuse_when_supplement_overdue
+        if refuses[version_id]:
+            found.append((pause_id, code))
+    return found
 
 
 def expire_supplement(session: Session, runtime: Runtime, pause_id: int, now: datetime
@@ -220,9 +238,14 @@ def expire_supplement(session: Session, runtime: Runtime, pause_id: int, now: da
                       Pause.deadline_at < now)
     if pause is None:
         return False
+    dossier = session.get_one(Dossier, pause.dossier_id)
+    settings = settings_of(session, dossier)
+    if not settings.refuse_when_supplement_overdue:
+        return False
     with session.begin_nested():
-        _end(session, runtime, session.get_one(Dossier, pause.dossier_id), FinishKind.REFUSED,
-             None, "Không bổ sung hồ sơ trong thời hạn 7 ngày làm việc", now)
+        _end(session, runtime, dossier, FinishKind.REFUSED, None,
+             "Không bổ sung hồ sơ trong thời hạn "
+             f"{period_words(settings.supplement_period)}", now)
     return True
 
 
@@ -265,67 +288,3 @@ def flag_at_risk(session: Session, dossier_id: int, now: datetime, hours_left: f
         return False
     record_event(session, dossier_id, now, "at_risk", None, hours_left=hours_left)
     return True
-
-
-@atomic
-def apologize(session: Session, runtime: Runtime, code: str, *, leader: str, reason: str,
-              new_appointment: datetime, at: datetime | None = None) -> DossierRef:
-    """Record a leader-signed apology with a new date: the appointment moves and the
-    dossier is listed publicly as late. It still counts as late if resolved after the
-    original appointment."""
-    now = runtime.now(at)
-    dossier = _open(session, code, WAITING)
-    signer = find_user(session, leader)
-    if "leader" not in signer.roles or signer.unit_code not in ancestors(session, dossier.unit):
-        raise InvalidAction(f"{leader} is not a leader of {dossier.unit} and cannot sign",
-                            code="not_a_leader", user=leader, unit=dossier.unit)
-    if not reason.strip():
-        raise InvalidAction("give the reason the dossier is late", code="reason_required",
-                            action="apology")
-    if new_appointment.tzinfo is None:
-        raise InvalidAction("the new appointment needs a timezone", code="time_without_zone")
-    if dossier.appointment_at is not None and new_appointment <= dossier.appointment_at:
-        raise InvalidAction("the new appointment must be later than the current one",
-                            code="appointment_not_later", appointment=dossier.appointment_at)
-    session.add(Apology(dossier_id=dossier.id, at=now, reason=reason.strip(),
-                        old_appointment_at=dossier.appointment_at,
-                        new_appointment_at=new_appointment, signed_by=leader))
-    dossier.appointment_at = new_appointment
-    dossier.apologized = True
-    record_event(session, dossier, now, "apology", leader,
-                 new_appointment=new_appointment.isoformat())
-    session.flush()
-    return DossierRef.of(dossier)
-
-
-@dataclass(frozen=True)
-class LateEntry:
-    """A row of the public late list (niêm yết hồ sơ trễ hạn)."""
-
-    code: str
-    procedure: str
-    received_at: datetime
-    original_appointment_at: datetime | None
-    appointment_at: datetime | None
-    reason: str | None
-    status: DossierStatus
-
-
-def late_list(session: Session, units: Sequence[str], now: datetime) -> list[LateEntry]:
-    """Dossiers of these units that are overdue or were apologized for, oldest first."""
-    rows = session.execute(
-        select(Dossier, DefinitionVersion.name)
-        .join(DefinitionVersion, DefinitionVersion.id == Dossier.definition_id)
-        .where(Dossier.unit.in_(units))
-        .where((Dossier.apologized.is_(True))
-               | ((Dossier.finish_kind.is_(None)) & (Dossier.appointment_at < now))
-               | (Dossier.outcome == Outcome.LATE))
-        .order_by(Dossier.received_at))
-    entries = []
-    for dossier, name in rows:
-        apology = session.scalar(select(Apology).where(Apology.dossier_id == dossier.id)
-                                 .order_by(Apology.id.desc()).limit(1))
-        entries.append(LateEntry(dossier.code, name, dossier.received_at,
-                                 dossier.original_appointment_at, dossier.appointment_at,
-                                 apology.reason if apology else None, dossier.status))
-    return entries

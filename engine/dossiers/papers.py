@@ -1,22 +1,34 @@
-"""The data of the standard papers (Circular 01/2018/TT-VPCP, replaced by 03/2025/TT-VPCP):
-receipt and appointment slip, supplement request, refusal, apology, notice of stopping,
-control slip, logbook.
+"""The data of the standard papers (Circular 03/2025/TT-VPCP, Appendix I, Mẫu 01 to 07):
+receipt and appointment slip, supplement request, refusal, apology and request for more
+time, notice of stopping, control slip, logbook.
 
-Each function returns a frozen record with everything the paper prints; laying it out
-(HTML, PDF) is the front end's job.
+Each function returns a frozen record (`paper_records.py`) with everything the paper
+prints; laying it out (HTML, PDF) is the front end's job.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from engine.definitions import counting_rule
+from engine.dossiers.apologies import DEFAULT_DISTRIBUTION
+from engine.dossiers.paper_records import (
+    ApologyPaper,
+    ControlRow,
+    ControlSlip,
+    Header,
+    Logbook,
+    LogbookRow,
+    Receipt,
+    Refusal,
+    StopNotice,
+    SupplementRequest,
+)
 from engine.errors import InvalidAction, NotFound
 from engine.org import find_user
 from engine.runtime import dossier_row
@@ -43,120 +55,31 @@ COUNTING_NOTES = {
                          "kết thúc vào cuối giờ làm việc của ngày làm việc cuối cùng "
                          "(Bộ luật Dân sự năm 2015, Điều 147, Điều 148)",
 }
+NO_FEE = "Không"
+ZONE = "Asia/Ho_Chi_Minh"  # the logbook's year is the local one
 
 
-@dataclass(frozen=True)
-class Header:
-    """What every paper starts with."""
-
-    unit_code: str
-    unit_name: str
-    unit_address: str
-    parent_name: str | None
-    dossier_code: str
-    procedure_name: str
-    procedure_code: str | None
-    applicant_name: str
-    applicant_address: str
-    applicant_phone: str
-    applicant_email: str
+def _year_start(at: datetime, tz: str) -> datetime:
+    local = at.astimezone(ZoneInfo(tz))
+    return datetime(local.year, 1, 1, tzinfo=ZoneInfo(tz))
 
 
-@dataclass(frozen=True)
-class Receipt:
-    header: Header
-    documents: tuple[str, ...]
-    sets: int
-    time_limit: str | None
-    received_at: datetime
-    appointment_at: datetime | None
-    collect_at: str
-    logbook_number: str
-    received_by: str
-    counting: str  # the rule its limit is counted by: working_hours or civil_code
-    counting_note: str  # that rule in the paper's words
+def _lines_before(session: Session, dossier: Dossier, tz: str) -> int:
+    """How many dossiers the unit received earlier the same (local) year."""
+    return session.scalar(select(func.count(Dossier.id)).where(
+        Dossier.unit == dossier.unit,
+        Dossier.received_at >= _year_start(dossier.received_at, tz),
+        or_(Dossier.received_at < dossier.received_at,
+            and_(Dossier.received_at == dossier.received_at, Dossier.id < dossier.id))
+    )) or 0
 
 
-@dataclass(frozen=True)
-class SupplementRequest:
-    header: Header
-    requested_at: datetime
-    deadline_at: datetime
-    items: tuple[str, ...]
-    reason: str
-    contact: str
-    number: int
-
-
-@dataclass(frozen=True)
-class Refusal:
-    header: Header
-    refused_at: datetime
-    reason: str
-    officer: str
-
-
-@dataclass(frozen=True)
-class StopNotice:
-    header: Header
-    received_at: datetime
-    appointment_at: datetime | None
-    stopped_at: datetime
-    reason: str
-    decided_by: str
-
-
-@dataclass(frozen=True)
-class ApologyPaper:
-    header: Header
-    received_at: datetime
-    original_appointment_at: datetime | None
-    reason: str
-    new_appointment_at: datetime
-    signed_by: str
-    at: datetime
-
-
-@dataclass(frozen=True)
-class ControlRow:
-    from_department: str
-    to_department: str
-    handed_at: datetime
-    received_at: datetime | None
-    giver: str
-    receiver: str
-    due_at: datetime | None
-    outcome: str
-    note: str
-
-
-@dataclass(frozen=True)
-class ControlSlip:
-    header: Header
-    rows: tuple[ControlRow, ...]
-
-
-@dataclass(frozen=True)
-class LogbookRow:
-    number: int
-    code: str
-    procedure: str
-    applicant: str
-    lead_agency: str
-    received_at: datetime
-    due_at: datetime | None
-    transferred_at: datetime | None
-    result_at: datetime | None
-    returned_at: datetime | None
-    status: str
-
-
-@dataclass(frozen=True)
-class Logbook:
-    unit_name: str
-    start: date
-    end: date
-    rows: tuple[LogbookRow, ...]
+def logbook_entry(session: Session, dossier: Dossier, tz: str = ZONE) -> tuple[str, int]:
+    """(volume, line) of the dossier in its unit's logbook: one volume a year, lines in
+    the order of receipt (then of entry). Derived, not stored: receipt times and ids never
+    change and dossiers are never deleted, so the entry stays the same."""
+    volume = str(dossier.received_at.astimezone(ZoneInfo(tz)).year)
+    return volume, _lines_before(session, dossier, tz) + 1
 
 
 def _name(session: Session, username: str | None) -> str:
@@ -192,8 +115,8 @@ def header(session: Session, dossier: Dossier) -> Header:
     )
 
 
-def receipt(session: Session, code: str) -> Receipt:
-    """Giấy tiếp nhận hồ sơ và hẹn trả kết quả."""
+def receipt(session: Session, code: str, tz: str = ZONE) -> Receipt:
+    """Giấy tiếp nhận hồ sơ và hẹn trả kết quả (Mẫu 01)."""
     dossier = dossier_row(session, code)
     procedure = session.get(ProcedureVersion, dossier.procedure_version_id) \
         if dossier.procedure_version_id else None
@@ -201,11 +124,14 @@ def receipt(session: Session, code: str) -> Receipt:
                                                   Event.kind == "received"))
     head = header(session, dossier)
     counting = counting_rule(procedure.data if procedure else None)
+    volume, line = logbook_entry(session, dossier, tz)
+    fee = str((procedure.data if procedure else {}).get("fee", "")).strip() or NO_FEE
     return Receipt(
         header=head, documents=tuple(dossier.documents), sets=1,
         time_limit=procedure.time_limit if procedure else None,
         received_at=dossier.received_at, appointment_at=dossier.appointment_at,
         collect_at=f"Bộ phận Một cửa, {head.unit_name}", logbook_number=dossier.code,
+        logbook_volume=volume, logbook_line=line, fee=fee,
         received_by=_name(session, received.actor if received else None),
         counting=counting.value, counting_note=COUNTING_NOTES[counting],
     )
@@ -253,16 +179,23 @@ def stop_notice(session: Session, code: str) -> StopNotice:
 
 
 def apology(session: Session, code: str) -> ApologyPaper:
-    """Phiếu xin lỗi và hẹn lại ngày trả kết quả (the latest apology)."""
+    """Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết (Mẫu 04; the latest
+    apology). Apologies signed before the letter's fields were kept (migration 0005)
+    print a blank number, the applicant and the usual distribution."""
     dossier = dossier_row(session, code)
-    row = session.scalar(select(Apology).where(Apology.dossier_id == dossier.id)
-                         .order_by(Apology.id.desc()).limit(1))
-    if row is None:
+    rows = session.scalars(select(Apology).where(Apology.dossier_id == dossier.id)
+                           .order_by(Apology.id)).all()
+    if not rows:
         raise InvalidAction(f"dossier {code} has no apology",
                             code="no_apology", dossier=code)
-    return ApologyPaper(header(session, dossier), dossier.received_at,
+    row = rows[-1]
+    head = header(session, dossier)
+    return ApologyPaper(head, dossier.received_at,
                         dossier.original_appointment_at, row.reason, row.new_appointment_at,
-                        _name(session, row.signed_by), row.at)
+                        _name(session, row.signed_by), row.at, number=row.number,
+                        addressee=row.addressee or head.applicant_name,
+                        distribution=tuple(row.distribution or DEFAULT_DISTRIBUTION),
+                        previous_appointment_at=row.old_appointment_at, sequence=len(rows))
 
 
 def control_slip(session: Session, code: str) -> ControlSlip:
@@ -297,8 +230,12 @@ def logbook(session: Session, units: list[str], start: date, end: date,
     query = (select(Dossier).where(Dossier.unit.in_(units), Dossier.received_at >= since,
                                    Dossier.received_at < until)
              .order_by(Dossier.received_at, Dossier.id))
+    lines: dict[tuple[str, datetime], int] = {}  # (unit, year start) -> last line
     for number, dossier in enumerate(session.scalars(query), start=1):
         head = header(session, dossier)
+        book = (dossier.unit, _year_start(dossier.received_at, tz))
+        lines[book] = lines[book] + 1 if book in lines else \
+            _lines_before(session, dossier, tz) + 1
         out = session.scalar(
             select(TaskRecord.ready_at).where(TaskRecord.dossier_id == dossier.id,
                                               TaskRecord.handover.is_(True),
@@ -306,7 +243,8 @@ def logbook(session: Session, units: list[str], start: date, end: date,
             .order_by(TaskRecord.ready_at).limit(1))
         rows.append(LogbookRow(number, dossier.code, head.procedure_name, head.applicant_name,
                                head.unit_name, dossier.received_at, dossier.appointment_at,
-                               out, dossier.resolved_at, dossier.returned_at, dossier.status))
+                               out, dossier.resolved_at, dossier.returned_at, dossier.status,
+                               volume=str(book[1].year), line=lines[book]))
     unit = session.get(Unit, units[0]) if units else None
     return Logbook(unit.name if unit else ", ".join(units), start, end, tuple(rows))
 

@@ -383,3 +383,8 @@ class Apology(Base):
     old_appointment_at: Mapped[datetime | None]
     new_appointment_at: Mapped[datetime]
     signed_by: Mapped[str] = mapped_column(String(100))
+    # The letter of Circular 03/2025's form (văn bản xin lỗi và đề nghị gia hạn): its
+    # number as the unit writes it, addressee and distribution (None before 0005).
+    number: Mapped[str | None] = mapped_column(String(50))
+    addressee: Mapped[str | None] = mapped_column(String(200))
+    distribution: Mapped[list[Any] | None]

@@ -192,5 +192,6 @@ def apology_view(code: str) -> Response:
              {"new_appointment": "must be later than the current appointment "
                                  f"({to_json(dossier.appointment_at, timezone())})"})
     apologize(db(), services().runtime, code, leader=me().username, reason=values.reason,
-              new_appointment=new_at)
+              new_appointment=new_at, number=values.number, addressee=values.addressee,
+              distribution=values.distribution)
     return changed(code)

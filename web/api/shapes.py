@@ -65,8 +65,9 @@ SHAPES: dict[type, Shape] = {
                             description="Phiếu từ chối tiếp nhận, giải quyết hồ sơ."),
     dossiers.StopNotice: Shape("StopNoticePaper",
                                description="Thông báo dừng giải quyết hồ sơ."),
-    dossiers.ApologyPaper: Shape("ApologyPaper",
-                                 description="Phiếu xin lỗi và hẹn lại ngày trả kết quả."),
+    dossiers.ApologyPaper: Shape(
+        "ApologyPaper",
+        description="Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết."),
     dossiers.ControlSlip: Shape("ControlSlipPaper",
                                 description="Phiếu kiểm soát quá trình giải quyết hồ sơ."),
     dossiers.ControlRow: Shape("ControlSlipRow",

@@ -98,14 +98,21 @@ def supplement_cmd(ctx: Context, code: str, user: str, documents: tuple[str, ...
 @click.option("--leader", required=True, help="The leader who signs.")
 @click.option("--reason", required=True)
 @instant_option("--new-date", "The new appointment (local time if no offset).", required=True)
+@click.option("--number", help="The letter's number as the unit writes it (12/UBND-VP).")
+@click.option("--addressee", help="Kính gửi (the applicant if not given).")
+@click.option("--to", "distribution", multiple=True,
+              help="A line of Nơi nhận (repeat; \"Như trên\" and \"Lưu: VT\" if none).")
 @at_option
 @pass_ctx
 def apologize_cmd(ctx: Context, code: str, leader: str, reason: str, new_date: datetime,
+                  number: str | None, addressee: str | None, distribution: tuple[str, ...],
                   at: datetime | None) -> None:
-    """Record a signed apology with a new date; the dossier goes on the public late list."""
+    """Record a signed apology (văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết)
+    with a new date; the dossier goes on the public late list."""
     with ctx.services.transaction() as session:
         apologize(session, ctx.services.runtime, code, leader=leader, reason=reason,
-                  new_appointment=new_date, at=at)
+                  new_appointment=new_date, at=at, number=number, addressee=addressee,
+                  distribution=distribution or None)
     click.echo(f"apology recorded; dossier {code} now due {ctx.local(new_date)}")
 
 

@@ -205,6 +205,7 @@ def _papers(view: DossierView) -> list[tuple[str, Any]]:
     if view.finish_kind == FinishKind.STOPPED:
         papers.append(("stop-notice", _l("Thông báo dừng giải quyết hồ sơ")))
     if view.apologies:
-        papers.append(("apology", _l("Phiếu xin lỗi và hẹn lại ngày trả kết quả")))
+        papers.append(("apology",
+                       _l("Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết")))
     papers.append(("control-slip", _l("Phiếu kiểm soát quá trình giải quyết hồ sơ")))
     return papers

@@ -1,5 +1,5 @@
-"""The standard papers of the one-stop desk (Circular 01/2018/TT-VPCP, replaced by
-03/2025/TT-VPCP), printable as HTML and as PDF: receipt, supplement request, refusal,
+"""The standard papers of the one-stop desk (Circular 03/2025/TT-VPCP, Appendix I, Mẫu 01
+to 07), printable as HTML and as PDF: receipt, supplement request, refusal,
 apology, notice of stopping, control slip and the logbook.
 
 The papers' own text is Vietnamese whatever the interface language (they are legal
@@ -68,10 +68,10 @@ PAPERS = {paper.kind: paper for paper in (
           _l("Phiếu từ chối tiếp nhận, giải quyết hồ sơ"),
           _l("Hồ sơ %(code)s không bị từ chối, nên không có phiếu từ chối."), "refused_at",
           "phieu-tu-choi"),
-    Paper("apology", "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ",
-          _l("Phiếu xin lỗi và hẹn lại ngày trả kết quả"),
+    Paper("apology", "VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT",
+          _l("Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết"),
           _l("Hồ sơ %(code)s chưa có thư xin lỗi nào, nên không có phiếu xin lỗi."), "at",
-          "phieu-xin-loi"),
+          "van-ban-xin-loi"),
     Paper("stop-notice", "THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ",
           _l("Thông báo dừng giải quyết hồ sơ"),
           _l("Hồ sơ %(code)s không bị dừng giải quyết, nên không có thông báo dừng giải "

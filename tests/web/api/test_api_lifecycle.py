@@ -40,11 +40,23 @@ def test_supplement_refusal_withdrawal_apology(reception, as_user):
     assert leader.post(f"/dossiers/{code}/apology", {
         "reason": "x", "new_appointment": "2030-01-01T17:00"}, 422)["fields"] == {
         "new_appointment": "needs a UTC offset (e.g. 2026-03-10T17:00:00+07:00)"}
+    for bad, field in (({"number": "mười hai"}, "number"),
+                       ({"number": "1/" + "A" * 60}, "number"),
+                       ({"addressee": "x" * 201}, "addressee"),
+                       ({"distribution": []}, "distribution"),
+                       ({"distribution": ["x"] * 11}, "distribution")):
+        refused = leader.post(f"/dossiers/{code}/apology", {
+            "reason": "x", "new_appointment": later.isoformat(), **bad}, 422)
+        assert field in refused["fields"], refused
+    assert reception.get(f"/dossiers/{code}")["apologies"] == []  # nothing written
     apologized = leader.post(f"/dossiers/{code}/apology", {
-        "reason": "Chờ xác minh", "new_appointment": later.isoformat()})
+        "reason": "Chờ xác minh", "new_appointment": later.isoformat(),
+        "number": "12/UBND-VP", "distribution": ["Như trên", "Lưu: VT, VP"]})
     assert apologized["appointment_at"] == later.isoformat()
     assert apologized["apologies"][0]["signed_by"] == "lanhdao.phucloi"
-    assert reception.get(f"/dossiers/{code}/papers/apology")["signed_by"] == "Ngô Thanh Tùng"
+    letter = reception.get(f"/dossiers/{code}/papers/apology")
+    assert (letter["signed_by"], letter["number"], letter["distribution"]) == (
+        "Ngô Thanh Tùng", "12/UBND-VP", ["Như trên", "Lưu: VT, VP"])
     assert [e["code"] for e in reception.get("/late")] == [code]
 
     refused = reception.post(f"/dossiers/{code}/refuse", {"reason": "Giấy tờ giả"})

@@ -92,7 +92,8 @@ PDFS = {  # kind -> what makes the paper exist, its title, its file name
     "supplement": (ask_supplement, "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ",
                    "phieu-yeu-cau-bo-sung"),
     "refusal": (refuse, "PHIẾU TỪ CHỐI TIẾP NHẬN, GIẢI QUYẾT HỒ SƠ", "phieu-tu-choi"),
-    "apology": (apologise, "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ", "phieu-xin-loi"),
+    "apology": (apologise, "VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT",
+                "van-ban-xin-loi"),
     "stop-notice": (stop, "THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ", "thong-bao-dung-giai-quyet"),
     "control-slip": (None, "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ", "phieu-kiem-soat"),
 }

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from engine.dossiers import close
+from engine.dossiers import apologize, close
 from engine.vocabulary import FinishKind
 from tests.conftest import vn
 from tests.web.conftest import login
@@ -52,6 +52,8 @@ def test_receipt(client, db_engine):
         "Thời gian nhận hồ sơ: 08 giờ 30 phút, ngày 06/03/2026",
         "Thời gian trả kết quả giải quyết hồ sơ: 17 giờ 00 phút, ngày 06/03/2026",
         "Đăng ký nhận kết quả tại: Bộ phận Một cửa, Phường Phúc Lợi",
+        "Lệ phí, phí: Miễn lệ phí đăng ký khai sinh đúng hạn",
+        "Vào Sổ theo dõi hồ sơ, Quyển số: 2026, Số thứ tự: 1",
         "NGƯỜI NỘP HỒ SƠ", "NGƯỜI TIẾP NHẬN HỒ SƠ", "(Ký và ghi rõ họ tên)", "Phạm Thị Lan",
     ):
         assert expected in paper, expected
@@ -134,19 +136,49 @@ def test_stop_notice(client, db_engine):
 
 
 def test_apology(client, db_engine):
+    """The 2025 form's title; no number, addressee or distribution given: a blank number
+    to fill in, the applicant, and the usual distribution."""
     code = apologised(db_engine)
     login(client, "tiepnhan.phucloi")
     paper = sheet(client.get(f"/dossiers/{code}/papers/apology").get_data(as_text=True))
     for expected in (
-        *MOTTO, "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ",
-        "Ngày 06/03/2026, Phường Phúc Lợi tiếp nhận giải quyết hồ sơ của ông/bà: Trần Thị Bích",
+        *MOTTO, "VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT", "Số: ……/……",
+        "Kính gửi: Ông/Bà Trần Thị Bích",
+        "Ngày 06/03/2026, Phường Phúc Lợi tiếp nhận hồ sơ của ông/bà: Trần Thị Bích",
         f"Mã hồ sơ (số Giấy tiếp nhận hồ sơ và hẹn trả kết quả): {code}",
         "Thời gian hẹn trả kết quả giải quyết hồ sơ: 17 giờ 00 phút, ngày 06/03/2026",
         "Lý do: Chờ xác minh thông tin người mẹ",
-        "sẽ trả kết quả giải quyết hồ sơ cho ông/bà vào 17 giờ 00 phút, ngày 10/03/2026",
+        "đề nghị gia hạn thời gian giải quyết hồ sơ; thời gian hẹn trả kết quả mới: "
+        "17 giờ 00 phút, ngày 10/03/2026",
+        "Nơi nhận: - Như trên; - Lưu: VT.",
         "THỦ TRƯỞNG CƠ QUAN", "Ngô Thanh Tùng",
     ):
         assert expected in paper, expected
+    assert "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ" not in paper  # the 2018 title
+
+
+def test_apology_prints_the_letters_number_addressee_and_distribution(client, db_engine):
+    code = birth_registration(db_engine)
+    with transaction(db_engine) as session:
+        apologize(session, fresh_runtime(), code, leader="lanhdao.phucloi",
+                  reason="Chờ xác minh thông tin người mẹ",
+                  new_appointment=vn("2026-03-10 17:00"), at=vn("2026-03-06 15:00"),
+                  number="12/UBND-VP", addressee="Nguyễn Văn An (người được ủy quyền)",
+                  distribution=["Như trên", "Chủ tịch UBND phường (để b/c)", "Lưu: VT, VP"])
+    login(client, "tiepnhan.phucloi")
+    paper = sheet(client.get(f"/dossiers/{code}/papers/apology").get_data(as_text=True))
+    for expected in ("Số: 12/UBND-VP", "Kính gửi: Ông/Bà Nguyễn Văn An (người được ủy quyền)",
+                     "Nơi nhận: - Như trên; - Chủ tịch UBND phường (để b/c); - Lưu: VT, VP."):
+        assert expected in paper, expected
+
+
+def test_receipt_numbers_the_logbook_lines_of_the_year(client, db_engine):
+    first = birth_registration(db_engine)
+    second = birth_registration(db_engine)
+    login(client, "tiepnhan.phucloi")
+    for code, line in ((first, 1), (second, 2)):
+        paper = sheet(client.get(f"/dossiers/{code}/papers/receipt").get_data(as_text=True))
+        assert f"Quyển số: 2026, Số thứ tự: {line}" in paper
 
 
 def test_control_slip(client, db_engine):
@@ -215,13 +247,16 @@ def test_logbook_lists_the_dossiers_received_in_the_range(client, db_engine):
     paper = sheet(html)
     assert "SỔ THEO DÕI HỒ SƠ" in paper and MOTTO[0] in paper
     assert "Từ ngày 01/03/2026 đến ngày 31/03/2026" in paper
-    assert f"1 {first} Đăng ký khai sinh Trần Thị Bích Phường Phúc Lợi 08:30 06/03/2026" in paper
-    assert f"2 {parent} Liên thông đăng ký khai sinh" in paper
+    # row, the receipt's line/volume (the unit's order of receipt that year), code ...
+    assert (f"1 1/2026 {first} Đăng ký khai sinh Trần Thị Bích Phường Phúc Lợi "
+            "08:30 06/03/2026") in paper
+    assert f"2 2/2026 {parent} Liên thông đăng ký khai sinh" in paper
     assert police not in paper  # the police post's dossiers are the district police's
     assert "Đang giải quyết" in paper
     only_ninth = sheet(client.get("/papers/logbook?from=2026-03-09&to=2026-03-09")
                        .get_data(as_text=True))
     assert parent in only_ninth and first not in only_ninth and police not in only_ninth
+    assert f"1 2/2026 {parent}" in only_ninth  # the line the receipt gave, not the row
 
 
 def test_logbook_pdf_and_bad_dates(client, db_engine):
