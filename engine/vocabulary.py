@@ -95,6 +95,7 @@ class SecurityEventKind(StrEnum):
     PASSWORD_CHANGED = "password_changed"  # noqa: S105
     USER_DEACTIVATED = "user_deactivated"
     USER_REACTIVATED = "user_reactivated"
+    USER_MOVED = "user_moved"  # a reorganisation moved the account to the successor unit
     TOKEN_CREATED = "token_created"  # noqa: S105
     # at most once a minute per token: when its last use is written
     TOKEN_USED = "token_used"  # noqa: S105

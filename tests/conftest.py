@@ -1,5 +1,7 @@
 """Database fixtures: every database test runs on SQLite and, when
-LIENTHONG_TEST_DATABASE_URL is set (CI sets it), on that PostgreSQL too."""
+LIENTHONG_TEST_DATABASE_URL is set (CI sets it), on that PostgreSQL too. Each database
+starts with the departments and the demo map of units (no users): dossiers are received
+only by units of the organisation."""
 
 from __future__ import annotations
 
@@ -18,9 +20,9 @@ from engine.calendar import FixedClock, limit_parser
 from engine.definitions import deploy_files as deploy_paths
 from engine.definitions import read_paths
 from engine.errors import EngineError
-from engine.org import add_unit, seed_departments
+from engine.org import seed_departments
 from engine.runtime import Runtime
-from engine.simulation import DEMO_UNITS
+from engine.simulation import seed_demo_map
 from engine.storage import Base, make_engine, upgrade
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -84,6 +86,7 @@ def db_engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathF
         upgrade(engine)
         with Session(engine) as session, session.begin():
             seed_departments(session)
+            seed_demo_map(session)
         yield engine
 
 
@@ -118,6 +121,7 @@ def wipe(engine: Engine) -> None:
             conn.execute(table.delete())
     with Session(engine) as session, session.begin():
         seed_departments(session)
+        seed_demo_map(session)
 
 
 @pytest.fixture
@@ -155,15 +159,6 @@ def deploy_files(session: Session, runtime: Runtime, *paths: Path, user: str = "
                                at=runtime.clock.now(),
                                limit_parser=limit_parser(runtime.calendar(session, "PHUCLOI")))
     return diagrams
-
-
-@pytest.fixture
-def demo_units(session: Session) -> None:
-    """The demo's units (wards, districts, their police and BHXH), without users: linked
-    parts go only to units of the organisation."""
-    for code, name, kind, parent, departments in DEMO_UNITS:
-        add_unit(session, code=code, name=name, kind=kind, parent=parent,
-                 departments=departments)
 
 
 @pytest.fixture

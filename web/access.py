@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort, g, request
 from flask_babel import gettext as _
 
-from engine.org import UserView, descendants
+from engine.org import UserView, answers_for, descendants
 from engine.vocabulary import SecurityEventKind
 from web.db import db
 from web.security import note
@@ -24,10 +24,20 @@ def can_view_dossier(user: UserView, unit: str) -> bool:
     return unit in visible_units(user)
 
 
+def working_units(user: UserView) -> list[str]:
+    """The user's unit and the units it carried over in a reorganisation (their steps
+    still running are its people's work); read once per request and user."""
+    known: dict[str, list[str]] = g.setdefault("working_units", {})
+    if user.unit_code not in known:
+        known[user.unit_code] = answers_for(db(), user.unit_code)
+    return list(known[user.unit_code])
+
+
 def can_work(user: UserView, department: str, unit: str) -> bool:
     """Claim, complete or hand back a task: the task's department is one of the user's,
-    in the user's own unit."""
-    return unit == user.unit_code and department in user.departments
+    in the user's own unit (or one it carried over)."""
+    return department in user.departments and (
+        unit == user.unit_code or unit in working_units(user))
 
 
 def can_receive(user: UserView) -> bool:

@@ -112,9 +112,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 def _register_areas(app: Flask) -> None:
     """One blueprint per area of work."""
     from web.api import bp as api
-    from web.pages import account, admin, desk, dossiers, inbox, papers
+    from web.pages import account, admin, desk, dossiers, inbox, papers, units
 
-    for module in (desk, inbox, dossiers, papers, account, admin):
+    for module in (desk, inbox, dossiers, papers, account, admin, units):
         app.register_blueprint(module.bp)
     app.register_blueprint(api)
     csrf.exempt(api)  # token-authenticated, no cookies

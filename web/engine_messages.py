@@ -65,6 +65,8 @@ MESSAGES = {
     "task_id_too_short": _l("Không có việc %(task)s (hãy ghi ít nhất 6 ký tự của mã việc)."),
     "task_id_ambiguous": _l("Mã việc %(task)s trùng với nhiều việc; hãy ghi dài hơn."),
     "unit_not_found": _l("Không có đơn vị %(unit)s."),
+    "unit_not_in_force": _l("Đơn vị %(unit)s không hoạt động vào ngày %(on)s (chưa thành "
+                            "lập, hoặc đã sắp xếp vào đơn vị khác)."),
     "not_an_ending": _l("Hồ sơ chỉ kết thúc được bằng từ chối, rút hoặc dừng giải quyết."),
     "invalid_data": _l("Thông tin chưa hợp lệ, chưa có gì được lưu."),
     "password_too_short": _l("Mật khẩu cần ít nhất %(minimum)s ký tự."),

@@ -27,7 +27,7 @@ from pydantic_core import PydanticCustomError
 
 from engine.dossiers import APOLOGY_NUMBER, MAX_APOLOGY_NUMBER, MAX_DISTRIBUTION
 from engine.errors import InvalidAction
-from engine.reporting import DEFAULT_RULE, FinishedRule
+from engine.reporting import DEFAULT_MAP, DEFAULT_RULE, FinishedRule, MapRule
 from engine.runtime import BAD_CHARACTERS, CHANNELS, EARLIEST_DAY, LATEST_DAY
 from engine.vocabulary import DossierStatus
 
@@ -294,6 +294,9 @@ class PeriodQuery(UnitQuery):
         "'withdrawn=excluded,stopped=on-time', or one of resolved, on-time, excluded for "
         "all three (default: resolved, timed against the deadline; docs/report.md)."))
     ] | None = None
+    unit_map: MapRule = Field(DEFAULT_MAP, alias="map", description=(
+        "as-today (default): the unit with the units it carried over in a reorganisation; "
+        "as-then: the unit as it stood in the period (docs/report.md)."))
 
     @property
     def rule(self) -> FinishedRule:

@@ -32,10 +32,9 @@ class FieldSpec:
     required: bool
     label: str
     choices: tuple[str, ...] = ()
-    # type=unit: the kind of unit it names (`kind=police`) and the code it takes when left
-    # blank (`default=CA-{unit}`, {unit} being the dossier's unit), if that unit serves.
+    # type=unit: the kind of unit it names (`kind=police`); left blank, it takes the
+    # agency the dossier's unit is configured with (engine.org.default_agency).
     unit_kind: str = ""
-    default: str = ""
 
 
 @dataclass(frozen=True)
@@ -114,7 +113,7 @@ def _settings(spec: str, known: tuple[str, ...]) -> dict[str, str | None]:
 
 def parse_field(name: str, spec: str) -> FieldSpec:
     """Read `type=date; required; label=Ngày sinh; choices=a|b|c` or
-    `type=unit; kind=police; default=CA-{unit}` (ValueError if bad)."""
+    `type=unit; kind=police` (ValueError if bad)."""
     if not _FIELD_NAME.fullmatch(name):
         raise ValueError("a field name uses letters, digits and _ and does not start with a digit")
     settings = _settings(spec, ("type", "required", "label", "choices", "kind", "default"))
@@ -142,27 +141,25 @@ def parse_field(name: str, spec: str) -> FieldSpec:
             raise ValueError("choices has a duplicate item")
     elif kind == "choice":
         raise ValueError("type=choice needs choices=a|b|c")
-    unit_kind, default = _unit_settings(kind, settings)
     return FieldSpec(name=name, type=kind, required=required, label=label or name,
-                     choices=choices, unit_kind=unit_kind, default=default)
+                     choices=choices, unit_kind=_unit_kind(kind, settings))
 
 
-def _unit_settings(kind: str, settings: Mapping[str, str | None]) -> tuple[str, str]:
-    """The `kind` and `default` of a type=unit field (ValueError if bad)."""
+def _unit_kind(kind: str, settings: Mapping[str, str | None]) -> str:
+    """The `kind` of a type=unit field (ValueError if bad). A diagram names no unit: a
+    `default=` is refused, the default agency is the unit's configuration."""
+    if "default" in settings:
+        raise ValueError("default= names a unit; nothing in a diagram does: the agency a "
+                         "blank type=unit field takes is configured for each commune "
+                         "(docs/units.md)")
     if kind != "unit":
-        for name in ("kind", "default"):
-            if name in settings:
-                raise ValueError(f"{name} is only for type=unit")
-        return "", ""
+        if "kind" in settings:
+            raise ValueError("kind is only for type=unit")
+        return ""
     unit_kind = settings.get("kind") or ""
     if unit_kind not in LEVELS:
         raise ValueError(f"type=unit needs kind= one of {', '.join(LEVELS)}")
-    default = settings.get("default") or ""
-    if "default" in settings and not default:
-        raise ValueError("default is empty")
-    if "{" in default.replace("{unit}", "") or "}" in default.replace("{unit}", ""):
-        raise ValueError("default may only use {unit} (the dossier's unit code)")
-    return unit_kind, default
+    return unit_kind
 
 
 def parse_shown(name: str, spec: str) -> ShownSpec:
@@ -188,12 +185,17 @@ def _shown(items: list[dict[str, Any]]) -> tuple[ShownSpec, ...]:
     return tuple(ShownSpec(**s) for s in items)
 
 
+def _field(data: dict[str, Any]) -> FieldSpec:
+    return FieldSpec(**({k: v for k, v in data.items() if k != "default"}
+                        | {"choices": tuple(data["choices"])}))
+
+
 def info_from_json(data: dict[str, Any]) -> DefinitionInfo:
     """The description back from JSON; descriptions stored before a setting existed
-    (`shown`) read with its default."""
+    (`shown`) read with its default, and a type=unit field's `default`, which diagrams
+    no longer give (the unit's configuration does), is dropped."""
     tasks = tuple(
-        UserTaskInfo(**(t | {"fields": tuple(FieldSpec(**(f | {"choices": tuple(f["choices"])}))
-                                             for f in t["fields"]),
+        UserTaskInfo(**(t | {"fields": tuple(_field(f) for f in t["fields"]),
                              "shown": _shown(t.get("shown", []))}))
         for t in data["user_tasks"]
     )

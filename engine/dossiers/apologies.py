@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from engine.definitions import period_words
 from engine.dossiers.lifecycle import WAITING, _open, settings_of
 from engine.errors import InvalidAction
-from engine.org import ancestors, find_user
+from engine.org import ancestors, answers_for, find_user
 from engine.runtime import DossierRef, Runtime, record_event
 from engine.storage import Apology, DefinitionVersion, Dossier, atomic
 from engine.vocabulary import DossierStatus, Outcome
@@ -78,7 +78,9 @@ def apologize(session: Session, runtime: Runtime, code: str, *, leader: str, rea
     now = runtime.now(at)
     dossier = _open(session, code, WAITING)
     signer = find_user(session, leader)
-    if "leader" not in signer.roles or signer.unit_code not in ancestors(session, dossier.unit):
+    above = ancestors(session, dossier.unit)
+    if "leader" not in signer.roles or not any(
+            unit in above for unit in answers_for(session, signer.unit_code)):
         raise InvalidAction(f"{leader} is not a leader of {dossier.unit} and cannot sign",
                             code="not_a_leader", user=leader, unit=dossier.unit)
     if not reason.strip():

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import replace
+from datetime import date
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
+from engine.calendar import DEFAULT_TZ
 from engine.definitions import FieldSpec, SpecCache
 from engine.errors import Hidden, NotFound
 from engine.org import serving_units
@@ -17,13 +20,14 @@ from engine.storage import Dossier, TaskRecord
 from engine.vocabulary import TaskStatus
 
 
-def _with_agencies(session: Session, fields: tuple[FieldSpec, ...], unit: str
+def _with_agencies(session: Session, fields: tuple[FieldSpec, ...], unit: str, on: date
                    ) -> tuple[FieldSpec, ...]:
-    """The fields, a type=unit field with the units serving `unit` as its choices."""
+    """The fields, a type=unit field with the units serving `unit` on day `on` as its
+    choices (its default first)."""
     if not any(f.type == "unit" for f in fields):
         return fields
     try:
-        return tuple(replace(f, choices=serving_units(session, unit, f.unit_kind))
+        return tuple(replace(f, choices=serving_units(session, unit, f.unit_kind, on))
                      if f.type == "unit" else f for f in fields)
     except NotFound:  # a unit outside the organisation: nothing serves it
         return fields
@@ -35,7 +39,8 @@ def task_view(row: TaskRecord, code: str, specs: SpecCache | None = None,
     fields: tuple[FieldSpec, ...] = ()
     if specs is not None and session is not None and definition_id is not None:
         info = specs.get(session, definition_id).tasks.get((row.process_id, row.spec_id))
-        fields = _with_agencies(session, info.fields, unit) if info else ()
+        ready_day = row.ready_at.astimezone(ZoneInfo(DEFAULT_TZ)).date()
+        fields = _with_agencies(session, info.fields, unit, ready_day) if info else ()
     return TaskView(
         id=row.id, dossier_code=code, name=row.name, spec_id=row.spec_id,
         department=row.department, status=row.status, sla=row.sla, ready_at=row.ready_at,

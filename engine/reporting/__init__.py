@@ -1,7 +1,8 @@
 """The period report (form II.06a, "Tình hình, kết quả giải quyết TTHC") of a unit and
-every unit below it, counted from dossier timestamps as of the period's end
-(docs/report.md) with a rule placing withdrawn, refused and stopped dossiers in its
-columns, and the report as a text table, JSON, CSV or an Excel workbook."""
+every unit below it (and the units it carried over, read as today's unit), counted from
+dossier timestamps as of the period's end (docs/report.md) with a rule placing
+withdrawn, refused and stopped dossiers in its columns, and the report as a text table,
+JSON, CSV or an Excel workbook."""
 
 from engine.reporting.finished import DEFAULT_RULE, FinishedRule, Placement
 from engine.reporting.formats import FORMATS, render, to_csv, to_json, to_table, to_xlsx
@@ -11,12 +12,13 @@ from engine.reporting.period import (
     ReportRow,
     percentage,
     period_report,
-    report_units,
     vietnamese_sort_key,
 )
+from engine.reporting.unit_scope import DEFAULT_MAP, MapRule, UnitScope, report_scope
 
 __all__ = [
-    "DEFAULT_RULE", "FORMATS", "TOTAL_LABEL", "FinishedRule", "PeriodReport", "Placement",
-    "ReportRow", "percentage", "period_report", "render", "report_units", "to_csv",
+    "DEFAULT_MAP", "DEFAULT_RULE", "FORMATS", "MapRule", "TOTAL_LABEL", "FinishedRule",
+    "PeriodReport", "Placement", "ReportRow", "UnitScope", "percentage", "period_report",
+    "render", "report_scope", "to_csv",
     "to_json", "to_table", "to_xlsx", "vietnamese_sort_key",
 ]

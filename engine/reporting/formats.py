@@ -55,8 +55,10 @@ def title(report: PeriodReport) -> str:
 
 
 def note(report: PeriodReport) -> str:
-    """'Ghi chú: rút hồ sơ: ...; từ chối: ...; dừng giải quyết: ...' (the rule applied)."""
-    return f"Ghi chú: {report.finished_as.note()}."
+    """'Ghi chú: rút hồ sơ: ...; từ chối: ...; dừng giải quyết: ...' (the rule applied),
+    then the map of units the report was read on."""
+    scope = f" {report.scope.note()}." if report.scope and report.scope.note() else ""
+    return f"Ghi chú: {report.finished_as.note()}.{scope}"
 
 
 def rate_text(rate: float | None) -> str:

@@ -19,8 +19,9 @@ from sqlalchemy.orm import Session
 
 from engine.calendar import DEFAULT_TZ
 from engine.errors import InvalidAction
-from engine.org import descendants, get_unit
+from engine.org import get_unit
 from engine.reporting.finished import DEFAULT_RULE, FinishedRule, Placement
+from engine.reporting.unit_scope import DEFAULT_MAP, MapRule, UnitScope, report_scope
 from engine.runtime import MAX_SUPPLEMENTS_ON_TIME
 from engine.storage import Dossier, Pause
 from engine.vocabulary import Channel, FinishKind, Outcome
@@ -71,6 +72,7 @@ class PeriodReport:
     rows: tuple[ReportRow, ...]
     total: ReportRow
     finished_as: FinishedRule = DEFAULT_RULE
+    scope: UnitScope | None = None  # the units counted and the map they were read on
 
 
 def percentage(part: int, whole: int) -> float | None:
@@ -130,17 +132,12 @@ def _ended_any(kinds: tuple[FinishKind, ...]) -> ColumnElement[bool]:
     return or_(*(_ended(kind) for kind in kinds)) if kinds else false()
 
 
-def report_units(session: Session, unit: str) -> list[str]:
-    """The units whose dossiers the report counts: `unit` and every unit below it.
-
-    The one place that chooses them, so a dated map of units can replace it."""
-    return descendants(session, unit)
-
-
 def period_report(session: Session, *, unit: str, start: date, end: date,
-                  tz: str = DEFAULT_TZ, finished_as: FinishedRule = DEFAULT_RULE
-                  ) -> PeriodReport:
-    """Form II.06a for `unit` and every unit below it, local dates `start`..`end`.
+                  tz: str = DEFAULT_TZ, finished_as: FinishedRule = DEFAULT_RULE,
+                  unit_map: MapRule = DEFAULT_MAP) -> PeriodReport:
+    """Form II.06a for `unit` and every unit below it, local dates `start`..`end`; with
+    the predecessors it carried over unless `unit_map` is as-then (engine/reporting/
+    unit_scope.py).
 
     Every row adds up as the form does: received = resolved + in progress; `finished_as`
     says where withdrawn, refused and stopped dossiers go (docs/report.md). One
@@ -151,7 +148,8 @@ def period_report(session: Session, *, unit: str, start: date, end: date,
         raise InvalidAction(f"the period starts ({start:%d/%m/%Y}) after it ends "
                             f"({end:%d/%m/%Y})")
     home = get_unit(session, unit)
-    units = report_units(session, unit)
+    scope = report_scope(session, unit, start, end, unit_map)
+    units = scope.units
     lo, hi = period_bounds(start, end, tz)
 
     # The deadline is the appointment on the receipt slip, moved only by waits for the
@@ -207,7 +205,8 @@ def period_report(session: Session, *, unit: str, start: date, end: date,
     rows = [_row(r.field_of_work, r._mapping) for r in session.execute(query)]
     rows.sort(key=lambda row: vietnamese_sort_key(row.field_of_work))
     return PeriodReport(unit=home.code, unit_name=home.name, start=start, end=end,
-                        rows=tuple(rows), total=_total(rows), finished_as=finished_as)
+                        rows=tuple(rows), total=_total(rows), finished_as=finished_as,
+                        scope=scope)
 
 
 def _row(field: str, counts: Any) -> ReportRow:

@@ -180,7 +180,9 @@ def complete(session: Session, runtime: Runtime, task_id: str, *, user: str,
                             code="task_not_ready", task=row.name, dossier=dossier.code)
     info = run.loaded.tasks.get((row.process_id, row.spec_id))
     cleaned = check_submission(info.fields if info else (), data or {}, current=task.data,
-                               agencies=dossier_agencies(session, dossier.unit))
+                               agencies=dossier_agencies(
+                                   session, dossier.unit,
+                                   now.astimezone(ZoneInfo(runtime.hours.tz)).date()))
     _workable(dossier)
     milestone = info.milestone if info else None
 

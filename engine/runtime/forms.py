@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from engine.definitions import FieldSpec
 from engine.errors import FieldProblem, InvalidData
-from engine.org import serving_units
+from engine.org import default_agency, serving_units
 
 # The bounds of a task's values (the web forms and the API share them through
 # engine.runtime's face). Numbers stay within what a double and JavaScript hold exactly.
@@ -119,11 +119,14 @@ class Agencies:
 
     unit: str
     serving: Callable[[str], Sequence[str]]
+    default: Callable[[str], str | None]
 
 
-def dossier_agencies(session: Session, unit: str) -> Agencies:
-    """The units serving a dossier of `unit`, read from the organisation when asked."""
-    return Agencies(unit, lambda kind: serving_units(session, unit, kind))
+def dossier_agencies(session: Session, unit: str, on: date) -> Agencies:
+    """The units serving a dossier of `unit` on day `on`, read from the organisation
+    when asked."""
+    return Agencies(unit, lambda kind: serving_units(session, unit, kind, on),
+                    lambda kind: default_agency(session, unit, kind, on))
 
 
 def _agency(field: FieldSpec, value: Any, agencies: Agencies) -> str:
@@ -141,12 +144,12 @@ def _agency(field: FieldSpec, value: Any, agencies: Agencies) -> str:
 
 
 def _default_agency(field: FieldSpec, agencies: Agencies) -> str:
-    """A blank type=unit field's value: its diagram default if that unit serves, else the
-    only unit of its kind that serves (else _Refused asking to choose one)."""
-    serving = tuple(agencies.serving(field.unit_kind))
-    default = field.default.replace("{unit}", agencies.unit)
-    if default in serving:
+    """A blank type=unit field's value: the agency of its kind the dossier's unit is
+    configured with (else _Refused asking to choose one of those serving it)."""
+    default = agencies.default(field.unit_kind)
+    if default is not None:
         return default
+    serving = tuple(agencies.serving(field.unit_kind))
     if len(serving) == 1:
         return serving[0]
     raise _Refused("choose_a_unit",

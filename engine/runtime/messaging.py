@@ -133,7 +133,7 @@ def starting_unit(session: Session, message: Message, key: str, sender: Dossier,
             return unit
         found = None
     try:
-        serving = serving_units(session, sender.unit, kind or found) if found else ()
+        serving = serving_units(session, sender.unit, kind or found, on) if found else ()
     except NotFound:  # the sender's unit is not in the organisation
         serving = ()
     if found is not None and kind in (None, found) and (unit == sender.unit or unit in serving):

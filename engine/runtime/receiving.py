@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from engine.calendar import statutory_deadline
 from engine.definitions import counting_rule, latest_version_id, procedure_in_force
 from engine.errors import InvalidAction, NotFound
+from engine.org import require_in_force
 from engine.runtime.context import Run, Step
 from engine.runtime.dossier_codes import take_number
 from engine.runtime.events import record_event
@@ -48,8 +49,9 @@ def receive(session: Session, runtime: Runtime, key: str, step: Step, *, unit: s
     if channel not in CHANNELS:
         raise InvalidAction(f"unknown channel {channel!r}; use one of {', '.join(CHANNELS)}",
                             code="unknown_channel", channel=channel)
-    cal = runtime.calendar(session, unit)
     received_day = now.astimezone(ZoneInfo(runtime.hours.tz)).date()
+    require_in_force(session, unit, received_day)
+    cal = runtime.calendar(session, unit)
     entry = procedure_in_force(session, key, received_day)
     key = entry.process_key if entry else key
     version_id = latest_version_id(session, key)
@@ -59,7 +61,7 @@ def receive(session: Session, runtime: Runtime, key: str, step: Step, *, unit: s
     loaded = runtime.specs.get(session, version_id)
     if data:  # agencies named at reception must serve the unit, as on the task's form
         check_agencies([f for t in loaded.info.user_tasks for f in t.fields], data,
-                       dossier_agencies(session, unit))
+                       dossier_agencies(session, unit, received_day))
     props = loaded.info.properties
     rules = {
         "time_limit": entry.time_limit if entry else props.get("time_limit"),

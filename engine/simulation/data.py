@@ -234,7 +234,6 @@ class FormContext:
     actor_name: str
     refuse: bool  # this step's decision goes against the citizen
     verification: bool  # the dossier needs verification
-    unit_codes: Mapping[str, str]  # "police"/"insurance" -> the agency to send parts to
 
 
 def fill_form(rng: random.Random, fields: Sequence[FieldSpec], ctx: FormContext
@@ -242,17 +241,14 @@ def fill_form(rng: random.Random, fields: Sequence[FieldSpec], ctx: FormContext
     """Values for a task's declared fields: every required one, about half the others.
 
     Choice fields offering "refuse" take it only when `ctx.refuse`; a refusal reason
-    is then always given. Fields naming agencies (`*_unit`) take the unit codes of
-    the context or stay empty, so the diagram's own default applies.
+    is then always given. Fields naming agencies (type=unit) stay empty: the agencies
+    the unit is configured with receive the linked parts.
     """
     data: dict[str, Any] = {}
     child_family = str(ctx.applicant.get("name", "Nguyễn")).split(" ")[0]
     for spec in fields:
         name = spec.name.lower()
-        if name.endswith("_unit"):
-            code = next((v for k, v in ctx.unit_codes.items() if k in name), None)
-            if code:
-                data[spec.name] = code
+        if spec.type == "unit":
             continue
         if "refusal" in name or "reason" in name:
             if ctx.refuse or spec.required:

@@ -269,7 +269,7 @@ class _Simulation:
             context = FormContext(
                 at=at.astimezone(self.zone), applicant=state.applicant,
                 channel=state.channel, actor_name=self.staff.names.get(user, user),
-                refuse=refuse, verification=state.verification, unit_codes=self.staff.agencies)
+                refuse=refuse, verification=state.verification)
             data = fill_form(self.rng, self._fields(session, task), context)
             done = complete(session, self.runtime, task.id, user=user, data=data, at=at)
             if done.outcome == Outcome.LATE:

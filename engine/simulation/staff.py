@@ -1,6 +1,5 @@
 """Who works what in a simulation: the units' staff by department (the demo users'
-names where the database has none), each unit's leader who signs apologies, and the
-agencies a ward's linked dossiers go to."""
+names where the database has none) and each unit's leader who signs apologies."""
 
 from __future__ import annotations
 
@@ -9,7 +8,7 @@ from sqlalchemy.orm import Session
 
 from engine.org import ancestors
 from engine.simulation.demo import DEMO_USERS
-from engine.storage import Unit, User
+from engine.storage import Unit, UnitSuccession, User
 
 FALLBACK_USER = "mo.phong"  # who works a step when no user of its unit and department exists
 
@@ -34,31 +33,32 @@ class Staff:
             if "leader" in user.roles:
                 self.leaders.setdefault(user.unit_code, user.username)
         self.by_department.update(from_database)
-        self.agencies = self._agencies(session, ward)
+        # a unit that is gone: its steps are worked by the people of the unit carrying it
+        self.successor = {old: new for old, new in session.execute(
+            select(UnitSuccession.predecessor_code, UnitSuccession.successor_code)
+            .where(UnitSuccession.carried_over.is_(True)))}
 
-    @staticmethod
-    def _agencies(session: Session, ward: str) -> dict[str, str]:
-        """The police office under the ward and the social-insurance office of its
-        district, for forms that name the agencies a linked dossier goes to."""
-        found: dict[str, str] = {}
-        chain = ancestors(session, ward)
-        for row in session.scalars(select(Unit).where(Unit.parent_code.in_(chain))
-                                   .order_by(Unit.code)):
-            if row.kind == "police" and row.parent_code == ward:
-                found.setdefault("police", row.code)
-            elif row.kind == "social_insurance":
-                found.setdefault("insurance", row.code)
-        return found
+    def _lineage(self, unit: str) -> list[str]:
+        """`unit`, then the unit that carried it over, and so on."""
+        chain = [unit]
+        while chain[-1] in self.successor and self.successor[chain[-1]] not in chain:
+            chain.append(self.successor[chain[-1]])
+        return chain
 
     def user(self, unit: str, department: str) -> str:
-        """Who works a step of `department` at `unit`."""
-        return self.by_department.get((unit, department), FALLBACK_USER)
+        """Who works a step of `department` at `unit` (or at the unit carrying it on)."""
+        for code in self._lineage(unit):
+            if (code, department) in self.by_department:
+                return self.by_department[(code, department)]
+        return FALLBACK_USER
 
     def leader(self, session: Session, unit: str) -> str | None:
-        """The leader of `unit` or of the nearest unit above it."""
+        """The leader of `unit` or of the nearest unit above it (or above the unit
+        carrying it on)."""
         if session.get(Unit, unit) is None:
             return None
-        for code in ancestors(session, unit):
-            if code in self.leaders:
-                return self.leaders[code]
+        for successor in self._lineage(unit):
+            for code in ancestors(session, successor):
+                if code in self.leaders:
+                    return self.leaders[code]
         return None

@@ -32,6 +32,8 @@ from engine.storage.models import (
     Subscription,
     TaskRecord,
     Unit,
+    UnitService,
+    UnitSuccession,
     User,
     UserSession,
 )
@@ -39,7 +41,8 @@ from engine.storage.models import (
 __all__ = [
     "ApiToken", "Apology", "Base", "CalendarOverride", "DefinitionVersion", "Department",
     "Dossier", "DossierSequence", "Event", "Message", "Pause", "ProcedureVersion",
-    "SecurityEvent", "SigninThrottle", "Subscription", "TaskRecord", "Unit", "User",
+    "SecurityEvent", "SigninThrottle", "Subscription", "TaskRecord", "Unit", "UnitService",
+    "UnitSuccession", "User",
     "UserSession", "alembic_config", "atomic", "begin_writing", "claim_due", "conflicts",
     "insert_now", "is_locked", "make_engine", "make_sessionmaker", "queue_row", "upgrade",
     "write_changes", "write_queued",

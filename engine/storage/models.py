@@ -87,16 +87,54 @@ class Department(Base):
 
 
 class Unit(Base):
-    """An organisation in the hierarchy city › district › ward, or an agency (police, BHXH)."""
+    """An organisation in the hierarchy province › (district, until 30/6/2025) › commune,
+    or an agency (police, social insurance), with the days it existed."""
 
     __tablename__ = "unit"
     code: Mapped[str] = mapped_column(String(64), primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(32), doc="city, district, ward, police, "
                                       "social_insurance or other")
+    level: Mapped[str] = mapped_column(String(16), default="commune",
+                                       doc="province, district or commune")
     parent_code: Mapped[str | None] = mapped_column(ForeignKey("unit.code"), index=True)
     address: Mapped[str] = mapped_column(String(300), default="")
     departments: Mapped[list[Any]] = mapped_column(doc="department codes this unit has")
+    valid_from: Mapped[date | None] = mapped_column(Date, doc="first day; None: always")
+    valid_to: Mapped[date | None] = mapped_column(Date, doc="last day; None: still exists")
+
+
+class UnitSuccession(Base):
+    """One line of a reorganisation (merger, split, rename): on `effective_on` the
+    predecessor's area went, wholly or in part, to the successor. `carried_over` says
+    that the successor answers for the predecessor's dossiers (its reports "as today's
+    unit" include them, its staff see them); a predecessor is carried by one successor
+    at most."""
+
+    __tablename__ = "unit_succession"
+    __table_args__ = (UniqueConstraint("predecessor_code", "successor_code"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    effective_on: Mapped[date] = mapped_column(Date)
+    predecessor_code: Mapped[str] = mapped_column(ForeignKey("unit.code"), index=True)
+    successor_code: Mapped[str] = mapped_column(ForeignKey("unit.code"), index=True)
+    carried_over: Mapped[bool] = mapped_column(default=False)
+    basis: Mapped[str] = mapped_column(String(300), doc="the decision, e.g. Nghị quyết "
+                                       "1656/NQ-UBTVQH15")
+
+
+class UnitService(Base):
+    """An agency (police, social insurance) serving a unit for a span of days: the
+    linked procedures' parts go to it. `is_default` marks the one reception gets unless
+    it chooses another."""
+
+    __tablename__ = "unit_service"
+    __table_args__ = (UniqueConstraint("agency_code", "served_code", "valid_from"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agency_code: Mapped[str] = mapped_column(ForeignKey("unit.code"), index=True)
+    served_code: Mapped[str] = mapped_column(ForeignKey("unit.code"), index=True)
+    is_default: Mapped[bool] = mapped_column(default=False)
+    valid_from: Mapped[date | None] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)
 
 
 class User(Base):

@@ -7,22 +7,24 @@ the dossier from the database (as another web worker would).
 
 from __future__ import annotations
 
+import re
+
 import pytest
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 
 from engine.definitions import SpecCache
 from engine.dossiers import require_verification
 from engine.errors import InvalidAction, InvalidData
-from engine.org import add_unit
+from engine.org import add_unit, read_map, serve
 from engine.queries import get_task, list_tasks, show_dossier
 from engine.runtime import Runtime, complete
-from engine.storage import Dossier, Message, Subscription, Unit
-from tests.conftest import refused, vn
+from engine.simulation import DEMO_MAP
+from engine.storage import Dossier, Message, Subscription
+from tests.conftest import WORKFLOWS, refused, vn
 from tests.samples import CHILD, MOTHER
 from tests.workflows.helpers import finished, ready, receive, step, walk
 
 # Linked dossiers go only to units of the organisation.
-pytestmark = pytest.mark.usefixtures("demo_units")
 
 # -- the interlinked procedure -----------------------------------------------------------
 
@@ -165,20 +167,53 @@ def test_interlinked_civil_status_officer_sees_the_child_received(session, clock
                                    "Bệnh viện Phụ sản Hà Nội")
 
 
+def second_police_post(session) -> str:
+    """Another police unit serving Phúc Lợi beside its default CA-PHUCLOI."""
+    add_unit(session, code="CA-KV2", name="Công an khu vực 2", kind="police",
+             parent="CA-HANOI")
+    serve(session, agency="CA-KV2", served="PHUCLOI")
+    return "CA-KV2"
+
+
 def test_interlinked_units_can_be_chosen_at_reception(session, clock, shipped):
+    chosen = second_police_post(session)
     parent = receive(session, clock, "birth_residence_health_card", "2026-03-09 08:30").code
     receive_and_register(session, clock, parent, data=CHILD | {
-        "police_unit": "CA-VIETHUNG", "insurance_unit": "BHXH-LONGBIEN"})
-    assert sorted(part_codes(session, parent)) == ["BHXH-LONGBIEN", "CA-VIETHUNG"]
+        "police_unit": chosen, "insurance_unit": "BHXH-LONGBIEN"})
+    assert sorted(part_codes(session, parent)) == ["BHXH-LONGBIEN", chosen]
 
 
 def test_interlinked_defaults_go_to_the_agencies_serving_the_ward(session, clock, shipped):
-    """Trâu Quỳ (Gia Lâm): its own police post by the diagram's default CA-{unit}, and
-    Gia Lâm's BHXH, the only one serving it."""
+    """Xã Gia Lâm: its own commune police and Gia Lâm's BHXH office, as configured."""
     parent = receive(session, clock, "birth_residence_health_card", "2026-03-09 08:30",
-                     unit="TRAUQUY").code
+                     unit="XAGIALAM").code
     receive_and_register(session, clock, parent)
-    assert sorted(part_codes(session, parent)) == ["BHXH-GIALAM", "CA-TRAUQUY"]
+    assert sorted(part_codes(session, parent)) == ["BHXH-GIALAM", "CA-XAGIALAM"]
+
+
+def test_a_new_ward_sends_its_parts_to_the_agencies_configured_for_it(session, clock, shipped):
+    """A ward created today, with its police and the social-insurance office serving it:
+    the shipped diagrams send the parts there, no code of it written in them."""
+    add_unit(session, code="PHUONGMOI", name="Phường Mới", kind="ward", parent="HANOI",
+             departments=["reception", "civil_status", "leadership"])
+    add_unit(session, code="CA-PHUONGMOI", name="Công an phường Mới", kind="police",
+             parent="CA-HANOI")
+    serve(session, agency="CA-PHUONGMOI", served="PHUONGMOI", default=True)
+    serve(session, agency="BHXH-GIALAM", served="PHUONGMOI", default=True)
+    parent = receive(session, clock, "birth_residence_health_card", "2026-03-09 08:30",
+                     unit="PHUONGMOI").code
+    receive_and_register(session, clock, parent)
+    assert sorted(part_codes(session, parent)) == ["BHXH-GIALAM", "CA-PHUONGMOI"]
+
+
+def test_nothing_in_the_shipped_workflows_names_a_unit():
+    """Receiving agencies come from the units' configuration, never from a diagram."""
+    codes = {entry["code"] for entry in read_map(DEMO_MAP.read_bytes(), "demo").units}
+    for path in sorted(WORKFLOWS.iterdir()):
+        text = path.read_text(encoding="utf-8")
+        named = {code for code in codes if re.search(rf"(?<![\w-]){re.escape(code)}(?![\w-])",
+                                                      text)}
+        assert named == set(), f"{path.name} names {sorted(named)}"
 
 
 def nothing_written(session, parent: str, task_id: str) -> bool:
@@ -193,7 +228,8 @@ def nothing_written(session, parent: str, task_id: str) -> bool:
     ("police_unit", "NOPE-UNIT", "not_a_serving_unit"),  # no such unit
     ("police_unit", "PHUCLOI", "not_a_serving_unit"),  # a ward, not a police unit
     ("police_unit", "BHXH-LONGBIEN", "not_a_serving_unit"),  # the wrong kind of agency
-    ("police_unit", "CA-TRAUQUY", "not_a_serving_unit"),  # Gia Lâm's: does not serve
+    ("police_unit", "CA-XAGIALAM", "not_a_serving_unit"),  # Gia Lâm's: does not serve
+    ("police_unit", "LB-CA-PHUCLOI", "not_a_serving_unit"),  # the old ward's: gone
     ("insurance_unit", "BHXH-GIALAM", "not_a_serving_unit"),  # Gia Lâm's: does not serve
     ("insurance_unit", "CA-PHUCLOI", "not_a_serving_unit"),
 ])
@@ -212,31 +248,32 @@ def test_reception_refuses_a_unit_that_cannot_take_the_part(session, clock, ship
 def test_reception_data_naming_a_wrong_unit_receives_nothing(session, clock, shipped):
     with pytest.raises(InvalidData) as error:
         receive(session, clock, "birth_residence_health_card", "2026-03-09 08:30",
-                data={"police_unit": "CA-TRAUQUY", "insurance_unit": "NOPE-UNIT"})
+                data={"police_unit": "CA-XAGIALAM", "insurance_unit": "NOPE-UNIT"})
     assert error.value.fields == {
-        "police_unit": "must be a police unit serving PHUCLOI: CA-PHUCLOI, CA-VIETHUNG",
+        "police_unit": "must be a police unit serving PHUCLOI: CA-PHUCLOI",
         "insurance_unit": "must be a social_insurance unit serving PHUCLOI: BHXH-LONGBIEN"}
     assert session.scalars(select(Dossier)).all() == []
 
 
 def test_a_unit_given_with_the_dossier_is_kept_and_checked_again(session, clock, shipped):
+    chosen = second_police_post(session)
     parent = receive(session, clock, "birth_residence_health_card", "2026-03-09 08:30",
-                     data={"police_unit": "CA-VIETHUNG"}).code
+                     data={"police_unit": chosen}).code
     receive_and_register(session, clock, parent)
-    assert sorted(part_codes(session, parent)) == ["BHXH-LONGBIEN", "CA-VIETHUNG"]
+    assert sorted(part_codes(session, parent)) == ["BHXH-LONGBIEN", chosen]
 
 
 def test_a_ward_no_agency_serves_is_asked_to_choose(session, clock, shipped):
-    """A ward whose district has no BHXH office and no default: the reception step says
-    so, naming the field, instead of sending the part nowhere."""
-    add_unit(session, code="NEWWARD", name="Phường Mới", kind="ward", parent="GIALAM")
-    session.execute(delete(Unit).where(Unit.code == "BHXH-GIALAM"))
+    """A ward no social-insurance office is configured for: the reception step says so,
+    naming the field, instead of sending the part nowhere."""
+    add_unit(session, code="NEWWARD", name="Phường Mới", kind="ward", parent="HANOI")
+    serve(session, agency="CA-XAGIALAM", served="NEWWARD")
     parent = receive(session, clock, "birth_residence_health_card", "2026-03-09 08:30",
                      unit="NEWWARD").code
     (task,) = ready(session, parent)
     with pytest.raises(InvalidData) as error:
         complete(session, Runtime(clock), task.id, user="clerk", at=vn("2026-03-09 09:00"),
-                 data=CHILD | {"police_unit": "CA-TRAUQUY"})
+                 data=CHILD)
     assert error.value.problems["insurance_unit"].code == "choose_a_unit"
     assert list(error.value.problems) == ["insurance_unit"]
 

@@ -69,4 +69,4 @@ def period_report_view() -> Response:
     start, end = _period(values)
     return reply(period_report(db(), unit=unit, start=start, end=end,
                                tz=services().settings["TIMEZONE"],
-                               finished_as=values.rule))
+                               finished_as=values.rule, unit_map=values.unit_map))

@@ -9,6 +9,7 @@ from web.cli import (  # noqa: F401  (they register their commands on `main`)
     papers,
     report,
     tokens,
+    units,
 )
 from web.cli.common import Context, emit_json, main, parse_instant, pass_ctx
 

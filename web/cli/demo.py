@@ -28,6 +28,10 @@ from web.cli.common import Context, emit_json, json_option, main, pass_ctx
 from web.cli.report import ReportError, parse_date
 
 DEMO_WARD = "PHUCLOI"  # Phường Phúc Lợi, the ward whose report started the project
+# Its history across the reorganisation of 1 July 2025: the old ward (Long Biên's) in the
+# first half of 2025, the new one (directly under Hà Nội) in the second.
+HISTORY = (("LB-PHUCLOI", date(2025, 1, 1), date(2025, 6, 30)),
+           (DEMO_WARD, date(2025, 7, 1), date(2025, 12, 31)))
 # The figures of that report: 2411 dossiers in six months, 353 of them online.
 ONLINE_SHARE = 353 / 2411
 
@@ -57,12 +61,13 @@ def summary_lines(ctx: Context, result: SimulationResult, report: PeriodReport) 
 
 
 def _run(ctx: Context, unit: str, start: date, end: date, dossiers: int, online: int,
-         seed: int) -> tuple[SimulationResult, PeriodReport]:
+         seed: int, quiet: bool = False) -> tuple[SimulationResult, PeriodReport]:
     services = ctx.services
     seen = {"month": start.replace(day=1), "filed": 0}
 
     def progress(day: date, filed: int) -> None:
-        if day.replace(day=1) != seen["month"]:  # one line per simulated month, on stderr
+        # one line per simulated month, on stderr
+        if day.replace(day=1) != seen["month"] and not quiet:
             click.echo(f"  {seen['month']:%m/%Y} simulated, {seen['filed']} dossiers filed "
                        "so far", err=True)
             seen["month"] = day.replace(day=1)
@@ -132,18 +137,21 @@ def last_full_months(today: date, months: int) -> tuple[date, date]:
               help="How many of them online (default: 353 in 2411, so 353).")
 @click.option("--months", default=6, show_default=True, type=click.IntRange(1, 120),
               help="Simulate this many whole months before the current one.")
+@click.option("--history", default=300, show_default=True, type=click.IntRange(min=0),
+              help="Dossiers filed in 2025, half at the old Phúc Lợi ward (until 30/6) and "
+                   "half at the new one, so a 2025 report spans both maps; 0: none.")
 @click.option("--seed", default=1, show_default=True, type=int)
 @click.option("--if-fresh", is_flag=True,
               help="On a database that already holds dossiers, say so and do nothing "
                    "(exit 0) instead of failing: what `make run` uses.")
 @json_option
 @pass_ctx
-def demo_cmd(ctx: Context, dossiers: int, online: int | None, months: int, seed: int,
-             if_fresh: bool, as_json: bool) -> None:
+def demo_cmd(ctx: Context, dossiers: int, online: int | None, months: int, history: int,
+             seed: int, if_fresh: bool, as_json: bool) -> None:
     """Build a demo database: schema, demo units and users, the announced days off and
     make-up working days (`calendar load`), the shipped procedures (LIENTHONG_WORKFLOWS),
-    and months of the ward Phúc Lợi simulated through the engine.
-    Only on a database without dossiers."""
+    2025 at the old and the new Phúc Lợi ward (--history) and months of the ward
+    simulated through the engine. Only on a database without dossiers."""
     if online is None:
         online = round(dossiers * ONLINE_SHARE)
     if online > dossiers:
@@ -151,6 +159,8 @@ def demo_cmd(ctx: Context, dossiers: int, online: int | None, months: int, seed:
     services, settings = ctx.services, ctx.settings
     zone = ZoneInfo(settings["TIMEZONE"])
     start, end = last_full_months(services.runtime.clock.now().astimezone(zone).date(), months)
+    # the 2025 history only when it ends before the simulated months begin
+    history_spans = [span for span in HISTORY if history and span[2] < start]
     upgrade(services.db)
     with services.transaction() as session:
         if has_dossiers(session):
@@ -167,7 +177,8 @@ def demo_cmd(ctx: Context, dossiers: int, online: int | None, months: int, seed:
             session, read_announcements(SHIPPED_ANNOUNCEMENTS.read_bytes(),
                                         str(SHIPPED_ANNOUNCEMENTS))).added
         # Deployed as of the first simulated day, so no dossier predates its diagram.
-        deployed_at = datetime.combine(start, time(0), tzinfo=zone)
+        first = history_spans[0][1] if history_spans else start
+        deployed_at = datetime.combine(first, time(0), tzinfo=zone)
         diagrams, entries = _deploy_workflows(ctx, session, deployed_at)
     services.runtime.forget_calendars()
     if not as_json:
@@ -175,12 +186,21 @@ def demo_cmd(ctx: Context, dossiers: int, online: int | None, months: int, seed:
                    f"{len(announced)} announced days off and make-up days, "
                    f"{diagrams} diagrams and {entries} catalog entries from "
                    f"{settings['WORKFLOWS']}; simulating {start:%d/%m/%Y}–{end:%d/%m/%Y} ...")
+    for number, (unit, first_day, last_day) in enumerate(history_spans):
+        filed = history // 2 if number == 0 else history - history // 2
+        past, _ = _run(ctx, unit, first_day, last_day, filed, round(filed * ONLINE_SHARE),
+                       seed, quiet=True)
+        if not as_json:
+            click.echo(f"  history: {past.unit} {first_day:%d/%m/%Y}–{last_day:%d/%m/%Y}, "
+                       f"{past.dossiers} dossiers")
     result, report = _run(ctx, DEMO_WARD, start, end, dossiers, online, seed)
     _echo(ctx, result, report, as_json)
     if not as_json:
         click.echo("sign in as tiepnhan.phucloi, hotich.phucloi, lanhdao.phucloi or "
                    "giamsat.phucloi; `lienthong report --unit PHUCLOI --from "
-                   f"{start} --to {end}` gives the report by field of work")
+                   f"{start} --to {end}` gives the report by field of work"
+                   + ("; `lienthong report --unit PHUCLOI --from 2025-01-01 --to "
+                      "2025-12-31` covers the old and the new ward" if history_spans else ""))
 
 
 def _deploy_workflows(ctx: Context, session: Session, at: datetime) -> tuple[int, int]:

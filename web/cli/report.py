@@ -9,7 +9,15 @@ from typing import IO, Any
 import click
 
 from engine.errors import InvalidAction
-from engine.reporting import DEFAULT_RULE, FORMATS, FinishedRule, period_report, render
+from engine.reporting import (
+    DEFAULT_MAP,
+    DEFAULT_RULE,
+    FORMATS,
+    FinishedRule,
+    MapRule,
+    period_report,
+    render,
+)
 from web.cli.common import Context, main, pass_ctx
 
 
@@ -50,11 +58,16 @@ def parse_rule(_ctx: click.Context, _param: click.Parameter, text: str | None
                    "'withdrawn=excluded,stopped=on-time' or 'excluded' for all three; "
                    "each is resolved, on-time or excluded (default: resolved, timed "
                    "against the deadline; docs/report.md).")
+@click.option("--map", "unit_map", type=click.Choice([m.value for m in MapRule]),
+              default=DEFAULT_MAP.value, show_default=True,
+              help="as-today: the unit with the units it carried over in a "
+                   "reorganisation (a ward formed on 1/7/2025 with its predecessors' "
+                   "dossiers); as-then: the unit as it stood in the period.")
 @click.option("--out", type=click.Path(dir_okay=False, writable=True, path_type=Path),
               help="Write to this file (needed for xlsx) instead of printing.")
 @pass_ctx
 def report_cmd(ctx: Context, unit: str, start: date, end: date, fmt: str,
-               finished_as: FinishedRule, out: Path | None) -> None:
+               finished_as: FinishedRule, unit_map: str, out: Path | None) -> None:
     """Received, resolved, in progress, withdrawn and refused dossiers by field of work."""
     if start > end:
         raise ReportError(f"--from {start} is after --to {end}")
@@ -62,7 +75,8 @@ def report_cmd(ctx: Context, unit: str, start: date, end: date, fmt: str,
         raise ReportError("--format xlsx writes a file: give --out FILE.xlsx")
     with ctx.services.transaction() as session:
         report = period_report(session, unit=unit, start=start, end=end,
-                               tz=ctx.settings["TIMEZONE"], finished_as=finished_as)
+                               tz=ctx.settings["TIMEZONE"], finished_as=finished_as,
+                               unit_map=MapRule(unit_map))
     data = render(report, fmt)
     if out is None:
         click.echo(data, nl=False)

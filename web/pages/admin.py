@@ -33,7 +33,8 @@ EVENT_KINDS = {
     Kind.SIGNIN_UNLOCKED: _l("Mở khóa đăng nhập"),
     Kind.SIGNOUT: _l("Đăng xuất"), Kind.SESSION_REVOKED: _l("Kết thúc phiên"),
     Kind.PASSWORD_CHANGED: _l("Đổi mật khẩu"), Kind.USER_DEACTIVATED: _l("Khóa tài khoản"),
-    Kind.USER_REACTIVATED: _l("Mở lại tài khoản"), Kind.TOKEN_CREATED: _l("Tạo mã API"),
+    Kind.USER_REACTIVATED: _l("Mở lại tài khoản"),
+    Kind.USER_MOVED: _l("Chuyển đơn vị do sắp xếp"), Kind.TOKEN_CREATED: _l("Tạo mã API"),
     Kind.TOKEN_USED: _l("Dùng mã API"), Kind.TOKEN_REFUSED: _l("Mã API bị từ chối"),
     Kind.TOKEN_REVOKED: _l("Thu hồi mã API"), Kind.PERMISSION_REFUSED: _l("Từ chối quyền"),
 }

@@ -64,7 +64,7 @@ def test_the_late_list_shows_overdue_and_apologised_dossiers_with_the_last_reaso
     apologised = receive(simple, session, "2026-03-02 09:00").code  # due Thu 09:00
     due_now = receive(simple, session, "2026-03-02 09:00").code
     on_time = receive(simple, session, "2026-03-02 10:00").code
-    elsewhere = receive(simple, session, "2026-03-02 08:00", unit="ANKHANH").code
+    elsewhere = receive(simple, session, "2026-03-02 08:00", unit="VIETHUNG").code
     finish(on_time, "2026-03-03 10:00")
     close(session, simple, withdrawn, FinishKind.WITHDRAWN, user="u", reason="Rút",
           at=vn("2026-03-04 10:00"))

@@ -54,7 +54,7 @@ def _balanced(row: ReportRow) -> None:
 
 @pytest.mark.parametrize("rule", EVERY_RULE, ids=FinishedRule.text)
 def test_every_row_adds_up_under_every_rule(session, mix, rule):
-    report = period_report(session, unit="PHUCLOI", finished_as=rule, **MARCH)
+    report = period_report(session, unit="BENTHANH", finished_as=rule, **MARCH)
     assert report.finished_as == rule
     for row in (*report.rows, report.total):
         _balanced(row)
@@ -70,8 +70,8 @@ def test_every_row_adds_up_under_every_rule(session, mix, rule):
 
 
 def test_default_counts_them_as_resolved_by_their_timing(session, mix):
-    total = period_report(session, unit="PHUCLOI", **MARCH).total
-    assert period_report(session, unit="PHUCLOI", **MARCH).finished_as == DEFAULT_RULE
+    total = period_report(session, unit="BENTHANH", **MARCH).total
+    assert period_report(session, unit="BENTHANH", **MARCH).finished_as == DEFAULT_RULE
     assert DEFAULT_RULE == FinishedRule(Placement.RESOLVED, Placement.RESOLVED,
                                         Placement.RESOLVED)
     # 3 resolved + 6 ended otherwise: 3 before their deadline (on time), 3 after (late).
@@ -83,7 +83,7 @@ def test_default_counts_them_as_resolved_by_their_timing(session, mix):
 @pytest.mark.parametrize("kind", KINDS)
 def test_each_choice_moves_the_dossier_into_its_column(session, mix, kind):
     def report(placement: Placement) -> ReportRow:
-        return period_report(session, unit="PHUCLOI",
+        return period_report(session, unit="BENTHANH",
                              finished_as=FinishedRule.parse(f"{kind}={placement}"),
                              **MARCH).total
 
@@ -108,9 +108,9 @@ def test_more_than_one_supplement_request_makes_them_late_too(session):
     r = Records(session)
     r.dossier("2026-03-02 09:00", finished="2026-03-03 09:00", kind="refused",
               supplements=2, appointment="2026-03-13 17:00")
-    total = period_report(session, unit="PHUCLOI", **MARCH).total
+    total = period_report(session, unit="BENTHANH", **MARCH).total
     assert (total.resolved_total, total.resolved_late) == (1, 1)
-    on_time = period_report(session, unit="PHUCLOI", finished_as=FinishedRule.parse(
+    on_time = period_report(session, unit="BENTHANH", finished_as=FinishedRule.parse(
         "on-time"), **MARCH).total
     assert (on_time.resolved_total, on_time.resolved_on_time) == (1, 1)
 
@@ -118,7 +118,7 @@ def test_more_than_one_supplement_request_makes_them_late_too(session):
 def test_a_finish_without_a_kind_follows_refused(session):
     r = Records(session)
     r.dossier("2026-03-02 09:00", finished="2026-03-03 09:00", kind=None)
-    total = period_report(session, unit="PHUCLOI", finished_as=FinishedRule.parse(
+    total = period_report(session, unit="BENTHANH", finished_as=FinishedRule.parse(
         "refused=excluded"), **MARCH).total
     assert (total.refused, total.received_total, total.resolved_total) == (1, 0, 0)
 

@@ -42,8 +42,8 @@ class Records:
         for code, name, kind, parent in [
             ("HCM", "Thành phố Hồ Chí Minh", "city", None),
             ("Q1", "Quận 1", "district", "HCM"),
-            ("PHUCLOI", "Phường Phúc Lợi", "ward", "Q1"),
-            ("CA_PHUCLOI", "Công an phường Phúc Lợi", "police", "PHUCLOI"),
+            ("BENTHANH", "Phường Bến Thành", "ward", "Q1"),
+            ("CA_BENTHANH", "Công an phường Bến Thành", "police", "BENTHANH"),
             ("OTHERWARD", "Phường Bên Cạnh", "ward", "Q1"),
             ("EMPTY", "Phường Không Hồ Sơ", "ward", "Q1"),
         ]:
@@ -52,7 +52,7 @@ class Records:
         session.flush()
         self.definition_id = definition.id
 
-    def dossier(self, received: str, *, unit: str = "PHUCLOI", field: str = CIVIL,
+    def dossier(self, received: str, *, unit: str = "BENTHANH", field: str = CIVIL,
                 channel: str = "in_person", status: str = "running",
                 finished: str | None = None, kind: str | None = None,
                 outcome: str | None = None, supplements: int = 0,
@@ -88,7 +88,7 @@ class Records:
 def records(session: Session) -> Records:
     r = Records(session)
     d = r.dossier
-    # --- Hộ tịch, ward PHUCLOI ---------------------------------------------------------
+    # --- Hộ tịch, ward BENTHANH ---------------------------------------------------------
     # H1 carried over (received in February), resolved on time inside March.
     d("2026-02-20 09:00", finished="2026-03-03 10:00", kind="resolved", outcome="on_time",
       status="completed")
@@ -152,7 +152,7 @@ def records(session: Session) -> Records:
       pauses=(("2026-04-02 09:00", None),))
     # H22 resolved with no outcome (the procedure had no appointment) -> on time.
     d("2026-03-10 09:00", finished="2026-03-11 09:00", kind="resolved")
-    # --- Chứng thực, ward PHUCLOI -------------------------------------------------------
+    # --- Chứng thực, ward BENTHANH -------------------------------------------------------
     # C1 in person, resolved early the same day.
     d("2026-03-02 09:00", field=CERT, finished="2026-03-02 11:00", kind="resolved",
       outcome="early")
@@ -163,10 +163,10 @@ def records(session: Session) -> Records:
     d("2026-03-30 09:00", field=CERT, appointment="2026-03-31 10:00")
     # --- Đăng ký, quản lý cư trú, police unit under the ward (a descendant) ---------------
     # P1 online, resolved on time.
-    d("2026-03-03 09:00", unit="CA_PHUCLOI", field=RESIDENCE, channel="online",
+    d("2026-03-03 09:00", unit="CA_BENTHANH", field=RESIDENCE, channel="online",
       finished="2026-03-06 09:00", kind="resolved", outcome="on_time")
     # P2 in person, in progress, within deadline.
-    d("2026-03-10 09:00", unit="CA_PHUCLOI", field=RESIDENCE, appointment="2026-04-02 17:00")
+    d("2026-03-10 09:00", unit="CA_BENTHANH", field=RESIDENCE, appointment="2026-04-02 17:00")
     # --- outside the ward: another ward, and the district itself -------------------------
     # O1 another ward: resolved on time.
     d("2026-03-05 09:00", unit="OTHERWARD", finished="2026-03-09 09:00", kind="resolved",
@@ -201,9 +201,9 @@ def assert_consistent(report: PeriodReport) -> None:
 
 
 def test_ward_report_matches_the_hand_count(session, records):
-    report = period_report(session, unit="PHUCLOI", **MARCH)
+    report = period_report(session, unit="BENTHANH", **MARCH)
     assert_consistent(report)
-    assert (report.unit, report.unit_name) == ("PHUCLOI", "Phường Phúc Lợi")
+    assert (report.unit, report.unit_name) == ("BENTHANH", "Phường Bến Thành")
     assert (report.start, report.end) == (date(2026, 3, 1), date(2026, 3, 31))
     # Dictionary order: C < Đ < H (code-point order would put Đ last).
     assert [r.field_of_work for r in report.rows] == [CERT, RESIDENCE, CIVIL]
@@ -278,7 +278,7 @@ def test_district_includes_its_wards_and_their_agencies(session, records):
 
 
 def test_closing_balance_is_next_periods_carried_over(session, records):
-    february = period_report(session, unit="PHUCLOI", start=date(2026, 2, 1),
+    february = period_report(session, unit="BENTHANH", start=date(2026, 2, 1),
                              end=date(2026, 2, 28))
     assert_consistent(february)
     # Received in February: H1 H2 H16 H17 C2; H16 was resolved there. In progress at
@@ -288,12 +288,12 @@ def test_closing_balance_is_next_periods_carried_over(session, records):
     assert february.total.in_progress_total == 4
     # H2's appointment (27/02) passed; H1 H17 C2 have none.
     assert february.total.in_progress_overdue == 1
-    march = period_report(session, unit="PHUCLOI", **MARCH)
+    march = period_report(session, unit="BENTHANH", **MARCH)
     assert march.total.carried_over == february.total.in_progress_total
 
 
 def test_one_day_period_uses_local_midnights(session, records):
-    report = period_report(session, unit="PHUCLOI", start=date(2026, 3, 31),
+    report = period_report(session, unit="BENTHANH", start=date(2026, 3, 31),
                            end=date(2026, 3, 31))
     assert_consistent(report)
     # Received on 31/03 local time: H14 (23:59, which is 16:59 UTC). H15 (00:00 on
@@ -314,11 +314,11 @@ def test_unknown_unit_and_reversed_period(session, records):
     with pytest.raises(NotFound, match="unit NOWHERE does not exist"):
         period_report(session, unit="NOWHERE", **MARCH)
     with pytest.raises(InvalidAction, match="starts"):
-        period_report(session, unit="PHUCLOI", start=date(2026, 3, 31), end=date(2026, 3, 1))
+        period_report(session, unit="BENTHANH", start=date(2026, 3, 31), end=date(2026, 3, 1))
 
 
 def test_report_is_plain_frozen_data(session, records):
-    report = period_report(session, unit="PHUCLOI", **MARCH)
+    report = period_report(session, unit="BENTHANH", **MARCH)
     with pytest.raises(dataclasses.FrozenInstanceError):
         report.total.refused = 0  # type: ignore[misc]
     assert isinstance(report.rows, tuple)
@@ -326,10 +326,10 @@ def test_report_is_plain_frozen_data(session, records):
 
 
 def test_a_past_period_does_not_change_when_dossiers_move_on(session, records):
-    before = period_report(session, unit="PHUCLOI", **MARCH)
+    before = period_report(session, unit="BENTHANH", **MARCH)
     # In April, H10 is resolved and H11 withdrawn; an apology moves H2's appointment.
-    civil = {d.code: d for d in session.scalars(select(Dossier).where(Dossier.unit == "PHUCLOI"))}
-    h10, h11, h2 = civil["PHUCLOI-0010"], civil["PHUCLOI-0011"], civil["PHUCLOI-0002"]
+    civil = {d.code: d for d in session.scalars(select(Dossier).where(Dossier.unit == "BENTHANH"))}
+    h10, h11, h2 = civil["BENTHANH-0010"], civil["BENTHANH-0011"], civil["BENTHANH-0002"]
     for dossier, kind in ((h10, "resolved"), (h11, "withdrawn")):
         dossier.finished_at = vn("2026-04-06 09:00")
         dossier.finish_kind, dossier.status = kind, "completed"
@@ -338,7 +338,7 @@ def test_a_past_period_does_not_change_when_dossiers_move_on(session, records):
                         new_appointment_at=vn("2026-04-20 17:00"), signed_by="chairman"))
     h2.appointment_at = vn("2026-04-20 17:00")
     session.flush()
-    assert period_report(session, unit="PHUCLOI", **MARCH) == before
+    assert period_report(session, unit="BENTHANH", **MARCH) == before
 
 
 def test_one_supplement_request_does_not_make_a_dossier_late(session):
@@ -351,7 +351,7 @@ def test_one_supplement_request_does_not_make_a_dossier_late(session):
     # The same early timing after two requests: late (the national indicators' rule).
     r.dossier("2026-03-04 09:00", finished="2026-03-05 09:00", kind="resolved",
               outcome="early", supplements=2, status="completed")
-    total = period_report(session, unit="PHUCLOI", **MARCH).total
+    total = period_report(session, unit="BENTHANH", **MARCH).total
     assert (total.resolved_total, total.resolved_early, total.resolved_on_time,
             total.resolved_late) == (3, 1, 1, 1)
     assert total.on_time_rate == 66.7

@@ -10,10 +10,8 @@ from sqlalchemy import select, update
 
 from engine.dossiers import tick
 from engine.errors import Conflict
-from engine.org import add_unit
 from engine.queries import list_tasks
 from engine.runtime import Runtime, complete, start
-from engine.simulation import DEMO_UNITS
 from engine.storage import Dossier, Event, Message, TaskRecord, make_sessionmaker
 from tests.conftest import DATA, WORKFLOWS, deploy_files, vn
 from tests.samples import RECEIVE
@@ -187,9 +185,6 @@ def test_an_answer_to_a_dossier_being_changed_waits_for_the_worker(committed, cl
     police step is saved, its answer stays in the outbox, and the worker delivers it."""
     sessions = make_sessionmaker(committed)
     with sessions.begin() as setup:
-        for code, name, kind, parent, departments in DEMO_UNITS:
-            add_unit(setup, code=code, name=name, kind=kind, parent=parent,
-                     departments=departments)
         deploy_files(setup, Runtime(clock), DATA / "ward_request.bpmn",
                      DATA / "police_residence.bpmn")
         ward = start(setup, Runtime(clock), "ward_request", unit="PHUCLOI",

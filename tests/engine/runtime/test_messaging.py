@@ -14,7 +14,6 @@ from engine.vocabulary import FinishKind
 from tests.conftest import DATA, WORKFLOWS, deploy_files, savepoints, vn
 
 # Linked dossiers go only to units of the organisation.
-pytestmark = pytest.mark.usefixtures("demo_units")
 
 
 def test_ward_asks_police_and_each_answer_finds_its_own_dossier(session, runtime):
@@ -215,10 +214,10 @@ def test_a_diagram_loop_stops_after_the_delivery_limit(session, runtime, monkeyp
 
 
 def test_a_message_to_a_unit_not_serving_the_sender_fails_its_step(session, runtime):
-    """Trâu Quỳ's request names Phúc Lợi's police post (Long Biên's): the step that threw
-    it is refused, and once the caller rolls back nothing of it is left."""
+    """Gia Lâm's request names Phúc Lợi's police, which serves only Phúc Lợi: the step
+    that threw it is refused, and once the caller rolls back nothing of it is left."""
     deploy_files(session, runtime, DATA / "ward_request.bpmn", DATA / "police_residence.bpmn")
-    ward = start(session, runtime, "ward_request", unit="TRAUQUY", at=vn("2026-03-06 09:00"))
+    ward = start(session, runtime, "ward_request", unit="XAGIALAM", at=vn("2026-03-06 09:00"))
     task = list_tasks(session, department="reception")[0]
     with pytest.raises(InvalidData) as error, session.begin_nested():
         complete(session, runtime, task.id, user="clerk", data={"address": "Số 1"},
@@ -244,7 +243,8 @@ def sent_request(session, runtime, unit: str) -> Message:
     return message
 
 
-@pytest.mark.parametrize("unit", ["NOPE-UNIT", "BHXH-LONGBIEN", "VIETHUNG", "CA-TRAUQUY"])
+@pytest.mark.parametrize("unit", ["NOPE-UNIT", "BHXH-LONGBIEN", "VIETHUNG", "CA-VIETHUNG",
+                                  "LB-CA-PHUCLOI"])
 def test_delivery_refuses_to_start_a_dossier_in_a_wrong_unit(session, runtime, unit):
     """The shipped police part is received at police units: a request naming a unit that
     does not exist, another kind of unit or one not serving the ward starts nothing; the
@@ -263,8 +263,8 @@ def test_delivery_refuses_to_start_a_dossier_in_a_wrong_unit(session, runtime, u
 def test_delivery_starts_the_part_in_a_serving_unit_of_its_kind(session, runtime):
     deploy_files(session, runtime, DATA / "ward_request.bpmn", WORKFLOWS / "residence_core.bpmn",
                  WORKFLOWS / "residence_linked_part.bpmn")
-    message = sent_request(session, runtime, "CA-VIETHUNG")
+    message = sent_request(session, runtime, "CA-PHUCLOI")
     assert tick(savepoints(session), runtime, vn("2026-03-06 09:40")).messages_delivered == 1
     started = session.get_one(Dossier, message.target_dossier_id)
     assert (message.status, started.unit, started.process_key) == (
-        "delivered", "CA-VIETHUNG", "residence_linked_part")
+        "delivered", "CA-PHUCLOI", "residence_linked_part")

@@ -18,9 +18,9 @@ from engine.definitions import Document, ProcedureView
 from engine.errors import InvalidAction, NotFound
 from engine.reporting import period_report
 from engine.runtime import Runtime
-from engine.simulation import DEMO_USERS, Rates, SimulationResult, seed_demo_units, simulate
+from engine.simulation import Rates, SimulationResult, seed_demo_units, simulate
 from engine.simulation.data import plan_arrivals
-from engine.storage import Apology, Dossier, Pause, TaskRecord, make_sessionmaker
+from engine.storage import Apology, Dossier, Pause, TaskRecord, User, make_sessionmaker
 from tests.conftest import DATA, VN, WORKFLOWS, deploy_files, wipe
 
 WARD = "PHUCLOI"
@@ -69,7 +69,8 @@ def test_two_weeks_of_the_ward(committed, runtime):
         assert len(done) == result.completed
         assert all(t.completed_at is not None and t.completed_at >= t.ready_at for t in done)
         # staff of the task's unit and department did the work, never the fallback user
-        staff = {(u[2], d): u[0] for u in DEMO_USERS for d in u[4]}
+        staff = {(u.unit_code, d): u.username for u in session.scalars(select(User))
+                 for d in u.departments}
         units = {d.id: d.unit for d in dossiers}
         assert all(t.completed_by == staff[(units[t.dossier_id], t.department)] for t in done)
         late = [t for t in done if t.outcome == "late"]

@@ -147,8 +147,8 @@ def test_search_dossiers(reception, as_user):
     assert found[0]["applicant"] == "Trần Thị Bích"
     assert len(reception.get("/dossiers?status=running&limit=5")) == 2
     assert reception.get("/dossiers?status=refused") == []
-    district = as_user("giamsat.longbien")  # the district sees its wards' dossiers
-    assert len(district.get("/dossiers")) == 2
+    city = as_user("giamsat.hanoi")  # the city sees its wards' dossiers
+    assert len(city.get("/dossiers")) == 2
     assert as_user("hotich.viethung").get("/dossiers") == []
     problems = reception.get("/dossiers?status=lost&limit=0&page=2", 400)["fields"]
     assert set(problems) == {"status", "limit", "page"}
@@ -168,8 +168,7 @@ def test_civil_status_officer_lists_claims_and_completes(reception, as_user):
     fields = {f["name"]: f for f in task["fields"]}
     assert fields["decision"] == {"name": "decision", "type": "choice", "required": True,
                                   "label": "Kết quả thẩm định",
-                                  "choices": ["approve", "refuse"], "unit_kind": "",
-                                  "default": ""}
+                                  "choices": ["approve", "refuse"], "unit_kind": ""}
     assert officer.get("/tasks?state=mine") == []
     claimed = officer.post(f"/tasks/{task['id']}/claim")
     assert claimed["claimed_by"] == "hotich.phucloi" and OFFSET.search(claimed["claimed_at"])
@@ -315,32 +314,32 @@ def test_permissions_follow_the_pages(reception, as_user):
     as_user("tiepnhan.viethung").post(f"/dossiers/{code}/refuse", {"reason": "x"}, 404)
     as_user("hotich.phucloi").post(f"/dossiers/{code}/apology", {
         "reason": "x", "new_appointment": "2030-01-01T17:00:00+07:00"}, 403)
-    assert as_user("giamsat.longbien").get(f"/dossiers/{code}")["code"] == code
+    assert as_user("giamsat.hanoi").get(f"/dossiers/{code}")["code"] == code
     assert reception.get(f"/dossiers/{code}")["status"] == "running"
 
 
 def test_a_leader_of_the_unit_above_cannot_work_the_wards_step(reception, as_user, db_engine):
-    """The district sees its wards' dossiers, and has a leadership department too; the
+    """The city sees its wards' dossiers, and has a leadership department too; the
     ward's step is still the ward's leader's to claim, sign or refuse."""
     from engine.org import add_user
 
     with make_sessionmaker(db_engine).begin() as session:
-        add_user(session, username="lanhdao.longbien", full_name="Lý Văn Quận",
-                 unit="LONGBIEN", roles=["leader"], departments=["leadership"],
+        add_user(session, username="lanhdao.hanoi", full_name="Lý Văn Thành",
+                 unit="HANOI", roles=["leader"], departments=["leadership"],
                  password="mat-khau-dai-2026")
     code = received_and_checked(reception)
     as_user("hotich.phucloi").complete(code, {"decision": "approve",
                                               "register_number": "25/2026"})
     task = as_user("lanhdao.phucloi").task_of(code)
     before = reception.get(f"/dossiers/{code}")
-    district = as_user("lanhdao.longbien")
-    assert district.get(f"/dossiers/{code}")["code"] == code
-    assert district.get(f"/tasks/{task['id']}")["department"] == "leadership"
-    refused = district.post(f"/tasks/{task['id']}/claim", expect=403)
+    city = as_user("lanhdao.hanoi")
+    assert city.get(f"/dossiers/{code}")["code"] == code
+    assert city.get(f"/tasks/{task['id']}")["department"] == "leadership"
+    refused = city.post(f"/tasks/{task['id']}/claim", expect=403)
     assert "is for department leadership of PHUCLOI" in refused["error"]
-    district.post(f"/tasks/{task['id']}/complete", {"data": {"leader_decision": "approve"}},
+    city.post(f"/tasks/{task['id']}/complete", {"data": {"leader_decision": "approve"}},
                   403)
-    district.post(f"/dossiers/{code}/refuse", {"reason": "x"}, 403)
+    city.post(f"/dossiers/{code}/refuse", {"reason": "x"}, 403)
     assert reception.get(f"/dossiers/{code}") == before
 
 

@@ -86,7 +86,7 @@ def test_task_dates_out_of_range_are_422_naming_the_field(reception, day):
 
 
 def test_query_dates_out_of_range_are_400_naming_them(as_user):
-    supervisor = as_user("giamsat.longbien")
+    supervisor = as_user("giamsat.hanoi")
     refused = supervisor.get("/reports/period?from=0001-01-01&to=9999-12-31", 400)
     assert refused["fields"] == {"from": "must be between 1900-01-01 and 2100-12-31",
                                  "to": "must be between 1900-01-01 and 2100-12-31"}

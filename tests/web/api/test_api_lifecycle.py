@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
-from engine.org import create_token, revoke_tokens
+from engine.org import create_token, revoke_tokens, serve
 from engine.storage import Dossier, Message, make_sessionmaker
 from tests.conftest import VN
 from tests.samples import CHILD
@@ -98,12 +98,12 @@ def test_reports_are_for_supervisors_and_leaders(reception, as_user):
     receive(reception, channel="online")
     today = datetime.now(VN).date().isoformat()
     period = f"/reports/period?from={today}&to={today}"
-    for username in ("giamsat.phucloi", "lanhdao.phucloi", "giamsat.longbien"):
+    for username in ("giamsat.phucloi", "lanhdao.phucloi", "giamsat.hanoi"):
         report = as_user(username).get(period)
         assert (report["total"]["received_total"], report["total"]["received_online"]) == (1, 1)
     supervisor = as_user("giamsat.phucloi")
     assert supervisor.get(period + "&unit=PHUCLOI")["unit_name"] == "Phường Phúc Lợi"
-    supervisor.get(period + "&unit=LONGBIEN", 403)  # above the supervisor's ward
+    supervisor.get(period + "&unit=HANOI", 403)  # above the supervisor's ward
     assert supervisor.get(period + "&unit=NOWHERE", 400)["fields"] == {"unit": "no such unit"}
     assert supervisor.get("/reports/period?from=2026-13-01", 400)["fields"] == {
         "from": "must be a date (YYYY-MM-DD)", "to": "is required"}
@@ -207,8 +207,16 @@ def stored(db_engine) -> tuple[list[str], int]:
                 session.scalar(select(func.count()).select_from(Message)))
 
 
+def second_police_post(db_engine) -> None:
+    """Việt Hưng's police serve Phúc Lợi too (not its default)."""
+    with make_sessionmaker(db_engine).begin() as session:
+        serve(session, agency="CA-VIETHUNG", served="PHUCLOI")
+
+
 def test_reception_data_naming_a_wrong_agency_is_refused(reception, db_engine):
-    for unit in ("NOPE-UNIT", "VIETHUNG", "CA-TRAUQUY"):  # unknown, a ward, not serving
+    second_police_post(db_engine)
+    for unit in ("NOPE-UNIT", "VIETHUNG", "CA-XAGIALAM", "LB-CA-PHUCLOI"):
+        # unknown, a ward, not serving, gone
         refused = reception.post("/dossiers", {
             "procedure": "birth_residence_health_card", "applicant": {"name": "A"},
             "data": {"police_unit": unit}}, 422)
@@ -220,6 +228,7 @@ def test_reception_data_naming_a_wrong_agency_is_refused(reception, db_engine):
 
 def test_the_reception_step_refuses_a_wrong_agency_and_writes_nothing(reception, as_user,
                                                                       db_engine):
+    second_police_post(db_engine)
     code = receive(reception, "birth_residence_health_card")["code"]
     task = reception.task_of(code)
     choices = {f["name"]: f for f in reception.get(f"/tasks/{task['id']}")["fields"]}
@@ -229,13 +238,13 @@ def test_the_reception_step_refuses_a_wrong_agency_and_writes_nothing(reception,
     assert choices["insurance_unit"]["choices"] == ["BHXH-LONGBIEN"]
     before = reception.get(f"/dossiers/{code}")
     for field, unit in (("police_unit", "NOPE-UNIT"), ("police_unit", "PHUCLOI"),
-                        ("police_unit", "CA-TRAUQUY"), ("insurance_unit", "BHXH-GIALAM")):
+                        ("police_unit", "CA-XAGIALAM"), ("insurance_unit", "BHXH-GIALAM")):
         refused = reception.post(f"/tasks/{task['id']}/complete",
                                  {"data": CHILD | {field: unit}}, 422)
         assert list(refused["fields"]) == [f"data.{field}"]
     assert reception.get(f"/dossiers/{code}") == before
     assert stored(db_engine) == ([code], 0)
-    # the happy path: a police post of the district that is not the default
+    # the happy path: a police unit serving the ward that is not its default
     reception.post(f"/tasks/{task['id']}/complete",
                    {"data": CHILD | {"police_unit": "CA-VIETHUNG"}})
     as_user("hotich.phucloi").complete(code, {"decision": "approve", "register_number": "1"})

@@ -6,12 +6,14 @@ import json
 
 import pytest
 
+from engine.simulation import DEMO_MAP
 from tests.conftest import DATA, WORKFLOWS
 
 
 @pytest.fixture
 def cli(run_cli):
     run_cli("init-db")
+    run_cli("units", "load", str(DEMO_MAP))
     return run_cli
 
 

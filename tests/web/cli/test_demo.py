@@ -17,8 +17,10 @@ def run(run_cli):
 
 
 def test_demo_on_a_fresh_database_then_never_again(run):
-    output = run("demo", "--dossiers", "30", "--months", "1").output
-    assert "demo ready: 11 units, 21 users" in output
+    output = run("demo", "--dossiers", "30", "--months", "1", "--history", "10").output
+    assert "demo ready: 23 units, 20 users" in output
+    assert "history: LB-PHUCLOI 01/01/2025–30/06/2025, 5 dossiers" in output
+    assert "history: PHUCLOI 01/07/2025–31/12/2025, 5 dossiers" in output
     assert "simulated PHUCLOI " in output and "30 dossiers filed (4 online)" in output
     totals = re.search(r"received (\d+) \((\d+) online\), resolved (\d+) = [\d.]+%, in "
                        r"progress (\d+) \((\d+) within deadline\), withdrawn (\d+), refused "
@@ -31,6 +33,12 @@ def test_demo_on_a_fresh_database_then_never_again(run):
     assert received >= 30 and received == resolved + in_progress
     assert resolved >= withdrawn + refused + stopped
 
+    # a 2025 report of today's ward counts the old ward's dossiers too; as then, only its own
+    year = ("report", "--unit", "PHUCLOI", "--from", "2025-01-01", "--to", "2025-12-31",
+            "--format", "json")
+    today = json.loads(run(*year).output)
+    then = json.loads(run(*year, "--map", "as-then").output)
+    assert (today["total"]["received_total"], then["total"]["received_total"]) == (10, 5)
     refused_run = run("demo", "--dossiers", "30", "--months", "1", ok=False)
     assert "error: the database already holds dossiers" in refused_run.output
     assert "demo not loaded" in run("demo", "--if-fresh").output  # what `make run` does

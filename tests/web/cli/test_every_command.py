@@ -9,6 +9,7 @@ from collections.abc import Iterator
 import click
 import pytest
 
+from engine.simulation import DEMO_MAP
 from tests.conftest import WORKFLOWS
 from web.cli import main
 
@@ -89,6 +90,15 @@ def test_every_command_runs_and_every_json_parses(cli, tmp_path):
     cli("calendar", "list", "--json")
     cli("calendar", "remove", "2099-01-02")
     cli("calendar", "load", "--year", "2026", "--json")
+    loaded = json.loads(cli("units", "load", str(DEMO_MAP), "--json").output)
+    assert (loaded["units"], loaded["reorganisations"]) == (0, 0)  # the demo loaded it
+    today = {u["code"] for u in json.loads(cli("units", "list", "--on", "2026-03-09",
+                                               "--json").output)}
+    assert "PHUCLOI" in today and "LB-PHUCLOI" not in today
+    shown = json.loads(cli("units", "show", "PHUCLOI", "--json").output)
+    assert {p["predecessor"] for p in shown["predecessors"] if p["carried_over"]} == {
+        "LB-PHUCLOI", "LB-PHUCDONG"}
+    cli("units", "show", "NOPE", ok=False)  # unknown: one line, exit 1
     cli("add-user", "moi.phucloi", "--name", "Người Mới", "--unit", "PHUCLOI", "--role",
         "staff", "--department", "land", "--password", "mat-khau-moi-1")
     cli("add-user", "yeu.phucloi", "--name", "Người Mới", "--unit", "PHUCLOI", "--role",
@@ -108,6 +118,8 @@ def test_every_command_runs_and_every_json_parses(cli, tmp_path):
     assert [e["kind"] for e in events][-2:] == ["token_revoked", "token_created"]
     cli("report", "--unit", "PHUCLOI", "--from", "2026-01-01", "--to", "2099-12-31",
         "--format", "json")
+    cli("report", "--unit", "PHUCLOI", "--from", "2025-01-01", "--to", "2025-06-30",
+        "--map", "as-then", ok=False)  # the new ward did not exist yet: one line, exit 1
     cli("report", "--unit", "PHUCLOI", "--from", "2026-01-01", "--to", "2099-12-31",
         "--format", "xlsx", "--out", str(tmp_path / "report.xlsx"))
     cli("simulate", "--from", "2026-11-02", "--to", "2026-11-03", "--dossiers", "3",

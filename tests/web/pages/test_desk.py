@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from engine.org import serve
 from engine.queries import search_dossiers
 from tests.conftest import vn
 from tests.samples import CHILD
@@ -104,9 +105,12 @@ def test_receive_a_dossier(app, client, clock):
 
 def test_the_reception_step_offers_and_checks_the_agencies_serving_the_ward(app, client,
                                                                            clock):
-    """The interlinked dossier's reception step: a choice of the police posts and BHXH
-    serving Phúc Lợi; a forged code (unknown, a ward, another district's post) is a field
-    error and nothing is saved; a post of the list is where the residence part goes."""
+    """The interlinked dossier's reception step: a choice of the police units and BHXH
+    serving Phúc Lợi, its default first; a forged code (unknown, a ward, another commune's
+    police) is a field error and nothing is saved; a unit of the list is where the
+    residence part goes."""
+    with engine_services(app).transaction() as session:
+        serve(session, agency="CA-VIETHUNG", served="PHUCLOI")
     login(client, "tiepnhan.phucloi")
     received = client.post(f"/desk/receive/{LINKED_CODE}", data={
         **APPLICANT, "documents": ["0", "1"], "channel": "in_person"})
@@ -119,7 +123,7 @@ def test_the_reception_step_offers_and_checks_the_agencies_serving_the_ward(app,
     insurance = form.split('name="insurance_unit"')[1].split("</select>")[0]
     assert re.findall(r'<option value="([^"]*)"', insurance) == ["", "BHXH-LONGBIEN"]
     client.post(f"/tasks/{task.id}/claim")
-    for unit in ("NOPE-UNIT", "PHUCLOI", "CA-TRAUQUY"):
+    for unit in ("NOPE-UNIT", "PHUCLOI", "CA-XAGIALAM"):
         refused = client.post(f"/tasks/{task.id}/complete",
                               data={**CHILD, "police_unit": unit})
         assert refused.status_code == 400

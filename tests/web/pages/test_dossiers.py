@@ -72,11 +72,11 @@ def test_linked_dossiers_with_their_state(client, db_engine):
     # the ward sees the parts' state, but their pages belong to the district's agencies
     assert police in html and f'href="/dossiers/{police}"' not in html
     assert bhxh in html and f'href="/dossiers/{bhxh}"' not in html
-    assert "Công an phường Phúc Lợi" in html and "Bảo hiểm xã hội quận Long Biên" in html
+    assert "Công an phường Phúc Lợi" in html and "Bảo hiểm xã hội cơ sở Long Biên" in html
     assert html.count("Hồ sơ thành phần") == 2
-    # the district's supervisor sees both parts
+    # the city's supervisor sees both parts
     client.post("/logout")
-    login(client, "giamsat.longbien")
+    login(client, "giamsat.hanoi")
     html = client.get(f"/dossiers/{parent}").get_data(as_text=True)
     assert f'href="/dossiers/{police}"' in html and f'href="/dossiers/{bhxh}"' in html
 

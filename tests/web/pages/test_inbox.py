@@ -98,7 +98,7 @@ def test_due_soon_is_a_quarter_of_the_step_or_two_working_hours():
 
 
 def test_users_without_departments_have_no_inbox(client):
-    login(client, "giamsat.longbien")
+    login(client, "giamsat.hanoi")
     response = client.get("/inbox/")
     assert response.status_code == 403
     assert "không có việc cần xử lý" in page(response)

@@ -42,7 +42,7 @@ def test_receipt(client, db_engine):
     assert "size: A5" in html  # an A5 slip
     paper = sheet(html)
     for expected in (
-        *MOTTO, "QUẬN LONG BIÊN", "PHƯỜNG PHÚC LỢI", "Phúc Lợi, ngày 06 tháng 03 năm 2026",
+        *MOTTO, "THÀNH PHỐ HÀ NỘI", "PHƯỜNG PHÚC LỢI", "Phúc Lợi, ngày 06 tháng 03 năm 2026",
         "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", f"Mã hồ sơ: {code}",
         "tiếp nhận hồ sơ của: Trần Thị Bích", "Địa chỉ: Số 12 ngõ 5 Phúc Lợi, Long Biên",
         "Số điện thoại: 0912345678", "Nội dung yêu cầu giải quyết: Đăng ký khai sinh",
@@ -120,7 +120,7 @@ def test_stop_notice(client, db_engine):
     assert "size: A4" in html
     paper = sheet(html)
     for expected in (
-        *MOTTO, "QUẬN LONG BIÊN", "PHƯỜNG PHÚC LỢI", "Phúc Lợi, ngày 06 tháng 03 năm 2026",
+        *MOTTO, "THÀNH PHỐ HÀ NỘI", "PHƯỜNG PHÚC LỢI", "Phúc Lợi, ngày 06 tháng 03 năm 2026",
         "THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ",
         "Ngày 06/03/2026, Phường Phúc Lợi tiếp nhận hồ sơ của ông/bà: Trần Thị Bích",
         f"Mã hồ sơ: {code}", "Nội dung yêu cầu giải quyết: Đăng ký khai sinh",

@@ -28,7 +28,7 @@ ROLES = {  # role -> demo user (None: not signed in)
     "police": "congan.phucloi",
     "bhxh": "bhxh.longbien",
     "other_ward_clerk": "tiepnhan.viethung",
-    "district_supervisor": "giamsat.longbien",
+    "city_supervisor": "giamsat.hanoi",
     "anonymous": None,
 }
 
@@ -161,7 +161,7 @@ def test_a_ward_clerk_sees_only_its_own_wards_dossiers(app, clock) -> None:
 def test_viewers_who_cannot_work_a_task_get_no_form(app, clock) -> None:
     _, task_id = civil_status_task(app)
     client = app.test_client()
-    login(client, "giamsat.longbien")
+    login(client, "giamsat.hanoi")
     html = page(client.get(f"/tasks/{task_id}"))
     assert "Bạn chỉ xem được việc này" in html
     assert 'action="/tasks/' not in html
@@ -169,18 +169,18 @@ def test_viewers_who_cannot_work_a_task_get_no_form(app, clock) -> None:
 
 # -- a unit above the dossier's --------------------------------------------------------------
 
-DISTRICT_LEADER = "lanhdao.longbien"
-DISTRICT_PASSWORD = "quan-long-bien-2026"  # noqa: S105 - a test user's password
+CITY_LEADER = "lanhdao.hanoi"
+CITY_PASSWORD = "thanh-pho-ha-noi-2026"  # noqa: S105 - a test user's password
 
 
 def at_the_leaders_step(app: Flask) -> tuple[str, str]:
     """A Phúc Lợi birth registration registered by the officer, now at the ward's
-    leadership, and a district leader (Long Biên, department leadership) who oversees the
+    leadership, and a city leader (Hà Nội, department leadership) who oversees the
     ward: (code, leadership task id)."""
     svc = engine_services(app)
     with svc.transaction() as session:
-        add_user(session, username=DISTRICT_LEADER, full_name="Lý Văn Quận", unit="LONGBIEN",
-                 roles=["leader"], departments=["leadership"], password=DISTRICT_PASSWORD)
+        add_user(session, username=CITY_LEADER, full_name="Lý Văn Thành", unit="HANOI",
+                 roles=["leader"], departments=["leadership"], password=CITY_PASSWORD)
     code, _ = civil_status_task(app)
     work(app, code, {"decision": "approve", "register_number": "15/2026"}, "2026-03-09 09:00",
          user="hotich.phucloi")
@@ -189,13 +189,13 @@ def at_the_leaders_step(app: Flask) -> tuple[str, str]:
 
 
 def test_a_leader_of_the_unit_above_sees_the_wards_step_but_cannot_work_it(app, clock):
-    """Same department, but another unit: the district oversees the ward's dossiers and
+    """Same department, but another unit: the city oversees the ward's dossiers and
     must not sign for the ward's leader."""
     code, task_id = at_the_leaders_step(app)
     before = dossier(app, code)
     client = app.test_client()
-    login(client, DISTRICT_LEADER, DISTRICT_PASSWORD)
-    assert client.get(f"/dossiers/{code}").status_code == 200  # the ward is below the district
+    login(client, CITY_LEADER, CITY_PASSWORD)
+    assert client.get(f"/dossiers/{code}").status_code == 200  # the ward is below the city
     html = page(client.get(f"/tasks/{task_id}"))
     assert "Bạn chỉ xem được việc này" in html and 'action="/tasks/' not in html
     for action, form in [("claim", {}), ("complete", {"leader_decision": "approve"}),
