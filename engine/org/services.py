@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from engine.errors import InvalidAction
 from engine.org.units import unit_row
-from engine.storage import Unit, UnitService
+from engine.storage import Unit, UnitService, UnitSuccession
 
 AGENCY_KINDS = ("police", "social_insurance")
 
@@ -71,10 +71,29 @@ def _overlaps(row: UnitService, start: date | None, end: date | None) -> bool:
             and (start is None or row.valid_to is None or start <= row.valid_to))
 
 
+def _holder(session: Session, code: str, on: date) -> str:
+    """The unit answering for `code` on day `on`: `code` itself, or, once it is gone, the
+    unit that carried it over (and so on), so that a dossier the old ward received
+    before a reorganisation sends its linked parts to the new ward's agencies."""
+    seen = [code]
+    unit = unit_row(session, code)
+    while unit.valid_to is not None and unit.valid_to < on:
+        successor = session.scalar(select(UnitSuccession.successor_code).where(
+            UnitSuccession.predecessor_code == unit.code, UnitSuccession.carried_over))
+        if successor is None or successor in seen:
+            break
+        seen.append(successor)
+        unit = unit_row(session, successor)
+    return unit.code
+
+
 def services_of(session: Session, served: str, on: date | None = None) -> list[ServiceView]:
     """The agencies serving `served` (on day `on` if given; the agency must exist then
-    too): the defaults first, then by kind and code."""
+    too; a unit gone by then is served as the unit that carried it over): the defaults
+    first, then by kind and code."""
     unit_row(session, served)
+    if on is not None:
+        served = _holder(session, served, on)
     query = (select(UnitService, Unit).join(Unit, Unit.code == UnitService.agency_code)
              .where(UnitService.served_code == served))
     if on is not None:

@@ -15,7 +15,7 @@ from engine.org import UserView, get_unit
 from engine.queries import DossierView, search_dossiers, show_dossier
 from engine.runtime import start
 from engine.vocabulary import FinishKind, TaskStatus
-from web.access import can_receive, can_sign, can_work, visible_units
+from web.access import can_receive, can_sign, can_work, visible_units, working_units
 from web.api.base import (
     allow,
     body,
@@ -42,9 +42,10 @@ from web.inputs import (
 
 
 def at_desk(dossier: DossierView) -> bool:
-    """The one-stop desk of the dossier's own unit: it deals with the citizen."""
+    """The one-stop desk of the dossier's own unit (or of the unit that took it over in a
+    reorganisation): it deals with the citizen."""
     user = me()
-    return can_receive(user) and dossier.unit == user.unit_code
+    return can_receive(user) and dossier.unit in working_units(user)
 
 
 def desk_only(dossier: DossierView) -> None:

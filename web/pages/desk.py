@@ -20,7 +20,7 @@ from engine.org import UserView, get_unit
 from engine.queries import DossierView, fold, list_tasks, search_dossiers
 from engine.runtime import CHANNELS, start
 from engine.vocabulary import OPEN_STATUSES, DossierStatus, FinishKind, TaskStatus
-from web.access import can_receive, require
+from web.access import can_receive, require, working_units
 from web.auth import login_required, signed_in, user_name
 from web.db import commit, db, services
 from web.engine_messages import explain
@@ -87,11 +87,11 @@ def _clerk() -> UserView:
 
 
 def _own_dossier(code: str) -> DossierView:
-    """A dossier of the clerk's own unit (404 if unknown or of a unit the clerk does not
-    see, as unknown; 403 if of a unit below it)."""
+    """A dossier of the clerk's own unit or of one it took over (404 if unknown or of a
+    unit the clerk does not see, as unknown; 403 if of a unit below it)."""
     user = _clerk()
     dossier = visible_dossier(code)
-    require(dossier.unit == user.unit_code,
+    require(dossier.unit in working_units(user),
             _("Hồ sơ %(code)s do đơn vị %(unit)s tiếp nhận; bạn không xử lý được.",
               code=code, unit=dossier.unit))
     return dossier

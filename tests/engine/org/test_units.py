@@ -110,7 +110,8 @@ def test_agencies_serve_the_communes_they_are_configured_for_default_first(units
     assert serving_units(units, "XAGIALAM", "social_insurance", AFTER) == ("BHXH-GIALAM",)
     assert serving_units(units, "LB-PHUCLOI", "police", BEFORE) == ("LB-CA-PHUCLOI",)
     # an agency that is gone serves nobody any more
-    assert serving_units(units, "LB-PHUCLOI", "police", AFTER) == ()
+    assert serving_units(units, "LB-VIETHUNG", "police", BEFORE) == ("LB-CA-VIETHUNG",)
+    assert "LB-CA-VIETHUNG" not in serving_units(units, "LB-VIETHUNG", "police", AFTER)
     # a second police unit serving the ward: the default stays first and stays the default
     add_unit(units, code="CA-KV2", name="Công an khu vực 2", kind="police",
              parent="CA-HANOI")
@@ -129,3 +130,11 @@ def test_only_agencies_serve_and_only_communes_and_above_are_served(units):
         serve(units, agency="VIETHUNG", served="PHUCLOI")
     with pytest.raises(InvalidAction, match="is an agency"):
         serve(units, agency="CA-PHUCLOI", served="BHXH-LONGBIEN")
+
+
+def test_a_unit_that_is_gone_is_served_as_the_unit_that_carried_it_over(units):
+    """A dossier the old ward received on 30 June sends its parts, after 1 July, to the
+    new ward's agencies; a unit carried over by nobody is served by nobody."""
+    assert serving_units(units, "LB-PHUCLOI", "police", AFTER) == ("CA-PHUCLOI",)
+    assert default_agency(units, "LB-PHUCLOI", "police", AFTER) == "CA-PHUCLOI"
+    assert serving_units(units, "LB-THACHBAN", "police", AFTER) == ()

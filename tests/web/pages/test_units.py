@@ -74,3 +74,17 @@ def test_the_new_wards_people_work_the_old_wards_running_dossiers(app, client):
 def test_the_old_ward_receives_nothing_after_it_is_gone(app):
     with pytest.raises(InvalidAction, match="did not exist on 01/07/2025"):
         receive(app, "birth_registration", "2025-07-01 08:00", unit="LB-PHUCLOI")
+
+
+def test_the_new_wards_desk_returns_the_old_wards_result(app, client):
+    """The desk of the ward that took the old one over deals with its citizens: it may
+    withdraw (or return) the old ward's dossier; another ward's desk may not."""
+    code = receive(app, "birth_registration", "2025-06-30 09:00", unit="LB-PHUCLOI")
+    other = app.test_client()
+    login(other, "tiepnhan.viethung")
+    assert other.post(f"/desk/dossiers/{code}/withdraw",
+                      data={"withdrawal": "Công dân rút"}).status_code == 404
+    login(client, "tiepnhan.phucloi")
+    done = client.post(f"/desk/dossiers/{code}/withdraw", data={"withdrawal": "Công dân rút"})
+    assert done.status_code == 302
+    assert dossier(app, code).status == "withdrawn"
