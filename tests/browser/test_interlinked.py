@@ -110,9 +110,10 @@ def record_child(clerk: Page) -> None:
     clerk.get_by_label("Họ và tên cha").fill("Nguyễn Văn Cường")
     clerk.get_by_label("Nơi đăng ký thường trú của trẻ").fill("Số 12 ngõ 5 Phúc Lợi, Long Biên")
     clerk.get_by_label("Nơi đăng ký khám chữa bệnh ban đầu").fill("Trạm y tế phường Phúc Lợi")
-    # the agencies serving the ward, as a list (Gia Lâm's police post is not in it)
+    # the agencies serving the ward, as a list: its own commune police only (Gia Lâm's
+    # and the old ward's police are not in it), after the blank "default" choice
     police = clerk.get_by_label("Công an nhận phần đăng ký thường trú")
-    expect(police.locator("option")).to_have_count(3)
+    expect(police.locator("option")).to_have_count(2)
     police.select_option(label="Công an phường Phúc Lợi (CA-PHUCLOI)")
     complete(clerk, RECEIVE)
 
@@ -202,7 +203,7 @@ def test_interlinked_dossier_worked_by_the_ward_police_and_social_insurance(
     assert [linked[police_code][i] for i in (0, 3)] == [
         "Hồ sơ thành phần", "Công an phường Phúc Lợi"]
     assert [linked[bhxh_code][i] for i in (0, 3)] == [
-        "Hồ sơ thành phần", "Bảo hiểm xã hội quận Long Biên"]
+        "Hồ sơ thành phần", "Bảo hiểm xã hội cơ sở Long Biên"]
     slip = clerk.get_by_role("region", name="Phiếu kiểm soát quá trình giải quyết")
     handovers = [(row[0], row[1], row[2], row[5], row[6]) for row in rows(slip)]
     assert handovers == [
