@@ -206,20 +206,22 @@ def _rows(session: Session, process_key: str, version_ids: Sequence[int],
     cache: dict[str, WorkingCalendar] = {}
     rows = []
     for task, code, unit, handed_at in found:
+        done = task.completed_at
+        assert done is not None  # the query takes completed rows only
         cal = cache.get(unit) or cache.setdefault(unit, calendars(unit))
         paused = pauses.get(task.dossier_id, [])
-        taken = task.claimed_at or task.completed_at
+        taken = task.claimed_at or done
         received = task.received_at or taken
         handover = (_hours(cal, min(handed_at, received), received, paused)
                     if task.handover and task.handed_from and handed_at else None)
         rows.append(_Row(
             run=StepRun(
                 dossier_code=code, unit=unit, held_by=task.claimed_by or task.completed_by,
-                ready_at=task.ready_at, taken_at=taken, completed_at=task.completed_at,
+                ready_at=task.ready_at, taken_at=taken, completed_at=done,
                 due_at=task.due_at, outcome=task.outcome,
-                hours=_hours(cal, task.ready_at, task.completed_at, paused),
+                hours=_hours(cal, task.ready_at, done, paused),
                 wait_hours=_hours(cal, task.ready_at, taken, paused),
-                work_hours=_hours(cal, taken, task.completed_at, paused)),
+                work_hours=_hours(cal, taken, done, paused)),
             process_id=task.process_id, spec_id=task.spec_id, name=task.name,
             department=task.department, sla=task.sla, handed_from=task.handed_from,
             handover_hours=handover))
