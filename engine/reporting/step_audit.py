@@ -207,7 +207,8 @@ def _rows(session: Session, process_key: str, version_ids: Sequence[int],
     rows = []
     for task, code, unit, handed_at in found:
         done = task.completed_at
-        assert done is not None  # the query takes completed rows only
+        if done is None:  # the query takes completed rows only
+            continue
         cal = cache.get(unit) or cache.setdefault(unit, calendars(unit))
         paused = pauses.get(task.dossier_id, [])
         taken = task.claimed_at or done
@@ -345,7 +346,7 @@ def audited_procedures(session: Session, units: Iterable[str]) -> list[AuditedPr
     """The procedures the units have dossiers of, by name (for the audit's list)."""
     counts = dict(session.execute(
         select(Dossier.process_key, func.count()).where(Dossier.unit.in_(list(units)))
-        .group_by(Dossier.process_key)).tuples().all())
+        .group_by(Dossier.process_key)).all())
     if not counts:
         return []
     newest: dict[str, DefinitionVersion] = {}
