@@ -14,7 +14,7 @@ from engine.reporting.period import (
     period_report,
     vietnamese_sort_key,
 )
-from engine.reporting.step_audit import (
+from engine.reporting.step_timing import (
     MAX_PERIOD_DAYS,
     AuditedProcedure,
     HandoverEdge,
