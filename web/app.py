@@ -16,7 +16,7 @@ from engine.errors import EngineError
 from engine.org import UserView
 from web import security
 from web import settings as settings_module
-from web.access import can_receive, is_admin
+from web.access import can_receive, can_supervise, is_admin
 from web.auth import bp as auth_bp
 from web.auth import current_user, load_user
 from web.db import close_session, services
@@ -33,6 +33,7 @@ NAVIGATION: list[tuple[str, Any, Callable[[UserView], bool]]] = [
     ("inbox.home", _l("Việc cần xử lý"), lambda user: bool(user.departments)),
     ("dossiers.search", _l("Tra cứu hồ sơ"), lambda user: True),
     ("papers.logbook", _l("Sổ theo dõi"), lambda user: True),
+    ("audit.index", _l("Kiểm tra thời gian"), can_supervise),
     ("admin.users", _l("Quản trị"), is_admin),
 ]
 
@@ -112,9 +113,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 def _register_areas(app: Flask) -> None:
     """One blueprint per area of work."""
     from web.api import bp as api
-    from web.pages import account, admin, desk, dossiers, inbox, papers, units
+    from web.pages import account, admin, audit, desk, dossiers, inbox, papers, units
 
-    for module in (desk, inbox, dossiers, papers, account, admin, units):
+    for module in (desk, inbox, dossiers, papers, account, admin, units, audit):
         app.register_blueprint(module.bp)
     app.register_blueprint(api)
     csrf.exempt(api)  # token-authenticated, no cookies

@@ -2,7 +2,7 @@
 every unit below it (and the units it carried over, read as today's unit), counted from
 dossier timestamps as of the period's end (docs/report.md) with a rule placing
 withdrawn, refused and stopped dossiers in its columns, and the report as a text table,
-JSON, CSV or an Excel workbook."""
+JSON, CSV or an Excel workbook; the step-timing audit of a procedure (docs/audit.md)."""
 
 from engine.reporting.finished import DEFAULT_RULE, FinishedRule, Placement
 from engine.reporting.formats import FORMATS, render, to_csv, to_json, to_table, to_xlsx
@@ -14,9 +14,25 @@ from engine.reporting.period import (
     period_report,
     vietnamese_sort_key,
 )
+from engine.reporting.step_timing import (
+    MAX_PERIOD_DAYS,
+    AuditedProcedure,
+    HandoverEdge,
+    ProcessDiagram,
+    StepAudit,
+    StepDetail,
+    StepFigures,
+    StepRun,
+    audited_procedures,
+    step_audit,
+    step_detail,
+)
 from engine.reporting.unit_scope import DEFAULT_MAP, MapRule, UnitScope, report_scope
 
 __all__ = [
+    "MAX_PERIOD_DAYS", "AuditedProcedure", "HandoverEdge", "ProcessDiagram", "StepAudit",
+    "StepDetail", "StepFigures", "StepRun", "audited_procedures", "step_audit",
+    "step_detail",
     "DEFAULT_MAP", "DEFAULT_RULE", "FORMATS", "MapRule", "TOTAL_LABEL", "FinishedRule",
     "PeriodReport", "Placement", "ReportRow", "UnitScope", "percentage", "period_report",
     "render", "report_scope", "to_csv",
