@@ -1,0 +1,196 @@
+"""Issue 12's province-scale data: a year of Hà Nội (126 communes) with DOSSIERS dossiers
+of the shipped ward procedures and their task records, written in bulk (COPY on
+PostgreSQL), for the supervisors' views to be timed on (bench/supervision.py).
+
+The rows are what the runtime leaves after each step (ready, claimed, completed, due,
+outcome, handovers between departments), drawn at random with a fixed seed; the
+workflow state is left empty: no view reads it.
+
+    .venv/bin/python bench/province.py --postgresql-url URL [--dossiers 1000000]
+
+**It drops and recreates that database's Liên Thông tables.**
+"""
+
+# ruff: noqa: E402 - sys.path must hold the repository before `engine` and `bench`
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
+sys.path.insert(0, str(ROOT))
+
+import argparse
+import random
+import time
+import uuid
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from bench.engine import prepare_database
+from engine.calendar import FixedClock, limit_parser
+from engine.definitions import SpecCache, deploy_files, latest_versions, read_paths
+from engine.org import add_unit
+from engine.runtime import Runtime
+from engine.simulation import seed_demo_map
+from engine.storage import TaskRecord
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+START = date(2025, 7, 1)  # a year of the new map
+DAYS = 365
+COMMUNES = 126
+PROCEDURES = {  # process key -> (share, field of work, limit in days)
+    "birth_registration": (0.35, "Hộ tịch", 1),
+    "certified_copy": (0.45, "Chứng thực", 1),
+    "marriage_registration": (0.12, "Hộ tịch", 1),
+    "birth_residence_health_card": (0.08, "Hộ tịch", 3),
+}
+OPEN_DAYS = 10  # dossiers received in the last days are still open
+DOSSIER_COLUMNS = (
+    "id", "code", "definition_id", "process_key", "unit", "channel", "status", "applicant",
+    "field_of_work", "documents", "received_at", "counting_from", "appointment_at",
+    "original_appointment_at", "verification", "completed_at", "resolved_at", "returned_at",
+    "finished_at", "finish_kind", "supplement_count", "apologized", "outcome", "state",
+    "version")
+TASK_COLUMNS = (
+    "id", "task_id", "dossier_id", "spec_id", "process_id", "name", "department", "status",
+    "sla", "ready_at", "due_at", "claimed_by", "claimed_at", "received_by", "received_at",
+    "completed_by", "completed_at", "outcome", "handover", "handed_from", "handed_by",
+    "version")
+
+
+def communes(session: Session) -> list[str]:
+    """The 126 communes of the benchmark city (HN-C001 ... under HANOI)."""
+    codes = [f"HN-C{n:03d}" for n in range(1, COMMUNES + 1)]
+    for code in codes:
+        add_unit(session, code=code, name=f"Phường {code[-3:]}", kind="ward", parent="HANOI",
+                 departments=["reception", "civil_status", "leadership"], valid_from=START)
+    return codes
+
+
+def _office_instant(rng: random.Random, day: date) -> datetime:
+    minutes = rng.choice([rng.randint(0, 210), rng.randint(300, 510)])  # 8:00–11:30, 13:00–16:30
+    return datetime(day.year, day.month, day.day, 8, tzinfo=VN) + timedelta(minutes=minutes)
+
+
+def rows(session: Session, units: list[str], dossiers: int, seed: int
+         ) -> Iterator[tuple[tuple[object, ...], list[tuple[object, ...]]]]:
+    """(dossier row, its task rows) for `dossiers` dossiers, in id order."""
+    rng = random.Random(seed)
+    versions = latest_versions(session)
+    keys = list(PROCEDURES)
+    weights = [PROCEDURES[k][0] for k in keys]
+    specs = SpecCache()
+    steps = {k: [t for t in specs.get(session, versions[k].id).tasks.values() if t.department]
+             for k in keys}
+    last_day = START + timedelta(days=DAYS - 1)
+    for number in range(1, dossiers + 1):
+        key = rng.choices(keys, weights)[0]
+        _share, field, limit = PROCEDURES[key]
+        day = START + timedelta(days=rng.randrange(DAYS))
+        while day.weekday() >= 5:
+            day -= timedelta(days=1)
+        received = _office_instant(rng, day)
+        appointment = received + timedelta(days=limit + (2 if day.weekday() >= 3 else 0))
+        open_ = (last_day - day).days < OPEN_DAYS
+        at, tasks, previous_department = received, [], None
+        done_steps = rng.randint(0, len(steps[key]) - 1) if open_ else len(steps[key])
+        late_steps = 0
+        for index, step in enumerate(steps[key][:done_steps + (1 if open_ else 0)]):
+            ready = at
+            due = ready + timedelta(hours=rng.choice([4, 8, 16]))
+            finished = index < done_steps
+            claimed = ready + timedelta(minutes=rng.expovariate(1 / 90)) if finished else None
+            completed = (claimed + timedelta(minutes=rng.expovariate(1 / 120))
+                         if claimed else None)
+            outcome = None
+            if completed is not None:
+                outcome = "late" if completed > due else "on_time"
+                late_steps += outcome == "late"
+                at = completed
+            handover = previous_department not in (None, step.department)
+            user = f"{step.department}.{number % 7}"
+            tasks.append((str(uuid.uuid4()), str(uuid.uuid4()), number, step.id,
+                          step.process_id, step.name, step.department,
+                          "completed" if finished else "ready", step.sla, ready, due,
+                          user if claimed else None, claimed,
+                          user if handover and claimed else None,
+                          claimed if handover else None,
+                          user if completed else None, completed, outcome, handover,
+                          previous_department if handover else None,
+                          f"{previous_department}.{number % 7}" if handover else None, 1))
+            previous_department = step.department
+        resolved = None if open_ else at
+        outcome = None if open_ else ("late" if at > appointment else "on_time")
+        status = "running" if open_ else "returned"
+        code = f"{units[number % len(units)]}-{day:%y%m%d}-{number:07d}"
+        yield ((number, code, versions[key].id, key, units[number % len(units)],
+                "online" if rng.random() < 0.15 else "in_person", status, "{}", field, "[]",
+                received, received, appointment, appointment, False, resolved, resolved,
+                resolved, resolved, None if open_ else "resolved",
+                1 if rng.random() < 0.05 else 0, False, outcome, "{}", 1), tasks)
+
+
+def _copy(db: Engine, table: str, columns: tuple[str, ...],
+          batch: list[tuple[object, ...]]) -> None:
+    """COPY rows into `table` (PostgreSQL's bulk load)."""
+    raw = db.raw_connection()
+    try:
+        with raw.cursor() as cursor, cursor.copy(  # type: ignore[attr-defined]
+                f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in batch:
+                copy.write_row(row)
+        raw.commit()
+    finally:
+        raw.close()
+
+
+def generate(url: str, dossiers: int, seed: int = 1, batch_size: int = 20_000) -> Engine:
+    db = prepare_database(url)
+    clock = FixedClock(datetime(2025, 6, 1, tzinfo=VN))
+    runtime = Runtime(clock)
+    with Session(db) as session, session.begin():
+        seed_demo_map(session)
+        units = communes(session)
+        deploy_files(session, read_paths([ROOT / "workflows"]), user="bench",
+                     at=clock.now(),
+                     limit_parser=limit_parser(runtime.calendar(session, "PHUCLOI")))
+    with Session(db) as session:
+        source = rows(session, units, dossiers, seed)
+        started, written = time.perf_counter(), 0
+        while True:
+            chunk = [row for _, row in zip(range(batch_size), source, strict=False)]
+            if not chunk:
+                break
+            _copy(db, "dossier", DOSSIER_COLUMNS, [d for d, _ in chunk])
+            _copy(db, "task_record", TASK_COLUMNS, [t for _, ts in chunk for t in ts])
+            written += len(chunk)
+            print(f"  {written:,} dossiers written ({time.perf_counter() - started:.0f} s)",
+                  file=sys.stderr, flush=True)
+    with db.begin() as conn:
+        conn.exec_driver_sql(
+            "SELECT setval('dossier_id_seq', (SELECT max(id) FROM dossier))")
+        conn.exec_driver_sql("ANALYZE")
+    with Session(db) as session:
+        tasks = session.scalar(select(func.count()).select_from(TaskRecord))
+        print(f"{dossiers:,} dossiers, {tasks:,} task records in {COMMUNES} communes")
+    return db
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--postgresql-url", required=True,
+                        help="drops and recreates its tables")
+    parser.add_argument("--dossiers", type=int, default=1_000_000)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    generate(args.postgresql_url, args.dossiers, args.seed)
+
+
+if __name__ == "__main__":
+    main()
