@@ -294,9 +294,14 @@ class PeriodQuery(UnitQuery):
         "'withdrawn=excluded,stopped=on-time', or one of resolved, on-time, excluded for "
         "all three (default: resolved, timed against the deadline; docs/report.md)."))
     ] | None = None
-    unit_map: MapRule = Field(DEFAULT_MAP, alias="map", description=(
+    map_name: Literal["as-today", "as-then"] = Field(DEFAULT_MAP.value, alias="map", description=(
         "as-today (default): the unit with the units it carried over in a reorganisation; "
         "as-then: the unit as it stood in the period (docs/report.md)."))
+
+    @property
+    def unit_map(self) -> MapRule:
+        """The map of units read (docs/report.md)."""
+        return MapRule(self.map_name)
 
     @property
     def rule(self) -> FinishedRule:

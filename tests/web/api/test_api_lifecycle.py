@@ -105,6 +105,9 @@ def test_reports_are_for_supervisors_and_leaders(reception, as_user):
     assert supervisor.get(period + "&unit=PHUCLOI")["unit_name"] == "Phường Phúc Lợi"
     supervisor.get(period + "&unit=HANOI", 403)  # above the supervisor's ward
     assert supervisor.get(period + "&unit=NOWHERE", 400)["fields"] == {"unit": "no such unit"}
+    as_then = supervisor.get(period + "&map=as-then")
+    assert as_then["total"]["received_total"] == 1  # today's ward, as it stood
+    assert list(supervisor.get(period + "&map=yesterday", 400)["fields"]) == ["map"]
     assert supervisor.get("/reports/period?from=2026-13-01", 400)["fields"] == {
         "from": "must be a date (YYYY-MM-DD)", "to": "is required"}
     assert supervisor.get("/reports/period?from=2026-03-02&to=2026-03-01", 400)[
