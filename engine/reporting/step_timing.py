@@ -13,14 +13,14 @@ import statistics
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from engine.calendar import DEFAULT_TZ, WorkingCalendar
 from engine.errors import InvalidAction, NotFound
+from engine.reporting.period import period_bounds
 from engine.storage import DefinitionVersion, Dossier, Pause, TaskRecord
 from engine.vocabulary import Outcome, TaskStatus
 
@@ -132,18 +132,16 @@ class _Row:
     handover_hours: float | None
 
 
-def period_bounds(start: date, end: date, tz: str = DEFAULT_TZ) -> tuple[datetime, datetime]:
-    """The instants of start 00:00 and the day after `end` 00:00 (InvalidAction for a
-    reversed period or one over a year)."""
+def audit_bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    """The period's instants as the report's (period_bounds), after refusing a reversed
+    period or one over a year (InvalidAction)."""
     if end < start:
         raise InvalidAction(f"the period ends ({end}) before it starts ({start})",
                             code="period_reversed", start=start, end=end)
     if (end - start).days + 1 > MAX_PERIOD_DAYS:
         raise InvalidAction(f"the period is over {MAX_PERIOD_DAYS} days: audit a year at "
                             "most", code="period_too_long", days=MAX_PERIOD_DAYS)
-    zone = ZoneInfo(tz)
-    return (datetime.combine(start, time(), zone),
-            datetime.combine(end + timedelta(days=1), time(), zone))
+    return period_bounds(start, end, DEFAULT_TZ)
 
 
 def procedure_versions(session: Session, process_key: str) -> list[DefinitionVersion]:
@@ -178,7 +176,7 @@ def _median(values: Sequence[float]) -> float | None:
 
 def _rows(session: Session, process_key: str, version_ids: Sequence[int],
           units: Iterable[str], start: date, end: date, calendars: Calendars) -> list[_Row]:
-    lo, hi = period_bounds(start, end)
+    lo, hi = audit_bounds(start, end)
     before = aliased(TaskRecord)
     # The step before a handover: the last completion in the dossier (or in the linked
     # dossier whose message made it ready) at or before this step became ready.

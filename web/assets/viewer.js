@@ -1,5 +1,6 @@
 // The diagram viewer of the dossier page and of the step-timing audit's heatmap:
-// bpmn-js's NavigatedViewer (view, pan, zoom; no editing), exposed as window.LienThongViewer. Built by `npm run build` (build.mjs).
+// bpmn-js's NavigatedViewer (view, pan, zoom; no editing), exposed as
+// window.LienThongViewer. Built by `npm run build` (build.mjs).
 import NavigatedViewer from 'bpmn-js/lib/NavigatedViewer';
 
 import 'bpmn-js/dist/assets/diagram-js.css';
@@ -7,14 +8,13 @@ import 'bpmn-js/dist/assets/bpmn-js.css';
 import 'bpmn-js/dist/assets/bpmn-font/css/bpmn-embedded.css';
 import './viewer.css';
 
+const FAILURE = 'The diagram cannot be shown.';
+
 /**
- * Show a BPMN diagram in `element`, marking the elements the dossier went through
- * (`done`) and those it stands at (`current`). Ids not in the diagram (steps of a
- * called process) are skipped. Resolves to the viewer; on an import error the element
- * shows `options.failure` and the promise rejects.
+ * A viewer in `element` with the diagram `xml` imported; on an import error the
+ * element shows `failure` and the promise rejects.
  */
-export async function show(element, xml, options = {}) {
-  const { done = [], current = [], failure = 'The diagram cannot be shown.' } = options;
+async function open(element, xml, failure) {
   const viewer = new NavigatedViewer({ container: element });
   try {
     await viewer.importXML(xml);
@@ -23,6 +23,18 @@ export async function show(element, xml, options = {}) {
     element.classList.add('lt-diagram-failed');
     throw error;
   }
+  return viewer;
+}
+
+/**
+ * Show a BPMN diagram in `element`, marking the elements the dossier went through
+ * (`done`) and those it stands at (`current`). Ids not in the diagram (steps of a
+ * called process) are skipped. Resolves to the viewer; on an import error the element
+ * shows `options.failure` and the promise rejects.
+ */
+export async function show(element, xml, options = {}) {
+  const { done = [], current = [], failure = FAILURE } = options;
+  const viewer = await open(element, xml, failure);
   const canvas = viewer.get('canvas');
   const registry = viewer.get('elementRegistry');
   const mark = (ids, marker) => {
@@ -72,15 +84,8 @@ const HEAT_MARKERS = [0, 1, 2, 3, 4].map((level) => `lt-heat-${level}`);
  * without loading the diagram again.
  */
 export async function heatmap(element, xml, stats, options = {}) {
-  const { mode = 'late', failure = 'The diagram cannot be shown.' } = options;
-  const viewer = new NavigatedViewer({ container: element });
-  try {
-    await viewer.importXML(xml);
-  } catch (error) {
-    element.textContent = failure;
-    element.classList.add('lt-diagram-failed');
-    throw error;
-  }
+  const { mode = 'late', failure = FAILURE } = options;
+  const viewer = await open(element, xml, failure);
   const canvas = viewer.get('canvas');
   const registry = viewer.get('elementRegistry');
   const overlays = viewer.get('overlays');
