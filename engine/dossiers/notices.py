@@ -135,11 +135,11 @@ def notify_at_risk(session: Session, piece: tuple[int, str, str | None, str | No
 
 
 def _views(session: Session, rows: Sequence[Notification]) -> list[NoticeView]:
-    codes = dict(session.execute(select(Dossier.id, Dossier.code).where(
-        Dossier.id.in_({r.dossier_id for r in rows}))).tuples().all()) if rows else {}
-    steps = dict(session.execute(select(TaskRecord.id, TaskRecord.name).where(
-        TaskRecord.id.in_({r.task_record_id for r in rows if r.task_record_id})))
-        .tuples().all()) if rows else {}
+    codes: dict[int, str] = {key: value for key, value in session.execute(
+        select(Dossier.id, Dossier.code).where(Dossier.id.in_({r.dossier_id for r in rows})))}
+    steps: dict[str, str] = {key: value for key, value in session.execute(
+        select(TaskRecord.id, TaskRecord.name).where(
+            TaskRecord.id.in_({r.task_record_id for r in rows if r.task_record_id})))}
     return [NoticeView(r.id, Reason(r.reason), codes.get(r.dossier_id, ""),
                        steps.get(r.task_record_id) if r.task_record_id else None,
                        r.created_at, r.read_at) for r in rows]

@@ -53,7 +53,7 @@ class Load:
 @dataclass(frozen=True)
 class WeekFigures:
     """Steps one person completed in one ISO week and their average handling time in
-    working hours (claimed, or ready when never claimed, to completed)."""
+    working hours (claimed, or ready when completed without a claim, to completed)."""
 
     person: str
     week: str  # 2026-W11
@@ -109,7 +109,9 @@ def workload(session: Session, runtime: Runtime, units: Sequence[str], now: date
         if person is None or done is None:
             continue
         year, week, _ = done.astimezone(zone).isocalendar()
-        took = runtime.calendar(session, unit).between(claimed or start, done)
+        # completing an unclaimed step claims it then: counted from ready
+        begun = claimed if claimed is not None and claimed < done else start
+        took = runtime.calendar(session, unit).between(begun, done)
         spans.setdefault((person, f"{year}-W{week:02d}"), []).append(took)
     figures = tuple(WeekFigures(person, week, len(group), round(
         sum(group, timedelta()).total_seconds() / 3600 / len(group), 2))
