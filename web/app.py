@@ -16,13 +16,14 @@ from engine.errors import EngineError
 from engine.org import UserView
 from web import security
 from web import settings as settings_module
-from web.access import can_receive, is_admin
+from web.access import can_receive, can_supervise, is_admin
 from web.auth import bp as auth_bp
 from web.auth import current_user, load_user
 from web.db import close_session, services
 from web.engine_messages import explain
 from web.headers import init_headers
 from web.i18n import init_i18n
+from web.pages import notifications
 from web.request_limits import refuse_control_characters, refuse_large_requests
 
 csrf = CSRFProtect()
@@ -33,6 +34,8 @@ NAVIGATION: list[tuple[str, Any, Callable[[UserView], bool]]] = [
     ("inbox.home", _l("Việc cần xử lý"), lambda user: bool(user.departments)),
     ("dossiers.search", _l("Tra cứu hồ sơ"), lambda user: True),
     ("papers.logbook", _l("Sổ theo dõi"), lambda user: True),
+    ("risk.home", _l("Nguy cơ trễ hạn"), can_supervise),
+    ("workload.home", _l("Khối lượng công việc"), can_supervise),
     ("admin.users", _l("Quản trị"), is_admin),
 ]
 
@@ -75,7 +78,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
             return [(endpoint, label) for endpoint, label, allowed in NAVIGATION
                     if allowed(user)]
 
-        return {"nav_items": nav_items}
+        return {"nav_items": nav_items, "unread_notices": notifications.unread}
 
     @app.get("/")
     def index() -> ResponseReturnValue:
@@ -112,9 +115,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 def _register_areas(app: Flask) -> None:
     """One blueprint per area of work."""
     from web.api import bp as api
-    from web.pages import account, admin, desk, dossiers, inbox, papers, units
+    from web.pages import account, admin, desk, dossiers, inbox, papers, risk, units, workload
 
-    for module in (desk, inbox, dossiers, papers, account, admin, units):
+    for module in (desk, inbox, dossiers, papers, account, admin, units, risk, workload,
+                   notifications):
         app.register_blueprint(module.bp)
     app.register_blueprint(api)
     csrf.exempt(api)  # token-authenticated, no cookies

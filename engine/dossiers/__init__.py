@@ -77,7 +77,7 @@ from engine.dossiers.workload import (
     WeekFigures,
     Workload,
     reassign,
-    workload,
+    workload_of,
 )
 
 __all__ = [
@@ -92,6 +92,6 @@ __all__ = [
     "require_verification", "MAX_WEEKS", "SORTS", "DossierRisk", "Load", "Mail",
     "NoticeView", "OpenStep", "OpenTask", "Reason", "RiskState", "Sender", "WeekFigures",
     "Workload", "assess", "leaders_for", "mark_read", "notices_of", "reassign",
-    "unread_count", "workload", "settings_of", "stop_notice", "supplement_request", "supply",
+    "unread_count", "workload_of", "settings_of", "stop_notice", "supplement_request", "supply",
     "tick",
 ]

@@ -91,7 +91,7 @@ def _loads(tasks: Sequence[OpenTask], by_person: bool) -> tuple[Load, ...]:
     return tuple(sorted(loads, key=lambda x: (x.oldest_ready_at, x.department, x.holder or "")))
 
 
-def workload(session: Session, runtime: Runtime, units: Sequence[str], now: datetime,
+def workload_of(session: Session, runtime: Runtime, units: Sequence[str], now: datetime,
              weeks: int = 4) -> Workload:
     """The open steps of `units` and the last `weeks` weeks' figures per person."""
     if not 1 <= weeks <= MAX_WEEKS:
@@ -135,7 +135,7 @@ def reassign(session: Session, runtime: Runtime, task_id: str, *, by: str, to: s
     if row.status != TaskStatus.READY or dossier.status not in OPEN:
         raise InvalidAction(f"task {row.name} of dossier {dossier.code} is {row.status}; "
                             "only an open step is given to someone", code="task_not_open",
-                            task=row.name, dossier=dossier.code)
+                            task=row.name, dossier=dossier.code, status=row.status.value)
     overseer = find_user(session, by)
     if not set(OVERSEERS) & set(overseer.roles) or not set(
             answers_for(session, overseer.unit_code)) & set(ancestors(session, dossier.unit)):

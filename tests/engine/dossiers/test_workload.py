@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.dossiers import reassign, workload
+from engine.dossiers import reassign, workload_of
 from engine.errors import InvalidAction
 from engine.org import add_user
 from engine.queries import list_tasks, show_dossier
@@ -61,7 +61,7 @@ def test_clear_refusals(session, simple, colleague):
 def test_open_steps_and_weekly_figures(session, simple):
     first, _ = examination(session, simple)
     second = receive(simple, session, at="2026-03-02 09:30").code
-    load = workload(session, simple, ["PHUCLOI"], vn("2026-03-02 15:00"))
+    load = workload_of(session, simple, ["PHUCLOI"], vn("2026-03-02 15:00"))
     assert [(t.dossier_code, t.department, t.holder) for t in load.tasks] == [
         (second, "reception", None), (first, "civil_status", "hotich.phucloi")]
     assert [(x.department, x.count) for x in load.by_department] == [
@@ -71,4 +71,4 @@ def test_open_steps_and_weekly_figures(session, simple):
     assert [(w.person, w.week, w.completed, w.average_hours) for w in load.weeks] == [
         ("tiepnhan.phucloi", "2026-W10", 1, 1.0)]
     with pytest.raises(InvalidAction):
-        workload(session, simple, ["PHUCLOI"], vn("2026-03-02 15:00"), weeks=27)
+        workload_of(session, simple, ["PHUCLOI"], vn("2026-03-02 15:00"), weeks=27)
