@@ -65,8 +65,9 @@ def _insert_once(session: Session, values: dict[str, Any]) -> int:
     dialect = session.get_bind().dialect.name
     make = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = make(Notification).values(**values).on_conflict_do_nothing(
-        index_elements=["username", "reason", "subject"])
-    return int(session.execute(statement).rowcount)  # type: ignore[attr-defined]
+        index_elements=["username", "reason", "subject"]).returning(Notification.id)
+    # the row returned says whether it was written (rowcount is not reliable here)
+    return len(session.execute(statement).all())
 
 
 def notify(session: Session, *, reason: Reason, subject: str, dossier_id: int, unit: str,
@@ -111,14 +112,10 @@ def risky_dossiers(session: Session, runtime: Runtime, now: datetime
                    ) -> list[tuple[tuple[int, str, str | None, str | None], str]]:
     """((dossier id, unit, department and task record of its first open step), code) of
     the running dossiers late or at risk whose leaders were not told yet."""
-    told = set(session.scalars(select(Notification.dossier_id).where(
-        Notification.reason == Reason.AT_RISK.value)))
-    units = list(session.scalars(select(Dossier.unit).where(
-        Dossier.status == DossierStatus.RUNNING).distinct()))
+    told = exists().where(Notification.dossier_id == Dossier.id,
+                          Notification.reason == Reason.AT_RISK.value)
     found = []
-    for risk in assess(session, runtime, units, now):
-        if risk.dossier_id in told:
-            continue
+    for risk in assess(session, runtime, None, now, ~told):
         first = risk.steps[0] if risk.steps else None
         found.append(((risk.dossier_id, risk.unit, first.department if first else None,
                        first.task_record_id if first else None), risk.code))

@@ -21,7 +21,7 @@ from enum import StrEnum
 from statistics import median
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from engine.calendar import WorkingCalendar
@@ -130,17 +130,19 @@ class StepTimes:
         return ZERO
 
 
-def assess(session: Session, runtime: Runtime, units: Sequence[str], now: datetime, *,
-           everything: bool = False, sort: str = "left") -> list[DossierRisk]:
-    """The running dossiers of `units` with an appointment, each against it: late, at
-    risk, or (with `everything`) on track too; sorted by `sort` (a key of SORTS)."""
+def assess(session: Session, runtime: Runtime, units: Sequence[str] | None, now: datetime,
+           *where: ColumnElement[bool], everything: bool = False, sort: str = "left"
+           ) -> list[DossierRisk]:
+    """The running dossiers of `units` (None: of every unit) with an appointment and
+    meeting `where`, each against it: late, at risk, or (with `everything`) on track
+    too; sorted by `sort` (a key of SORTS)."""
     times = StepTimes(session, runtime, now)
     dossiers = session.execute(
         select(Dossier.id, Dossier.code, Dossier.unit, Dossier.process_key,
                Dossier.appointment_at, DefinitionVersion.name, DefinitionVersion.info)
         .join(DefinitionVersion, DefinitionVersion.id == Dossier.definition_id)
-        .where(Dossier.unit.in_(list(units)), Dossier.status == DossierStatus.RUNNING,
-               Dossier.appointment_at.is_not(None))).all()
+        .where(Dossier.status == DossierStatus.RUNNING, Dossier.appointment_at.is_not(None),
+               *(() if units is None else (Dossier.unit.in_(list(units)),)), *where)).all()
     records: dict[int, list[TaskRecord]] = {}
     for chunk in _chunks([row.id for row in dossiers], 500):
         for record in session.scalars(select(TaskRecord).where(
