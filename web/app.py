@@ -23,6 +23,7 @@ from web.db import close_session, services
 from web.engine_messages import explain
 from web.headers import init_headers
 from web.i18n import init_i18n
+from web.pages import notifications
 from web.request_limits import refuse_control_characters, refuse_large_requests
 
 csrf = CSRFProtect()
@@ -34,6 +35,8 @@ NAVIGATION: list[tuple[str, Any, Callable[[UserView], bool]]] = [
     ("dossiers.search", _l("Tra cứu hồ sơ"), lambda user: True),
     ("papers.logbook", _l("Sổ theo dõi"), lambda user: True),
     ("audit.index", _l("Kiểm tra thời gian"), can_supervise),
+    ("risk.home", _l("Nguy cơ trễ hạn"), can_supervise),
+    ("workload.home", _l("Khối lượng công việc"), can_supervise),
     ("admin.users", _l("Quản trị"), is_admin),
 ]
 
@@ -76,7 +79,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
             return [(endpoint, label) for endpoint, label, allowed in NAVIGATION
                     if allowed(user)]
 
-        return {"nav_items": nav_items}
+        return {"nav_items": nav_items, "unread_notices": notifications.unread}
 
     @app.get("/")
     def index() -> ResponseReturnValue:
@@ -113,9 +116,22 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 def _register_areas(app: Flask) -> None:
     """One blueprint per area of work."""
     from web.api import bp as api
-    from web.pages import account, admin, audit, desk, dossiers, inbox, papers, units
+    from web.pages import (
+        account,
+        admin,
+        audit,
+        desk,
+        dossiers,
+        inbox,
+        notifications,
+        papers,
+        risk,
+        units,
+        workload,
+    )
 
-    for module in (desk, inbox, dossiers, papers, account, admin, units, audit):
+    for module in (desk, inbox, dossiers, papers, account, admin, units, audit, risk,
+                   workload, notifications):
         app.register_blueprint(module.bp)
     app.register_blueprint(api)
     csrf.exempt(api)  # token-authenticated, no cookies

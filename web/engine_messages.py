@@ -46,6 +46,10 @@ MESSAGES = {
     "no_verification_limit": _l("Thủ tục của hồ sơ %(dossier)s không quy định thời hạn khi "
                                 "cần xác minh."),
     "user_not_found": _l("Không có người dùng %(user)s."),
+    "not_a_colleague": _l("%(user)s không làm việc của bộ phận %(department)s cho đơn vị "
+                          "%(unit)s nên không giao được."),
+    "not_an_overseer": _l("%(user)s không phải lãnh đạo hoặc giám sát của đơn vị %(unit)s."),
+    "bad_weeks": _l("Số tuần phải từ 1 đến %(max)s."),
     "not_a_leader": _l("%(user)s không phải lãnh đạo của đơn vị nên không ký được."),
     "appointment_not_later": _l("Ngày hẹn mới phải sau ngày hẹn hiện tại (%(appointment)s)."),
     "no_supplement_request": _l("Hồ sơ %(dossier)s chưa có yêu cầu bổ sung."),

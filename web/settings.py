@@ -118,6 +118,18 @@ def _time_zone(text: str) -> ZoneInfo:
         raise ValueError("is not a time zone name such as Asia/Ho_Chi_Minh") from None
 
 
+def _port(text: str) -> int:
+    if not text.strip().isdigit() or not 1 <= int(text) <= 65535:
+        raise ValueError("must be a port number, 1 to 65535")
+    return int(text)
+
+
+def _mail_address(text: str) -> str:
+    if "@" not in text or any(c.isspace() or ord(c) < 32 for c in text) or len(text) > 254:
+        raise ValueError("must be an e-mail address such as lienthong@phucloi.gov.vn")
+    return text
+
+
 SETTINGS = (
     Setting("DATABASE_URL", f"sqlite:///{ROOT / 'instance' / 'lienthong.db'}",
             "SQLAlchemy URL of the database: SQLite (embedded default) or "
@@ -180,6 +192,12 @@ SETTINGS = (
     Setting("SIGNIN_LOCK_MINUTES", "1",
             "Minutes of the first sign-in lock; each next lock lasts twice as long.", _whole),
     Setting("SIGNIN_LOCK_MAX_MINUTES", "60", "Minutes of the longest sign-in lock.", _whole),
+    Setting("SMTP_HOST", "",
+            "Mail server the worker sends notification e-mails through (plain SMTP, no "
+            "login); empty: notifications stay in the app only.", None),
+    Setting("SMTP_PORT", "25", "Port of the mail server.", _port),
+    Setting("SMTP_FROM", "lienthong@localhost",
+            "Sender address of notification e-mails.", _mail_address),
     Setting("RATELIMIT_STORAGE", "",
             "Where the sign-in counters live, shared by every server process: empty for the "
             "database, or a redis://host:6379/0 URL.", _throttle_storage),

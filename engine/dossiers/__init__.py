@@ -28,6 +28,16 @@ from engine.dossiers.lifecycle import (
     settings_of,
     supply,
 )
+from engine.dossiers.notices import (
+    Mail,
+    NoticeView,
+    Reason,
+    Sender,
+    leaders_for,
+    mark_read,
+    notices_of,
+    unread_count,
+)
 from engine.dossiers.paper_records import (
     ApologyPaper,
     ControlRow,
@@ -51,6 +61,7 @@ from engine.dossiers.papers import (
     stop_notice,
     supplement_request,
 )
+from engine.dossiers.risk import SORTS, DossierRisk, OpenStep, RiskState, assess
 from engine.dossiers.timers import (
     TickFailure,
     TickResult,
@@ -58,6 +69,15 @@ from engine.dossiers.timers import (
     due_dossiers,
     fire_timers,
     tick,
+)
+from engine.dossiers.workload import (
+    MAX_WEEKS,
+    Load,
+    OpenTask,
+    WeekFigures,
+    Workload,
+    reassign,
+    workload_of,
 )
 
 __all__ = [
@@ -69,5 +89,9 @@ __all__ = [
     "apologize", "apology", "at_risk_dossiers", "close", "control_slip", "due_dossiers",
     "expire_supplement", "fire_timers", "flag_at_risk", "late_list", "logbook", "logbook_entry",
     "overdue_supplements", "receipt", "refusal", "request_supplement",
-    "require_verification", "settings_of", "stop_notice", "supplement_request", "supply", "tick",
+    "require_verification", "MAX_WEEKS", "SORTS", "DossierRisk", "Load", "Mail",
+    "NoticeView", "OpenStep", "OpenTask", "Reason", "RiskState", "Sender", "WeekFigures",
+    "Workload", "assess", "leaders_for", "mark_read", "notices_of", "reassign",
+    "unread_count", "workload_of", "settings_of", "stop_notice", "supplement_request", "supply",
+    "tick",
 ]

@@ -27,6 +27,15 @@ from engine.dossiers.lifecycle import (
     flag_at_risk,
     overdue_supplements,
 )
+from engine.dossiers.notices import (
+    Sender,
+    late_steps,
+    mail_one,
+    notify_at_risk,
+    notify_late_step,
+    pending_mail,
+    risky_dossiers,
+)
 from engine.errors import EngineError
 from engine.runtime import Runtime, Step, deliver, deliver_pending, pending_messages, record_event
 from engine.storage import Dossier, claim_due, conflicts
@@ -57,6 +66,8 @@ class TickResult:
     refused: tuple[str, ...] = ()  # not supplemented within 7 working days
     at_risk: tuple[str, ...] = ()  # newly flagged: will miss the appointment
     failed: tuple[TickFailure, ...] = ()
+    notified: int = 0  # notifications written (steps past their SLA, dossiers at risk)
+    mailed: int = 0  # notifications sent by e-mail
 
 
 def _timer_due(now: datetime) -> tuple[ColumnElement[bool], ...]:
@@ -121,10 +132,12 @@ def _read(transaction: Transaction, query: Callable[[Session], list[T]]) -> list
         return query(session)
 
 
-def tick(transaction: Transaction, runtime: Runtime, now: datetime | None = None
-         ) -> TickResult:
+def tick(transaction: Transaction, runtime: Runtime, now: datetime | None = None,
+         send: Sender | None = None) -> TickResult:
     """Fire every due timer, retry pending messages, refuse the dossiers not supplemented
-    in time and flag those at risk: each piece in a transaction of its own."""
+    in time, flag those at risk and notify the leaders of late steps and dossiers at
+    risk: each piece in a transaction of its own. With `send`, the notifications not
+    mailed yet are then e-mailed, after the transactions that wrote them committed."""
     at = runtime.now(now)
     failed: list[TickFailure] = []
     fired = _each(transaction, _read(transaction, lambda s: due_dossiers(s, at)),
@@ -137,7 +150,28 @@ def tick(transaction: Transaction, runtime: Runtime, now: datetime | None = None
     at_risk = _each(transaction, [(risk, risk.code) for risk in risky],
                     lambda s, risk: flag_at_risk(s, risk.dossier_id, at, risk.hours_left),
                     failed)
+    notified = _each(transaction, _read(transaction, lambda s: late_steps(s, at)),
+                     lambda s, record_id: notify_late_step(s, record_id, at), failed)
+    notified += _each(transaction, _read(transaction, lambda s: risky_dossiers(s, runtime, at)),
+                      lambda s, piece: notify_at_risk(s, piece, at), failed)
+    mailed = _mail(transaction, send, at, failed) if send is not None else 0
     return TickResult(at=at, fired=tuple(code for code, _ in fired),
                       messages_delivered=sum(count for _, count in delivered),
                       refused=tuple(code for code, _ in refused),
-                      at_risk=tuple(code for code, _ in at_risk), failed=tuple(failed))
+                      at_risk=tuple(code for code, _ in at_risk), failed=tuple(failed),
+                      notified=sum(count for _, count in notified), mailed=mailed)
+
+
+def _mail(transaction: Transaction, send: Sender, at: datetime,
+          failed: list[TickFailure]) -> int:
+    """E-mail the notifications not mailed yet, each claimed in its own transaction; one
+    the server refuses (OSError, smtplib's errors among them) is retried next tick."""
+    sent = 0
+    for notification_id, code in _read(transaction, pending_mail):
+        try:
+            with transaction() as session:
+                sent += mail_one(session, notification_id, send, at)
+        except OSError as exc:
+            # the error's class only: a server's reply may quote the address
+            failed.append(TickFailure(code, f"e-mail not sent: {type(exc).__name__}"))
+    return sent

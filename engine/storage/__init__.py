@@ -25,6 +25,7 @@ from engine.storage.models import (
     DossierSequence,
     Event,
     Message,
+    Notification,
     Pause,
     ProcedureVersion,
     SecurityEvent,
@@ -40,7 +41,7 @@ from engine.storage.models import (
 
 __all__ = [
     "ApiToken", "Apology", "Base", "CalendarOverride", "DefinitionVersion", "Department",
-    "Dossier", "DossierSequence", "Event", "Message", "Pause", "ProcedureVersion",
+    "Dossier", "DossierSequence", "Event", "Message", "Notification", "Pause", "ProcedureVersion",
     "SecurityEvent", "SigninThrottle", "Subscription", "TaskRecord", "Unit", "UnitService",
     "UnitSuccession", "User",
     "UserSession", "alembic_config", "atomic", "begin_writing", "claim_due", "conflicts",

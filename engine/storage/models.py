@@ -150,6 +150,7 @@ class User(Base):
                                              "designer, admin")
     departments: Mapped[list[Any]] = mapped_column(doc="department codes a staff member works")
     active: Mapped[bool] = mapped_column(default=True)
+    email: Mapped[str | None] = mapped_column(String(254), doc="for notifications; optional")
 
 
 class ApiToken(Base):
@@ -426,3 +427,23 @@ class Apology(Base):
     number: Mapped[str | None] = mapped_column(String(50))
     addressee: Mapped[str | None] = mapped_column(String(200))
     distribution: Mapped[list[Any] | None]
+
+
+class Notification(Base):
+    """An escalation told to one person inside the app (and by e-mail when a server is
+    configured): a step past its SLA or a dossier at risk of being late. One row per
+    (person, reason, subject): a second worker's insert of the same is a no-op."""
+
+    __tablename__ = "notification"
+    __table_args__ = (UniqueConstraint("username", "reason", "subject"),
+                      Index("ix_notification_username_read_at", "username", "read_at"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(100), doc="who is told")
+    reason: Mapped[str] = mapped_column(String(32), doc="step_late or at_risk")
+    subject: Mapped[str] = mapped_column(String(64), doc="task:<record id> or dossier:<id>")
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id"), index=True)
+    task_record_id: Mapped[str | None] = mapped_column(String(36))
+    created_at: Mapped[datetime]
+    read_at: Mapped[datetime | None]
+    mailed_at: Mapped[datetime | None] = mapped_column(doc="e-mail sent (or given up: no "
+                                                       "address)")

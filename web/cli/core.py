@@ -37,6 +37,7 @@ from web.cli.common import (
     pass_ctx,
     print_list,
 )
+from web.mail import smtp_sender
 from web.settings import secret_key_problem
 
 
@@ -277,14 +278,16 @@ def show_cmd(ctx: Context, code: str, as_json: bool) -> None:
 @pass_ctx
 def tick_cmd(ctx: Context, now: datetime | None, as_json: bool) -> None:
     """Fire due BPMN timers and deliver pending messages once."""
-    result = tick(ctx.services.transaction, ctx.services.runtime, now)
+    result = tick(ctx.services.transaction, ctx.services.runtime, now,
+                  send=smtp_sender(ctx.settings))
     if as_json:
         emit_json(result)
         return
     click.echo(f"tick at {ctx.local(result.at)}: {len(result.fired)} dossiers with timers "
                f"fired, {result.messages_delivered} messages delivered, "
                f"{len(result.refused)} refused for want of a supplement, "
-               f"{len(result.at_risk)} flagged as at risk of being late")
+               f"{len(result.at_risk)} flagged as at risk of being late, "
+               f"{result.notified} notifications, {result.mailed} e-mailed")
     for failure in result.failed:
         click.echo(f"  dossier {failure.dossier} failed: {failure.error}", err=True)
 
@@ -301,14 +304,16 @@ def worker_cmd(ctx: Context, interval: float | None, ticks: int) -> None:
     done = 0
     while True:
         try:
-            result = tick(ctx.services.transaction, ctx.services.runtime)
+            result = tick(ctx.services.transaction, ctx.services.runtime,
+                          send=smtp_sender(ctx.settings))
         except Exception as exc:  # noqa: BLE001 - a worker outlives any one tick
             reason = str(exc).partition("\n")[0]
             click.echo(f"tick failed: {type(exc).__name__}: {reason}", err=True)
         else:
             click.echo(f"tick {ctx.local(result.at)}: {len(result.fired)} fired, "
                        f"{result.messages_delivered} delivered, {len(result.refused)} "
-                       f"refused, {len(result.at_risk)} at risk, {len(result.failed)} "
+                       f"refused, {len(result.at_risk)} at risk, {result.notified} "
+                       f"notified, {result.mailed} mailed, {len(result.failed)} "
                        "left for the next tick", err=True)
         done += 1
         if ticks and done >= ticks:

@@ -45,6 +45,7 @@ EVENT_LABELS = {
     "task_ready": _l("Chuyển đến bước “%(task)s” (%(department)s)"),
     "task_claimed": _l("Nhận xử lý bước “%(task)s”"),
     "task_unclaimed": _l("Trả bước “%(task)s” về hàng chờ"),
+    "task_reassigned": _l("Giao bước “%(task)s” cho %(to)s"),
     "task_completed": _l("Hoàn thành bước “%(task)s”"),
     "task_cancelled": _l("Huỷ bước “%(task)s”"),
     "message_sent": _l("Gửi hồ sơ liên thông sang cơ quan khác"),
@@ -170,6 +171,7 @@ def _timeline(view: DossierView, names: dict[str, str]) -> list[TimelineEntry]:
             "department": DEPARTMENTS.get(detail.get("department"),
                                           detail.get("department", "")),
             "message": detail.get("message", ""), "sender": detail.get("sender", ""),
+            "to": names.get(detail.get("to", ""), detail.get("to", "")),
         }
         template = EVENT_LABELS.get(event.kind)
         label = str(template) % params if template is not None else event.kind
