@@ -15,12 +15,10 @@ from engine.storage.db import (
 )
 from engine.storage.journal import insert_now, queue_row, write_changes, write_queued
 from engine.storage.models import (
-    ApiToken,
     Apology,
     Base,
     CalendarOverride,
     DefinitionVersion,
-    Department,
     Dossier,
     DossierSequence,
     Event,
@@ -28,10 +26,14 @@ from engine.storage.models import (
     Notification,
     Pause,
     ProcedureVersion,
-    SecurityEvent,
-    SigninThrottle,
     Subscription,
     TaskRecord,
+)
+from engine.storage.org_tables import (
+    ApiToken,
+    Department,
+    SecurityEvent,
+    SigninThrottle,
     Unit,
     UnitService,
     UnitSuccession,

@@ -2,7 +2,7 @@
 
 from alembic import context
 
-from engine.storage.models import Base
+from engine.storage import Base
 
 config = context.config
 engine = config.attributes["engine"]
