@@ -2,8 +2,22 @@
 every unit below it (and the units it carried over, read as today's unit), counted from
 dossier timestamps as of the period's end (docs/report.md) with a rule placing
 withdrawn, refused and stopped dossiers in its columns, and the report as a text table,
-JSON, CSV or an Excel workbook."""
+JSON, CSV or an Excel workbook; the supervisor's dashboard with the same figures
+broken down by procedure, field of work, child unit and department."""
 
+from engine.reporting.dashboard import (
+    LIST_LIMIT,
+    Dashboard,
+    DepartmentLoad,
+    DossierLine,
+    Figures,
+    Preset,
+    TrendPoint,
+    check_period,
+    dashboard,
+    dossier_lines,
+    preset_period,
+)
 from engine.reporting.finished import DEFAULT_RULE, FinishedRule, Placement
 from engine.reporting.formats import FORMATS, render, to_csv, to_json, to_table, to_xlsx
 from engine.reporting.period import (
@@ -17,6 +31,8 @@ from engine.reporting.period import (
 from engine.reporting.unit_scope import DEFAULT_MAP, MapRule, UnitScope, report_scope
 
 __all__ = [
+    "LIST_LIMIT", "Dashboard", "DepartmentLoad", "DossierLine", "Figures", "Preset",
+    "TrendPoint", "check_period", "dashboard", "dossier_lines", "preset_period",
     "DEFAULT_MAP", "DEFAULT_RULE", "FORMATS", "MapRule", "TOTAL_LABEL", "FinishedRule",
     "PeriodReport", "Placement", "ReportRow", "UnitScope", "percentage", "period_report",
     "render", "report_scope", "to_csv",
