@@ -16,7 +16,7 @@ from engine.errors import EngineError
 from engine.org import UserView
 from web import security
 from web import settings as settings_module
-from web.access import can_receive, is_admin
+from web.access import can_receive, can_supervise, is_admin
 from web.auth import bp as auth_bp
 from web.auth import current_user, load_user
 from web.db import close_session, services
@@ -31,6 +31,9 @@ csrf = CSRFProtect()
 NAVIGATION: list[tuple[str, Any, Callable[[UserView], bool]]] = [
     ("desk.home", _l("Tiếp nhận hồ sơ"), can_receive),
     ("inbox.home", _l("Việc cần xử lý"), lambda user: bool(user.departments)),
+    # after the desk and the inbox: a supervisor with no department of work lands here
+    ("dashboard.home", _l("Giám sát"), can_supervise),
+    ("reports.home", _l("Báo cáo"), can_supervise),
     ("dossiers.search", _l("Tra cứu hồ sơ"), lambda user: True),
     ("papers.logbook", _l("Sổ theo dõi"), lambda user: True),
     ("admin.users", _l("Quản trị"), is_admin),
@@ -112,9 +115,19 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 def _register_areas(app: Flask) -> None:
     """One blueprint per area of work."""
     from web.api import bp as api
-    from web.pages import account, admin, desk, dossiers, inbox, papers, units
+    from web.pages import (
+        account,
+        admin,
+        dashboard,
+        desk,
+        dossiers,
+        inbox,
+        papers,
+        reports,
+        units,
+    )
 
-    for module in (desk, inbox, dossiers, papers, account, admin, units):
+    for module in (desk, inbox, dossiers, papers, account, admin, units, dashboard, reports):
         app.register_blueprint(module.bp)
     app.register_blueprint(api)
     csrf.exempt(api)  # token-authenticated, no cookies

@@ -19,7 +19,20 @@ from engine.reporting.dashboard import (
     preset_period,
 )
 from engine.reporting.finished import DEFAULT_RULE, FinishedRule, Placement
-from engine.reporting.formats import FORMATS, render, to_csv, to_json, to_table, to_xlsx
+from engine.reporting.formats import (
+    COLUMNS,
+    FORMATS,
+    RATES,
+    UNCLASSIFIED,
+    rate_text,
+    render,
+    to_csv,
+    to_json,
+    to_table,
+    to_xlsx,
+)
+from engine.reporting.formats import note as report_note
+from engine.reporting.formats import title as report_title
 from engine.reporting.period import (
     TOTAL_LABEL,
     PeriodReport,
@@ -31,6 +44,7 @@ from engine.reporting.period import (
 from engine.reporting.unit_scope import DEFAULT_MAP, MapRule, UnitScope, report_scope
 
 __all__ = [
+    "COLUMNS", "RATES", "UNCLASSIFIED", "rate_text", "report_note", "report_title",
     "LIST_LIMIT", "Dashboard", "DepartmentLoad", "DossierLine", "Figures", "Preset",
     "TrendPoint", "check_period", "dashboard", "dossier_lines", "preset_period",
     "DEFAULT_MAP", "DEFAULT_RULE", "FORMATS", "MapRule", "TOTAL_LABEL", "FinishedRule",
