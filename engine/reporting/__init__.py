@@ -13,8 +13,8 @@ from engine.reporting.dashboard import (
     Figures,
     Preset,
     TrendPoint,
+    build_dashboard,
     check_period,
-    dashboard,
     dossier_lines,
     preset_period,
 )
@@ -46,7 +46,7 @@ from engine.reporting.unit_scope import DEFAULT_MAP, MapRule, UnitScope, report_
 __all__ = [
     "COLUMNS", "RATES", "UNCLASSIFIED", "rate_text", "report_note", "report_title",
     "LIST_LIMIT", "Dashboard", "DepartmentLoad", "DossierLine", "Figures", "Preset",
-    "TrendPoint", "check_period", "dashboard", "dossier_lines", "preset_period",
+    "TrendPoint", "build_dashboard", "check_period", "dossier_lines", "preset_period",
     "DEFAULT_MAP", "DEFAULT_RULE", "FORMATS", "MapRule", "TOTAL_LABEL", "FinishedRule",
     "PeriodReport", "Placement", "ReportRow", "UnitScope", "percentage", "period_report",
     "render", "report_scope", "to_csv",

@@ -227,7 +227,7 @@ def child_units(session: Session, unit: str, start: date, end: date, rule: MapRu
     return owner
 
 
-def dashboard(session: Session, *, unit: str, start: date, end: date, tz: str = DEFAULT_TZ,
+def build_dashboard(session: Session, *, unit: str, start: date, end: date, tz: str = DEFAULT_TZ,
               finished_as: FinishedRule = DEFAULT_RULE, unit_map: MapRule = DEFAULT_MAP
               ) -> Dashboard:
     """The dashboard of `unit` and every unit under it for local dates start..end (at

@@ -9,7 +9,7 @@ from flask import Blueprint, abort, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from engine.reporting import LIST_LIMIT, dashboard, dossier_lines
+from engine.reporting import LIST_LIMIT, build_dashboard, dossier_lines
 from web.auth import login_required
 from web.db import db
 from web.pages.supervision import (
@@ -33,7 +33,7 @@ def show(unit: str | None = None) -> ResponseReturnValue:
     """The dashboard of `unit` (the user's own by default)."""
     home = supervised_unit(unit)
     period = read_period()
-    board = dashboard(db(), unit=home.code, start=period.start, end=period.end,
+    board = build_dashboard(db(), unit=home.code, start=period.start, end=period.end,
                       tz=timezone_name(), finished_as=period.finished_as,
                       unit_map=period.unit_map)
     tallest = max([1, *(max(p.received, p.resolved) for p in board.trend)])

@@ -11,7 +11,7 @@ from engine.errors import InvalidAction
 from engine.reporting import (
     FinishedRule,
     Preset,
-    dashboard,
+    build_dashboard,
     dossier_lines,
     period_report,
     preset_period,
@@ -33,7 +33,7 @@ pytestmark = pytest.mark.usefixtures("records")
 @pytest.mark.parametrize("unit", ["BENTHANH", "Q1", "HCM"])
 def test_the_totals_equal_the_period_reports(session, unit, rule):
     finished_as = FinishedRule.parse(rule)
-    board = dashboard(session, unit=unit, finished_as=finished_as, **MARCH)
+    board = build_dashboard(session, unit=unit, finished_as=finished_as, **MARCH)
     report = period_report(session, unit=unit, finished_as=finished_as, **MARCH)
     assert figures(board.total.row) == figures(report.total)
     # each breakdown adds up to the same total
@@ -45,19 +45,19 @@ def test_the_totals_equal_the_period_reports(session, unit, rule):
 
 
 def test_the_district_by_child_unit(session):
-    board = dashboard(session, unit="Q1", **MARCH)
+    board = build_dashboard(session, unit="Q1", **MARCH)
     rows = {f.key: f for f in board.by_unit}
     # the police post is counted with its ward; the district's own desk apart, last
     assert set(rows) == {"BENTHANH", "OTHERWARD", "Q1"}
     assert board.by_unit[-1].key == "Q1" and not board.by_unit[-1].link
-    ward = dashboard(session, unit="BENTHANH", **MARCH).total
+    ward = build_dashboard(session, unit="BENTHANH", **MARCH).total
     assert figures(rows["BENTHANH"].row) == figures(ward.row)
     assert rows["OTHERWARD"].row.received_total == 1
     assert rows["OTHERWARD"].row.on_time_rate == 100.0
 
 
 def test_the_ward_figures_a_supervisor_reads(session):
-    board = dashboard(session, unit="BENTHANH", **MARCH)
+    board = build_dashboard(session, unit="BENTHANH", **MARCH)
     total = board.total
     # 25 counted in March (H1-H14, H17-H22, C1-C3, P1-P2), 4 of them carried over
     assert total.row.received_total == 28 - 3 and total.row.carried_over == 4
@@ -73,14 +73,14 @@ def test_the_ward_figures_a_supervisor_reads(session):
 
 
 def test_the_trend_is_weekly_for_a_month_and_adds_up(session):
-    board = dashboard(session, unit="BENTHANH", **MARCH)
+    board = build_dashboard(session, unit="BENTHANH", **MARCH)
     assert board.trend_by == "week"
     assert board.trend[0].start == date(2026, 3, 1) and board.trend[0].end == date(2026, 3, 1)
     assert board.trend[-1].end == date(2026, 3, 31)
     assert sum(p.received for p in board.trend) == board.total.received_new
     last = board.trend[-1]  # Monday 30 and Tuesday 31: C3, and H14 at 23:59 on the 31st
     assert last.start == date(2026, 3, 30) and last.received == 2
-    year = dashboard(session, unit="BENTHANH", start=date(2026, 1, 1),
+    year = build_dashboard(session, unit="BENTHANH", start=date(2026, 1, 1),
                      end=date(2026, 6, 30))
     assert year.trend_by == "month" and len(year.trend) == 6
 
@@ -107,6 +107,6 @@ def test_presets_run_to_today():
 
 def test_bad_periods_are_refused(session):
     with pytest.raises(InvalidAction):
-        dashboard(session, unit="Q1", start=date(2026, 3, 2), end=date(2026, 3, 1))
+        build_dashboard(session, unit="Q1", start=date(2026, 3, 2), end=date(2026, 3, 1))
     with pytest.raises(InvalidAction):
-        dashboard(session, unit="Q1", start=date(2024, 1, 1), end=date(2026, 3, 1))
+        build_dashboard(session, unit="Q1", start=date(2024, 1, 1), end=date(2026, 3, 1))
