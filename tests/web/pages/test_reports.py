@@ -15,7 +15,9 @@ from openpyxl import load_workbook
 from engine.reporting import COLUMNS, RATES, TOTAL_LABEL
 from tests.web.conftest import login
 from tests.web.pages.helpers import assert_pdf, page, pdf_text, receive, work
+from web.cli import common as cli_common
 from web.cli import main
+from web.services import build_services
 
 BIRTH_DONE = {"child_name": "Nguyễn Bảo An", "birth_date": "2026-02-27",
               "documents_complete": True}
@@ -63,8 +65,17 @@ def test_screen_csv_xlsx_and_cli_agree(app, client, march, db_engine, monkeypatc
 
     monkeypatch.setenv("LIENTHONG_DATABASE_URL",
                        db_engine.url.render_as_string(hide_password=False))
+    built = []  # the command's services, closed after it as a finished process would
+
+    def services(*args, **kwargs):
+        built.append(build_services(*args, **kwargs))
+        return built[-1]
+
+    monkeypatch.setattr(cli_common, "build_services", services)
     result = CliRunner().invoke(main, ["report", "--unit", "HANOI", "--from", "2026-03-01",
                                        "--to", "2026-03-09", "--format", "json"])
+    for each in built:
+        each.db.dispose()
     assert result.exit_code == 0, result.output
     cli_total = json.loads(result.output)["total"]
     assert {k: cli_total[k] for k in COUNTS} == screen
