@@ -35,6 +35,18 @@ DOWNLOADS = {"csv": "text/csv; charset=utf-8",
              "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
+def header_groups() -> list[tuple[str, int, str]]:
+    """The form's first header line: (group, columns under it, the column's own header
+    when it has no group)."""
+    runs: list[tuple[str, int, str]] = []
+    for _key, header, group in COLUMNS:
+        if group and runs and runs[-1][0] == group:
+            runs[-1] = (group, runs[-1][1] + 1, "")
+        else:
+            runs.append((group, 1, "" if group else header))
+    return runs
+
+
 @bp.get("/", endpoint="home")
 @bp.get("/<unit>", endpoint="unit")
 @login_required
@@ -56,7 +68,7 @@ def show(unit: str | None = None) -> ResponseReturnValue:
         return response
     context = {"report": report, "columns": COLUMNS, "rates": RATES, "rate_text": rate_text,
                "note": report_note(report), "period": period,
-               "unclassified": UNCLASSIFIED}
+               "unclassified": UNCLASSIFIED, "header_groups": header_groups()}
     if fmt == "pdf":
         return _pdf(render_template("papers/period_report.html", **context), f"{name}.pdf")
     return render_template("supervise/report.html", presets=PRESETS, maps=MAPS,
