@@ -172,17 +172,31 @@ def _extra_columns(lo: datetime, hi: datetime) -> list[ColumnElement[Any]]:
             _count(Dossier.id.in_(sorry)).label("apologised")]
 
 
-def _grouped(session: Session, key: Any, units: tuple[str, ...],
-             lo: datetime, hi: datetime, rule: FinishedRule) -> dict[str, tuple[ReportRow,
-                                                                                 int, int]]:
-    query = (select(key.label("key"), *counting_columns(rule, lo, hi),
-                    *_extra_columns(lo, hi))
-             .select_from(Dossier).where(*counted_in(units, lo, hi)).group_by(key))
-    return {str(r.key or ""): (row_from(str(r.key or ""), r._mapping), int(r.supplemented),
-                               int(r.apologised)) for r in session.execute(query)}
+Counts = tuple[ReportRow, int, int]  # the form's row, supplemented, apologised
 
 
-def _figures(key: str, label: str, parts: list[tuple[ReportRow, int, int]],
+def _grouped(session: Session, units: tuple[str, ...], lo: datetime, hi: datetime,
+             rule: FinishedRule) -> list[tuple[str, str, str, Counts]]:
+    """(procedure, field of work, unit, counts) of every combination that has dossiers:
+    one scan, which each breakdown then adds up its own way."""
+    procedure = func.coalesce(Dossier.procedure_code, Dossier.process_key)
+    query = (select(procedure.label("procedure"), Dossier.field_of_work, Dossier.unit,
+                    *counting_columns(rule, lo, hi), *_extra_columns(lo, hi))
+             .select_from(Dossier).where(*counted_in(units, lo, hi))
+             .group_by(procedure, Dossier.field_of_work, Dossier.unit))
+    return [(r.procedure or "", r.field_of_work or "", r.unit,
+             (row_from("", r._mapping), int(r.supplemented), int(r.apologised)))
+            for r in session.execute(query)]
+
+
+def _by(groups: list[tuple[str, str, str, Counts]], index: int) -> dict[str, list[Counts]]:
+    parts: dict[str, list[Counts]] = {}
+    for procedure, field, unit, counts in groups:
+        parts.setdefault((procedure, field, unit)[index], []).append(counts)
+    return parts
+
+
+def _figures(key: str, label: str, parts: list[Counts],
              link: bool = True) -> Figures:
     return Figures(key, label, add_rows(label, [p[0] for p in parts]),
                    sum(p[1] for p in parts), sum(p[2] for p in parts), link)
@@ -237,25 +251,23 @@ def build_dashboard(session: Session, *, unit: str, start: date, end: date, tz: 
     scope = report_scope(session, unit, start, end, unit_map)
     units, (lo, hi) = scope.units, period_bounds(start, end, tz)
 
-    procedure_key = func.coalesce(Dossier.procedure_code, Dossier.process_key)
-    by_procedure = _grouped(session, procedure_key, units, lo, hi, finished_as)
-    by_field = _grouped(session, Dossier.field_of_work, units, lo, hi, finished_as)
-    by_unit = _grouped(session, Dossier.unit, units, lo, hi, finished_as)
+    groups = _grouped(session, units, lo, hi, finished_as)
+    by_procedure, by_field, by_unit = _by(groups, 0), _by(groups, 1), _by(groups, 2)
 
     names = _procedure_names(session, list(by_procedure))
-    procedures = sorted((_figures(k, names.get(k, k or UNCLASSIFIED), [v])
+    procedures = sorted((_figures(k, names.get(k, k or UNCLASSIFIED), v)
                          for k, v in by_procedure.items()),
                         key=lambda f: vietnamese_sort_key(f.label))
-    fields = sorted((_figures(k, k or UNCLASSIFIED, [v]) for k, v in by_field.items()),
+    fields = sorted((_figures(k, k or UNCLASSIFIED, v) for k, v in by_field.items()),
                     key=lambda f: vietnamese_sort_key(f.label))
     owner = child_units(session, unit, start, end, unit_map)
-    groups: dict[tuple[str, str], list[tuple[ReportRow, int, int]]] = {}
-    for code, value in by_unit.items():
-        groups.setdefault(owner.get(code, (home.code, home.name)), []).append(value)
+    under: dict[tuple[str, str], list[Counts]] = {}
+    for code, parts in by_unit.items():
+        under.setdefault(owner.get(code, (home.code, home.name)), []).extend(parts)
     children = sorted((_figures(code, name, parts, link=code != home.code)
-                       for (code, name), parts in groups.items()),
+                       for (code, name), parts in under.items()),
                       key=lambda f: (not f.link, vietnamese_sort_key(f.label)))
-    total = _figures("", TOTAL_LABEL, list(by_field.values()))
+    total = _figures("", TOTAL_LABEL, [group[3] for group in groups])
     trend_by, trend = _trend(session, units, start, end, tz)
     return Dashboard(home.code, home.name, start, end, finished_as, scope, total,
                      tuple(procedures), tuple(fields), tuple(children),
