@@ -122,3 +122,20 @@ def test_bad_drill_down_is_a_400(client):
     assert client.get("/supervise/PHUCLOI/dossiers").status_code == 400
     assert client.get("/supervise/PHUCLOI/dossiers?field=a&child=b").status_code == 400
     assert client.get("/supervise/PHUCLOI/dossiers?field=" + "y" * 5000).status_code == 200
+
+
+def test_a_unit_that_did_not_exist_read_as_then_is_a_400_naming_why(client):
+    login(client, "giamsat.phucloi")
+    response = client.get("/supervise/PHUCLOI?from=2025-01-01&to=2025-03-31&map=as-then")
+    assert response.status_code == 400 and "PHUCLOI" in page(response)
+    # as today, the new ward reports on its predecessors' first quarter
+    today = client.get("/supervise/PHUCLOI?from=2025-01-01&to=2025-03-31")
+    assert today.status_code == 200 and "LB-PHUCLOI" in page(today)
+
+
+def test_the_dashboard_in_english(client, march):
+    login(client, "giamsat.hanoi")
+    client.get("/lang/en")
+    html = page(client.get("/supervise/HANOI?preset=quarter"))
+    assert "On-time rate" in html and "By unit below" in html and "By procedure" in html
+    assert figure(html, "received") == "3"
