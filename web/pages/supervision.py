@@ -48,6 +48,11 @@ class Period:
         """The query string that shows the same period (for links one level down)."""
         values: dict[str, Any] = ({"preset": self.preset} if self.preset else
                                   {"from": self.start.isoformat(), "to": self.end.isoformat()})
+        return {**values, **self.choices(), **more}
+
+    def choices(self, **more: Any) -> dict[str, Any]:
+        """The rule and map, when not the defaults, as query values (for a preset's link)."""
+        values: dict[str, Any] = {}
         if self.finished_as != DEFAULT_RULE:
             values["finished_as"] = self.finished_as.text()
         if self.unit_map != DEFAULT_MAP:

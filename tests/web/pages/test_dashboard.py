@@ -139,3 +139,13 @@ def test_the_dashboard_in_english(client, march):
     html = page(client.get("/supervise/HANOI?preset=quarter"))
     assert "On-time rate" in html and "By unit below" in html and "By procedure" in html
     assert figure(html, "received") == "3"
+
+
+def test_a_preset_link_keeps_the_rule_and_the_map(client):
+    login(client, "giamsat.phucloi")
+    html = page(client.get("/supervise/PHUCLOI?from=2026-03-01&to=2026-03-05"
+                           "&withdrawn=excluded&map=as-then"))
+    link = re.search(r'href="([^"]+)" data-preset="quarter"', html).group(1)
+    assert "preset=quarter" in link and "map=as-then" in link and "from=" not in link
+    assert "finished_as=withdrawn%3Dexcluded" in link
+    assert client.get(link.replace("&amp;", "&")).status_code == 200
