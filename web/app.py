@@ -32,6 +32,9 @@ csrf = CSRFProtect()
 NAVIGATION: list[tuple[str, Any, Callable[[UserView], bool]]] = [
     ("desk.home", _l("Tiếp nhận hồ sơ"), can_receive),
     ("inbox.home", _l("Việc cần xử lý"), lambda user: bool(user.departments)),
+    # after the desk and the inbox: a supervisor with no department of work lands here
+    ("dashboard.home", _l("Giám sát"), can_supervise),
+    ("reports.home", _l("Báo cáo"), can_supervise),
     ("dossiers.search", _l("Tra cứu hồ sơ"), lambda user: True),
     ("papers.logbook", _l("Sổ theo dõi"), lambda user: True),
     ("audit.index", _l("Kiểm tra thời gian"), can_supervise),
@@ -120,18 +123,20 @@ def _register_areas(app: Flask) -> None:
         account,
         admin,
         audit,
+        dashboard,
         desk,
         dossiers,
         inbox,
         notifications,
         papers,
+        reports,
         risk,
         units,
         workload,
     )
 
-    for module in (desk, inbox, dossiers, papers, account, admin, units, audit, risk,
-                   workload, notifications):
+    for module in (desk, inbox, dossiers, papers, account, admin, units, dashboard, reports,
+                   audit, risk, workload, notifications):
         app.register_blueprint(module.bp)
     app.register_blueprint(api)
     csrf.exempt(api)  # token-authenticated, no cookies

@@ -152,6 +152,29 @@ def period_report(session: Session, *, unit: str, start: date, end: date,
     units = scope.units
     lo, hi = period_bounds(start, end, tz)
 
+    query = (select(Dossier.field_of_work, *counting_columns(finished_as, lo, hi))
+             .select_from(Dossier).where(*counted_in(units, lo, hi))
+             .group_by(Dossier.field_of_work))
+    rows = [row_from(r.field_of_work, r._mapping) for r in session.execute(query)]
+    rows.sort(key=lambda row: vietnamese_sort_key(row.field_of_work))
+    return PeriodReport(unit=home.code, unit_name=home.name, start=start, end=end,
+                        rows=tuple(rows), total=add_rows(TOTAL_LABEL, rows),
+                        finished_as=finished_as, scope=scope)
+
+
+def counted_in(units: tuple[str, ...] | list[str], lo: datetime, hi: datetime
+               ) -> tuple[ColumnElement[bool], ...]:
+    """The dossiers a report of `units` for [lo, hi) looks at: received before its end
+    and not finished before its start."""
+    return (Dossier.unit.in_(units), Dossier.received_at < hi,
+            or_(Dossier.finished_at.is_(None), Dossier.finished_at >= lo))
+
+
+def counting_columns(finished_as: FinishedRule, lo: datetime, hi: datetime
+                     ) -> list[ColumnElement[Any]]:
+    """The form's counts for the period [lo, hi), as aggregate columns over the dossiers
+    `counted_in` selects (labels read by `row_from`): any GROUP BY gives rows that add
+    up as the form does."""
     # The deadline is the appointment on the receipt slip, moved only by waits for the
     # citizen; an apology's new date does not make a late dossier timely (the runtime
     # times a resolved dossier against the same date).
@@ -172,44 +195,30 @@ def period_report(session: Session, *, unit: str, start: date, end: date,
     in_progress = not_(finished)
     within = or_(Dossier.id.in_(paused), deadline.is_(None), deadline >= hi)
 
-    query = (
-        select(
-            Dossier.field_of_work,
-            _count(and_(counted, carried)).label("carried_over"),
-            _count(and_(counted, not_(carried), Dossier.channel == Channel.ONLINE)
-                   ).label("online"),
-            _count(and_(counted, not_(carried), Dossier.channel != Channel.ONLINE)
-                   ).label("in_person"),
-            _count(or_(really_resolved, timed, on_time)).label("resolved"),
-            _count(and_(really_resolved, Dossier.outcome == Outcome.EARLY,
-                        not_(many_supplements))).label("early"),
-            _count(or_(and_(really_resolved, or_(Dossier.outcome == Outcome.LATE,
-                                                 many_supplements)),
-                       and_(timed, or_(many_supplements,
-                                       and_(deadline.is_not(None),
-                                            Dossier.finished_at > deadline))))
-                   ).label("late"),
-            _count(in_progress).label("in_progress"),
-            _count(and_(in_progress, within)).label("within"),
-            *(_count(and_(finished, _ended(kind))).label(kind.value)
-              for kind in (WITHDRAWN, FinishKind.REFUSED, STOPPED)),
-        )
-        .select_from(Dossier)
-        .where(
-            Dossier.unit.in_(units),
-            Dossier.received_at < hi,
-            or_(Dossier.finished_at.is_(None), Dossier.finished_at >= lo),
-        )
-        .group_by(Dossier.field_of_work)
-    )
-    rows = [_row(r.field_of_work, r._mapping) for r in session.execute(query)]
-    rows.sort(key=lambda row: vietnamese_sort_key(row.field_of_work))
-    return PeriodReport(unit=home.code, unit_name=home.name, start=start, end=end,
-                        rows=tuple(rows), total=_total(rows), finished_as=finished_as,
-                        scope=scope)
+    return [
+        _count(and_(counted, carried)).label("carried_over"),
+        _count(and_(counted, not_(carried), Dossier.channel == Channel.ONLINE)
+               ).label("online"),
+        _count(and_(counted, not_(carried), Dossier.channel != Channel.ONLINE)
+               ).label("in_person"),
+        _count(or_(really_resolved, timed, on_time)).label("resolved"),
+        _count(and_(really_resolved, Dossier.outcome == Outcome.EARLY,
+                    not_(many_supplements))).label("early"),
+        _count(or_(and_(really_resolved, or_(Dossier.outcome == Outcome.LATE,
+                                             many_supplements)),
+                   and_(timed, or_(many_supplements,
+                                   and_(deadline.is_not(None),
+                                        Dossier.finished_at > deadline))))
+               ).label("late"),
+        _count(in_progress).label("in_progress"),
+        _count(and_(in_progress, within)).label("within"),
+        *(_count(and_(finished, _ended(kind))).label(kind.value)
+          for kind in (WITHDRAWN, FinishKind.REFUSED, STOPPED)),
+    ]
 
 
-def _row(field: str, counts: Any) -> ReportRow:
+def row_from(field: str, counts: Any) -> ReportRow:
+    """A row labelled `field` from the labelled counts of `counting_columns`."""
     c = {key: int(counts[key]) for key in (
         "carried_over", "online", "in_person", "resolved", "early", "late", "in_progress",
         "within", "withdrawn", "refused", "stopped")}
@@ -242,12 +251,13 @@ def _make(field: str, *, carried_over: int, received_online: int, received_in_pe
     )
 
 
-def _total(rows: list[ReportRow]) -> ReportRow:
+def add_rows(label: str, rows: list[ReportRow]) -> ReportRow:
+    """The sum of `rows`, labelled `label` (the total row, or a group of rows)."""
     def add(name: str) -> int:
         return sum(getattr(row, name) for row in rows)
 
     return _make(
-        TOTAL_LABEL, carried_over=add("carried_over"), received_online=add("received_online"),
+        label, carried_over=add("carried_over"), received_online=add("received_online"),
         received_in_person=add("received_in_person"), resolved_early=add("resolved_early"),
         resolved_on_time=add("resolved_on_time"), resolved_late=add("resolved_late"),
         in_progress_within=add("in_progress_within"),

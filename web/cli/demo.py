@@ -198,7 +198,8 @@ def demo_cmd(ctx: Context, dossiers: int, online: int | None, months: int, histo
     if not as_json:
         click.echo("sign in as tiepnhan.phucloi, hotich.phucloi, lanhdao.phucloi or "
                    "giamsat.phucloi; `lienthong report --unit PHUCLOI --from "
-                   f"{start} --to {end}` gives the report by field of work"
+                   f"{start} --to {end}` gives the report by field of work, and "
+                   f"/supervise/PHUCLOI?from={start}&to={end} the supervisor's dashboard"
                    + ("; `lienthong report --unit PHUCLOI --from 2025-01-01 --to "
                       "2025-12-31` covers the old and the new ward" if history_spans else ""))
 

@@ -1,0 +1,75 @@
+"""The period report (form II.06a) on screen, with the same figures as `lienthong
+report`, and downloadable as CSV, XLSX (engine.reporting.render) and PDF (WeasyPrint,
+as the papers)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, render_template, request
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+
+from engine.reporting import (
+    COLUMNS,
+    RATES,
+    UNCLASSIFIED,
+    period_report,
+    rate_text,
+    render,
+    report_note,
+)
+from web.auth import login_required
+from web.db import db
+from web.pages.papers import _pdf
+from web.pages.supervision import (
+    MAPS,
+    PLACEMENTS,
+    PRESETS,
+    read_period,
+    supervised_unit,
+    timezone_name,
+)
+
+bp = Blueprint("reports", __name__, url_prefix="/reports")
+
+DOWNLOADS = {"csv": "text/csv; charset=utf-8",
+             "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+def header_groups() -> list[tuple[str, int, str]]:
+    """The form's first header line: (group, columns under it, the column's own header
+    when it has no group)."""
+    runs: list[tuple[str, int, str]] = []
+    for _key, header, group in COLUMNS:
+        if group and runs and runs[-1][0] == group:
+            runs[-1] = (group, runs[-1][1] + 1, "")
+        else:
+            runs.append((group, 1, "" if group else header))
+    return runs
+
+
+@bp.get("/", endpoint="home")
+@bp.get("/<unit>", endpoint="unit")
+@login_required
+def show(unit: str | None = None) -> ResponseReturnValue:
+    """The report of `unit` (the user's own by default); ?format=csv, xlsx or pdf
+    downloads it."""
+    home = supervised_unit(unit)
+    period = read_period()
+    fmt = request.args.get("format", "")[:10]
+    if fmt not in ("", "html", "pdf", *DOWNLOADS):
+        abort(400, _("Không có định dạng “%(format)s”: chọn csv, xlsx hoặc pdf.", format=fmt))
+    report = period_report(db(), unit=home.code, start=period.start, end=period.end,
+                           tz=timezone_name(), finished_as=period.finished_as,
+                           unit_map=period.unit_map)
+    name = f"bao-cao-{home.code}-{period.start:%Y%m%d}-{period.end:%Y%m%d}"
+    if fmt in DOWNLOADS:
+        response = Response(render(report, fmt), mimetype=DOWNLOADS[fmt])
+        response.headers["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+        return response
+    context = {"report": report, "columns": COLUMNS, "rates": RATES, "rate_text": rate_text,
+               "note": report_note(report), "period": period,
+               "unclassified": UNCLASSIFIED, "header_groups": header_groups()}
+    if fmt == "pdf":
+        return _pdf(render_template("papers/period_report.html", **context), f"{name}.pdf")
+    return render_template("supervise/report.html", presets=PRESETS, maps=MAPS,
+                           placements=PLACEMENTS, **context)
