@@ -69,6 +69,11 @@ MESSAGES = {
     "task_id_too_short": _l("Không có việc %(task)s (hãy ghi ít nhất 6 ký tự của mã việc)."),
     "task_id_ambiguous": _l("Mã việc %(task)s trùng với nhiều việc; hãy ghi dài hơn."),
     "unit_not_found": _l("Không có đơn vị %(unit)s."),
+    "period_reversed": _l("Kỳ kết thúc (%(end)s) trước khi bắt đầu (%(start)s)."),
+    "period_too_long": _l("Kỳ dài quá %(days)s ngày: hãy chọn tối đa một năm."),
+    "unknown_procedure": _l("Không có thủ tục %(key)s."),
+    "unknown_version": _l("Thủ tục %(key)s không có phiên bản %(version)s."),
+    "unknown_step": _l("Không có bước %(step)s hoàn thành trong kỳ."),
     "unit_not_in_force": _l("Đơn vị %(unit)s không hoạt động vào ngày %(on)s (chưa thành "
                             "lập, hoặc đã sắp xếp vào đơn vị khác)."),
     "not_an_ending": _l("Hồ sơ chỉ kết thúc được bằng từ chối, rút hoặc dừng giải quyết."),

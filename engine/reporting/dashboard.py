@@ -10,7 +10,7 @@ over dossiers.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
@@ -84,6 +84,7 @@ class Figures:
     supplemented: int  # dossiers asked to supplement during the period
     apologised: int  # dossiers apologised for during the period
     link: bool = True  # a level down exists (not the unit's own dossiers)
+    process_key: str = ""  # a procedure row's diagram: its steps' timing is a level down
 
     @property
     def received_new(self) -> int:
@@ -202,6 +203,17 @@ def _figures(key: str, label: str, parts: list[Counts],
                    sum(p[1] for p in parts), sum(p[2] for p in parts), link)
 
 
+def _process_keys(session: Session, keys: list[str]) -> dict[str, str]:
+    """Each procedure row's diagram (its process key): the key itself, or the catalog
+    entry's for a national procedure code."""
+    found = {key: key for key in session.scalars(
+        select(DefinitionVersion.key).where(DefinitionVersion.key.in_(keys)))}
+    found.update((code, key) for code, key in session.execute(
+        select(ProcedureVersion.code, ProcedureVersion.process_key)
+        .where(ProcedureVersion.code.in_(keys))))
+    return found
+
+
 def _procedure_names(session: Session, keys: list[str]) -> dict[str, str]:
     names = {key: name for key, name in session.execute(
         select(DefinitionVersion.key, DefinitionVersion.name)
@@ -255,7 +267,9 @@ def build_dashboard(session: Session, *, unit: str, start: date, end: date, tz: 
     by_procedure, by_field, by_unit = _by(groups, 0), _by(groups, 1), _by(groups, 2)
 
     names = _procedure_names(session, list(by_procedure))
-    procedures = sorted((_figures(k, names.get(k, k or UNCLASSIFIED), v)
+    diagrams = _process_keys(session, list(by_procedure))
+    procedures = sorted((replace(_figures(k, names.get(k, k or UNCLASSIFIED), v),
+                                 process_key=diagrams.get(k, ""))
                          for k, v in by_procedure.items()),
                         key=lambda f: vietnamese_sort_key(f.label))
     fields = sorted((_figures(k, k or UNCLASSIFIED, v) for k, v in by_field.items()),
