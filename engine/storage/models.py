@@ -187,7 +187,9 @@ class TaskRecord(Base):
     """One user task of a dossier with its timing: the row a supervisor audits."""
 
     __tablename__ = "task_record"
-    __table_args__ = (Index("ix_task_record_department_status", "department", "status"),)
+    __table_args__ = (Index("ix_task_record_department_status", "department", "status"),
+                      # a step's latest completions (the at-risk list's expected times)
+                      Index("ix_task_record_spec_completed", "spec_id", "completed_at"))
     id: Mapped[str] = mapped_column(String(36), primary_key=True,
                                     doc="this record's id: one per time the task became ready")
     task_id: Mapped[str] = mapped_column(String(36), doc="the workflow task id")
