@@ -34,6 +34,7 @@ from engine.reporting.formats import (
 )
 from engine.reporting.formats import note as report_note
 from engine.reporting.formats import title as report_title
+from engine.reporting.indicators import Indicator, Indicators, ProcedureTime, service_indicators
 from engine.reporting.period import (
     TOTAL_LABEL,
     PeriodReport,
@@ -58,6 +59,7 @@ from engine.reporting.step_timing import (
 from engine.reporting.unit_scope import DEFAULT_MAP, MapRule, UnitScope, report_scope
 
 __all__ = [
+    "Indicator", "Indicators", "ProcedureTime", "service_indicators",
     "MAX_PERIOD_DAYS", "AuditedProcedure", "HandoverEdge", "ProcessDiagram", "StepAudit",
     "StepDetail", "StepFigures", "StepRun", "audited_procedures", "step_audit",
     "step_detail",

@@ -12,10 +12,12 @@ from engine.reporting import (
     COLUMNS,
     RATES,
     UNCLASSIFIED,
+    build_dashboard,
     period_report,
     rate_text,
     render,
     report_note,
+    service_indicators,
 )
 from web.auth import login_required
 from web.db import db
@@ -71,5 +73,10 @@ def show(unit: str | None = None) -> ResponseReturnValue:
                "unclassified": UNCLASSIFIED, "header_groups": header_groups()}
     if fmt == "pdf":
         return _pdf(render_template("papers/period_report.html", **context), f"{name}.pdf")
+    board = build_dashboard(db(), unit=home.code, start=period.start, end=period.end,
+                            tz=timezone_name(), finished_as=period.finished_as,
+                            unit_map=period.unit_map)
     return render_template("supervise/report.html", presets=PRESETS, maps=MAPS,
-                           placements=PLACEMENTS, **context)
+                           placements=PLACEMENTS,
+                           indicators=service_indicators(db(), board, timezone_name()),
+                           **context)

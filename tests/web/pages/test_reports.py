@@ -112,3 +112,20 @@ def test_who_may_open_the_report(client):
 def test_bad_values_are_a_clear_400(client, query):
     login(client, "giamsat.phucloi")
     assert client.get(f"/reports/PHUCLOI?{query}").status_code == 400
+
+
+def test_the_report_page_shows_the_decision_766_indicators(app, client, march):
+    login(client, "giamsat.phucloi")
+    html = page(client.get(f"/reports/PHUCLOI?{PERIOD}"))
+    section = html.split('data-section="indicators"')[1]
+    assert "Quyết định 766/QĐ-TTg ngày 23/6/2022" in section
+
+    def shown(key: str) -> str:
+        cell = section.split(f'data-indicator="{key}"')[1].split("</tr>")[0]
+        return re.search(r"data-value>([^<]*)<", cell).group(1).strip()
+
+    # two new dossiers in the period, one online; the only procedure had one online
+    assert shown("online_share") == "50.0%"
+    assert shown("online_procedures") == "100.0%"
+    assert shown("on_time") == "—"  # nothing resolved yet: no rate rather than 0 %
+    assert shown("feedback_on_time") == "—"
