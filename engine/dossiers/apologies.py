@@ -135,8 +135,10 @@ class LateEntry:
     status: DossierStatus
 
 
-def late_list(session: Session, units: Sequence[str], now: datetime) -> list[LateEntry]:
-    """Dossiers of these units that are overdue or were apologized for, oldest first."""
+def late_list(session: Session, units: Sequence[str], now: datetime,
+              limit: int | None = None) -> list[LateEntry]:
+    """Dossiers of these units that are overdue or were apologized for, oldest first
+    (the first `limit` of them when given)."""
     rows = session.execute(
         select(Dossier, DefinitionVersion.name)
         .join(DefinitionVersion, DefinitionVersion.id == Dossier.definition_id)
@@ -144,7 +146,7 @@ def late_list(session: Session, units: Sequence[str], now: datetime) -> list[Lat
         .where((Dossier.apologized.is_(True))
                | ((Dossier.finish_kind.is_(None)) & (Dossier.appointment_at < now))
                | (Dossier.outcome == Outcome.LATE))
-        .order_by(Dossier.received_at))
+        .order_by(Dossier.received_at).limit(limit))
     entries = []
     for dossier, name in rows:
         apology = session.scalar(select(Apology).where(Apology.dossier_id == dossier.id)

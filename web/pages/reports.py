@@ -8,6 +8,8 @@ from flask import Blueprint, Response, abort, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
+from engine.dossiers import late_list
+from engine.org import descendants
 from engine.reporting import (
     COLUMNS,
     RATES,
@@ -30,6 +32,9 @@ from web.pages.supervision import (
     supervised_unit,
     timezone_name,
 )
+from web.security import now
+
+LATE_LIMIT = 500  # rows of the late list on one page
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
@@ -80,3 +85,15 @@ def show(unit: str | None = None) -> ResponseReturnValue:
                            placements=PLACEMENTS,
                            indicators=service_indicators(db(), board, timezone_name()),
                            **context)
+
+
+@bp.get("/<unit>/late", endpoint="late")
+@login_required
+def late(unit: str) -> ResponseReturnValue:
+    """The late list (danh sách hồ sơ trễ hạn) of `unit` and the units below it: overdue
+    or apologized for, with the apology's reason and the new date; the oldest
+    LATE_LIMIT."""
+    home = supervised_unit(unit)
+    entries = late_list(db(), descendants(db(), home.code), now(), limit=LATE_LIMIT)
+    return render_template("supervise/late.html", unit=home, entries=entries,
+                           limit=LATE_LIMIT)

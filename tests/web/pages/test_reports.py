@@ -129,3 +129,17 @@ def test_the_report_page_shows_the_decision_766_indicators(app, client, march):
     assert shown("online_procedures") == "100.0%"
     assert shown("on_time") == "—"  # nothing resolved yet: no rate rather than 0 %
     assert shown("feedback_on_time") == "—"
+
+
+def test_the_late_list_names_the_overdue_dossiers_of_the_unit(app, client, march):
+    """The February dossier is past its appointment on the app's clock: it is listed;
+    a desk clerk may not open the list, nor may a ward open the city's."""
+    login(client, "giamsat.phucloi")
+    report = page(client.get(f"/reports/PHUCLOI?{PERIOD}"))
+    assert 'href="/reports/PHUCLOI/late"' in report and "/papers/logbook?" in report
+    html = page(client.get("/reports/PHUCLOI/late"))
+    assert f'data-code="{march[2]}"' in html
+    assert client.get("/reports/HANOI/late").status_code == 403
+    clerk = app.test_client()
+    login(clerk, "tiepnhan.phucloi")
+    assert clerk.get("/reports/PHUCLOI/late").status_code == 403
