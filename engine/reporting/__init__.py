@@ -13,11 +13,13 @@ from engine.reporting.dashboard import (
     DossierLine,
     Figures,
     Preset,
+    ProcedureFigures,
     TrendPoint,
     build_dashboard,
     check_period,
     dossier_lines,
     preset_period,
+    procedure_figures,
 )
 from engine.reporting.finished import DEFAULT_RULE, FinishedRule, Placement
 from engine.reporting.formats import (
@@ -59,7 +61,8 @@ from engine.reporting.step_timing import (
 from engine.reporting.unit_scope import DEFAULT_MAP, MapRule, UnitScope, report_scope
 
 __all__ = [
-    "Indicator", "Indicators", "ProcedureTime", "service_indicators",
+    "Indicator", "Indicators", "ProcedureFigures", "ProcedureTime", "procedure_figures",
+    "service_indicators",
     "MAX_PERIOD_DAYS", "AuditedProcedure", "HandoverEdge", "ProcessDiagram", "StepAudit",
     "StepDetail", "StepFigures", "StepRun", "audited_procedures", "step_audit",
     "step_detail",

@@ -253,6 +253,42 @@ def child_units(session: Session, unit: str, start: date, end: date, rule: MapRu
     return owner
 
 
+def _procedures(session: Session, by_procedure: dict[str, list[Counts]]
+                ) -> tuple[Figures, ...]:
+    """The rows by procedure, named and linked to their diagrams, in dictionary order."""
+    names = _procedure_names(session, list(by_procedure))
+    diagrams = _process_keys(session, list(by_procedure))
+    return tuple(sorted((replace(_figures(k, names.get(k, k or UNCLASSIFIED), v),
+                                 process_key=diagrams.get(k, ""))
+                         for k, v in by_procedure.items()),
+                        key=lambda f: vietnamese_sort_key(f.label)))
+
+
+@dataclass(frozen=True)
+class ProcedureFigures:
+    """The dashboard's total and rows by procedure alone (what the indicators need)."""
+
+    start: date
+    end: date
+    units: tuple[str, ...]
+    total: Figures
+    by_procedure: tuple[Figures, ...]
+
+
+def procedure_figures(session: Session, *, unit: str, start: date, end: date,
+                      tz: str = DEFAULT_TZ, finished_as: FinishedRule = DEFAULT_RULE,
+                      unit_map: MapRule = DEFAULT_MAP) -> ProcedureFigures:
+    """The figures of `unit` by procedure, counted as the dashboard counts them, without
+    its other breakdowns and trend (one grouped query)."""
+    check_period(start, end)
+    scope = report_scope(session, unit, start, end, unit_map)
+    lo, hi = period_bounds(start, end, tz)
+    groups = _grouped(session, scope.units, lo, hi, finished_as)
+    return ProcedureFigures(start, end, tuple(scope.units),
+                            _figures("", TOTAL_LABEL, [group[3] for group in groups]),
+                            _procedures(session, _by(groups, 0)))
+
+
 def build_dashboard(session: Session, *, unit: str, start: date, end: date, tz: str = DEFAULT_TZ,
               finished_as: FinishedRule = DEFAULT_RULE, unit_map: MapRule = DEFAULT_MAP
               ) -> Dashboard:
@@ -264,14 +300,8 @@ def build_dashboard(session: Session, *, unit: str, start: date, end: date, tz: 
     units, (lo, hi) = scope.units, period_bounds(start, end, tz)
 
     groups = _grouped(session, units, lo, hi, finished_as)
-    by_procedure, by_field, by_unit = _by(groups, 0), _by(groups, 1), _by(groups, 2)
-
-    names = _procedure_names(session, list(by_procedure))
-    diagrams = _process_keys(session, list(by_procedure))
-    procedures = sorted((replace(_figures(k, names.get(k, k or UNCLASSIFIED), v),
-                                 process_key=diagrams.get(k, ""))
-                         for k, v in by_procedure.items()),
-                        key=lambda f: vietnamese_sort_key(f.label))
+    by_field, by_unit = _by(groups, 1), _by(groups, 2)
+    procedures = _procedures(session, _by(groups, 0))
     fields = sorted((_figures(k, k or UNCLASSIFIED, v) for k, v in by_field.items()),
                     key=lambda f: vietnamese_sort_key(f.label))
     owner = child_units(session, unit, start, end, unit_map)
@@ -284,7 +314,7 @@ def build_dashboard(session: Session, *, unit: str, start: date, end: date, tz: 
     total = _figures("", TOTAL_LABEL, [group[3] for group in groups])
     trend_by, trend = _trend(session, units, start, end, tz)
     return Dashboard(home.code, home.name, start, end, finished_as, scope, total,
-                     tuple(procedures), tuple(fields), tuple(children),
+                     procedures, tuple(fields), tuple(children),
                      _departments(session, units, lo, hi), trend_by, trend)
 
 

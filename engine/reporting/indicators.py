@@ -2,8 +2,9 @@
 service to citizens is scored, in real time, from its one-stop data) that this system
 can compute for a unit and a period, each with its formula (docs/report.md).
 
-They are read from the dashboard (the II.06a counting rules) and one query of the
-average time taken per procedure; feedback handled on time waits for feedback (issue 14).
+They are read from the dashboard's figures by procedure (the II.06a counting rules)
+and one query of the average time taken per procedure; feedback handled on time waits
+for feedback (issue 14).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from engine.reporting.dashboard import Dashboard
+from engine.reporting.dashboard import ProcedureFigures
 from engine.reporting.period import percentage, period_bounds
 from engine.storage import Dossier
 from engine.vocabulary import FinishKind
@@ -44,14 +45,15 @@ class Indicators:
     times: tuple[ProcedureTime, ...]
 
 
-def _average_days(session: Session, board: Dashboard, tz: str) -> dict[str, tuple[int, float]]:
+def _average_days(session: Session, board: ProcedureFigures, tz: str
+                  ) -> dict[str, tuple[int, float]]:
     """Per procedure key: dossiers resolved in the period, their mean calendar days
     from the start of counting to the result."""
     lo, hi = period_bounds(board.start, board.end, tz)
     procedure = func.coalesce(Dossier.procedure_code, Dossier.process_key)
     rows = session.execute(
         select(procedure, Dossier.counting_from, Dossier.resolved_at)
-        .where(Dossier.unit.in_(board.scope.units), Dossier.finish_kind == FinishKind.RESOLVED,
+        .where(Dossier.unit.in_(board.units), Dossier.finish_kind == FinishKind.RESOLVED,
                Dossier.resolved_at >= lo, Dossier.resolved_at < hi))
     sums: dict[str, tuple[int, float]] = {}
     for key, start, done in rows:
@@ -66,8 +68,9 @@ def _time(label: str, count: int, days: float) -> ProcedureTime:
     return ProcedureTime(label, count, round(days / count, 1) if count else None)
 
 
-def service_indicators(session: Session, board: Dashboard, tz: str) -> Indicators:
-    """Decision 766's computable indicators for the dashboard's unit and period."""
+def service_indicators(session: Session, board: ProcedureFigures, tz: str) -> Indicators:
+    """Decision 766's computable indicators for the unit and period of `board`
+    (procedure_figures)."""
     total = board.total.row
     procedures = [f for f in board.by_procedure if f.row.received_total]
     with_online = [f for f in procedures if f.row.received_online]

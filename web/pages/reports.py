@@ -14,8 +14,8 @@ from engine.reporting import (
     COLUMNS,
     RATES,
     UNCLASSIFIED,
-    build_dashboard,
     period_report,
+    procedure_figures,
     rate_text,
     render,
     report_note,
@@ -78,9 +78,9 @@ def show(unit: str | None = None) -> ResponseReturnValue:
                "unclassified": UNCLASSIFIED, "header_groups": header_groups()}
     if fmt == "pdf":
         return _pdf(render_template("papers/period_report.html", **context), f"{name}.pdf")
-    board = build_dashboard(db(), unit=home.code, start=period.start, end=period.end,
-                            tz=timezone_name(), finished_as=period.finished_as,
-                            unit_map=period.unit_map)
+    board = procedure_figures(db(), unit=home.code, start=period.start, end=period.end,
+                              tz=timezone_name(), finished_as=period.finished_as,
+                              unit_map=period.unit_map)
     return render_template("supervise/report.html", presets=PRESETS, maps=MAPS,
                            placements=PLACEMENTS,
                            indicators=service_indicators(db(), board, timezone_name()),

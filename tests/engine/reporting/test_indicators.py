@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from engine.reporting import build_dashboard, service_indicators
+from engine.reporting import procedure_figures, service_indicators
 from tests.engine.reporting.test_period_report import MARCH, Records
 
 
@@ -14,7 +14,7 @@ def test_the_indicators_of_a_hand_counted_month(session):
     r.dossier("2026-03-03 08:00", status="resolved", finished="2026-03-09 08:00",
               kind="resolved", outcome="late", appointment="2026-03-05 17:00")  # 6 days
     r.dossier("2026-03-10 08:00", appointment="2026-04-30 17:00")  # still in progress
-    board = build_dashboard(session, unit="BENTHANH", **MARCH)
+    board = procedure_figures(session, unit="BENTHANH", **MARCH)
     found = service_indicators(session, board, "Asia/Ho_Chi_Minh")
     values = {i.key: i.value for i in found.indicators}
     assert values == {"on_time": 50.0, "online_share": 33.3, "online_procedures": 100.0,
@@ -24,7 +24,7 @@ def test_the_indicators_of_a_hand_counted_month(session):
                                       for t in found.times]
     assert (resolved, days) == (2, 4.0)
     # a ward with no dossiers: nothing to divide, no figure rather than 0 %
-    empty = service_indicators(session, build_dashboard(session, unit="EMPTY", **MARCH),
+    empty = service_indicators(session, procedure_figures(session, unit="EMPTY", **MARCH),
                                "Asia/Ho_Chi_Minh")
     assert {i.key: i.value for i in empty.indicators} == dict.fromkeys(values)
     assert empty.times == ()
