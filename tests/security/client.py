@@ -31,6 +31,13 @@ class Answer:
     def location(self) -> str:
         return self.headers.get("location", "")
 
+    @property
+    def page(self) -> str:
+        """The text without what differs on every page: the CSRF token (it carries a
+        timestamp) and the clock."""
+        text = re.sub(r'name="csrf_token" value="[^"]+"', "", self.text)
+        return re.sub(r"\d\d:\d\d:\d\d", "", text)
+
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args: Any, **kwargs: Any) -> None:

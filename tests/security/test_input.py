@@ -133,7 +133,7 @@ def test_another_units_dossier_answers_exactly_like_an_unknown_one(visitor, toke
     page.get("/desk/")  # shows the greeting once
     theirs, missing = page.get(f"/dossiers/{code}"), page.get(f"/dossiers/{unknown}")
     assert theirs.status == missing.status == 404
-    assert theirs.text.replace(code, "X") == missing.text.replace(unknown, "X")
+    assert theirs.page.replace(code, "X") == missing.page.replace(unknown, "X")
 
     # only the security log tells them apart: the tries at another unit's dossier
     admin = visitor()
