@@ -1,11 +1,17 @@
 """The fixed sets of values the engine stores and hands out: a dossier's status, a
 task's status, how a dossier left processing, early / on time / late, the channel a
 dossier came by. Each is a `StrEnum`: it is stored and sent as its text ("running"),
-and compares equal to that text."""
+and compares equal to that text. Also the two rules every layer counts by: the zone
+of local days and how many supplement requests a dossier may have and still be on time."""
 
 from __future__ import annotations
 
 from enum import StrEnum
+
+# Where the engine's local days are counted (reports, day counts, default office hours).
+DEFAULT_TZ = "Asia/Ho_Chi_Minh"
+# More supplement requests than this make a resolved dossier late in the indicators.
+MAX_SUPPLEMENTS_ON_TIME = 1
 
 
 class DossierStatus(StrEnum):

@@ -9,7 +9,8 @@ from functools import lru_cache
 
 import holidays
 
-DEFAULT_TZ = "Asia/Ho_Chi_Minh"
+from engine.vocabulary import DEFAULT_TZ
+
 ZERO = timedelta(0)
 
 

@@ -38,7 +38,7 @@ from engine.dossiers.notices import (
 )
 from engine.errors import EngineError
 from engine.runtime import Runtime, Step, deliver, deliver_pending, pending_messages, record_event
-from engine.storage import Dossier, claim_due, conflicts
+from engine.storage import Dossier, claim_due, compact_day_counts, conflicts
 from engine.vocabulary import DossierStatus
 
 # Opens one transaction and yields its session, committing it when the block ends without
@@ -52,7 +52,7 @@ class TickFailure:
     """A piece of work that failed (its transaction was rolled back); the next tick
     tries it again."""
 
-    dossier: str  # the code of the dossier it was for
+    dossier: str  # the code of the dossier it was for ("day counts": their merging)
     error: str
 
 
@@ -68,6 +68,7 @@ class TickResult:
     failed: tuple[TickFailure, ...] = ()
     notified: int = 0  # notifications written (steps past their SLA, dossiers at risk)
     mailed: int = 0  # notifications sent by e-mail
+    compacted: int = 0  # rows of day counts merged (engine/storage/day_counts.py)
 
 
 def _timer_due(now: datetime) -> tuple[ColumnElement[bool], ...]:
@@ -155,11 +156,26 @@ def tick(transaction: Transaction, runtime: Runtime, now: datetime | None = None
     notified += _each(transaction, _read(transaction, lambda s: risky_dossiers(s, runtime, at)),
                       lambda s, piece: notify_at_risk(s, piece, at), failed)
     mailed = _mail(transaction, send, at, failed) if send is not None else 0
+    compacted = _compact(transaction, failed)
     return TickResult(at=at, fired=tuple(code for code, _ in fired),
                       messages_delivered=sum(count for _, count in delivered),
                       refused=tuple(code for code, _ in refused),
                       at_risk=tuple(code for code, _ in at_risk), failed=tuple(failed),
-                      notified=sum(count for _, count in notified), mailed=mailed)
+                      notified=sum(count for _, count in notified), mailed=mailed,
+                      compacted=compacted)
+
+
+def _compact(transaction: Transaction, failed: list[TickFailure]) -> int:
+    """Merge the day counts' rows of differences (one transaction); a deadlock or
+    serialization failure leaves them for the next tick."""
+    try:
+        with transaction() as session:
+            return compact_day_counts(session)
+    except OperationalError as exc:
+        if not _transient(exc):
+            raise
+        failed.append(TickFailure("day counts", str(exc).partition("\n")[0]))
+        return 0
 
 
 def _mail(transaction: Transaction, send: Sender, at: datetime,

@@ -9,12 +9,10 @@ audit of a procedure (docs/audit.md)."""
 from engine.reporting.dashboard import (
     LIST_LIMIT,
     Dashboard,
-    DepartmentLoad,
     DossierLine,
     Figures,
     Preset,
     ProcedureFigures,
-    TrendPoint,
     build_dashboard,
     check_period,
     dossier_lines,
@@ -22,6 +20,7 @@ from engine.reporting.dashboard import (
     procedure_figures,
 )
 from engine.reporting.finished import DEFAULT_RULE, FinishedRule, Placement
+from engine.reporting.form_report import period_report
 from engine.reporting.formats import (
     COLUMNS,
     FORMATS,
@@ -37,12 +36,12 @@ from engine.reporting.formats import (
 from engine.reporting.formats import note as report_note
 from engine.reporting.formats import title as report_title
 from engine.reporting.indicators import Indicator, Indicators, ProcedureTime, service_indicators
+from engine.reporting.loads import DepartmentLoad, TrendPoint
 from engine.reporting.period import (
     TOTAL_LABEL,
     PeriodReport,
     ReportRow,
     percentage,
-    period_report,
     vietnamese_sort_key,
 )
 from engine.reporting.step_timing import (

@@ -13,44 +13,30 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engine.calendar import DEFAULT_TZ
 from engine.errors import InvalidAction
 from engine.org import get_unit, list_units
+from engine.reporting.day_sums import Counts, Key, grouped_counts
 from engine.reporting.finished import DEFAULT_RULE, FinishedRule
+from engine.reporting.loads import DepartmentLoad, TrendPoint, department_loads, trend
 from engine.reporting.period import (
     TOTAL_LABEL,
     ReportRow,
-    _count,
     add_rows,
     counted_in,
-    counting_columns,
     percentage,
     period_bounds,
-    row_from,
     vietnamese_sort_key,
 )
 from engine.reporting.unit_scope import DEFAULT_MAP, MapRule, UnitScope, report_scope
-from engine.runtime import MAX_SUPPLEMENTS_ON_TIME
-from engine.storage import (
-    Apology,
-    DefinitionVersion,
-    Department,
-    Dossier,
-    Pause,
-    ProcedureVersion,
-    TaskRecord,
-    UnitSuccession,
-)
-from engine.vocabulary import FinishKind, Outcome, TaskStatus
+from engine.storage import DefinitionVersion, Dossier, ProcedureVersion, UnitSuccession
 
 UNCLASSIFIED = "(chưa phân loại)"
 LONGEST_PERIOD = timedelta(days=366)
-WEEKLY_UP_TO = timedelta(days=92)  # a quarter or less: weekly bars, else monthly
 LIST_LIMIT = 500
 
 
@@ -97,34 +83,6 @@ class Figures:
 
 
 @dataclass(frozen=True)
-class DepartmentLoad:
-    """A department's steps (task records) of the unit's dossiers in the period."""
-
-    department: str
-    name: str
-    completed: int
-    completed_late: int
-    open_within: int  # not done at the period's end, due date not passed
-    open_overdue: int
-
-    @property
-    def on_time_rate(self) -> float | None:
-        return percentage(self.completed - self.completed_late, self.completed)
-
-
-@dataclass(frozen=True)
-class TrendPoint:
-    """A week or month of the period (clipped to it): dossiers newly received, and
-    dossiers that got their result (finished as resolved), late ones among them."""
-
-    start: date
-    end: date
-    received: int
-    resolved: int
-    resolved_late: int
-
-
-@dataclass(frozen=True)
 class Dashboard:
     unit: str
     unit_name: str
@@ -166,34 +124,10 @@ def check_period(start: date, end: date) -> None:
         raise InvalidAction("the period is longer than a year")
 
 
-def _extra_columns(lo: datetime, hi: datetime) -> list[ColumnElement[Any]]:
-    asked = select(Pause.dossier_id).where(Pause.started_at >= lo, Pause.started_at < hi)
-    sorry = select(Apology.dossier_id).where(Apology.at >= lo, Apology.at < hi)
-    return [_count(Dossier.id.in_(asked)).label("supplemented"),
-            _count(Dossier.id.in_(sorry)).label("apologised")]
-
-
-Counts = tuple[ReportRow, int, int]  # the form's row, supplemented, apologised
-
-
-def _grouped(session: Session, units: tuple[str, ...], lo: datetime, hi: datetime,
-             rule: FinishedRule) -> list[tuple[str, str, str, Counts]]:
-    """(procedure, field of work, unit, counts) of every combination that has dossiers:
-    one scan, which each breakdown then adds up its own way."""
-    procedure = func.coalesce(Dossier.procedure_code, Dossier.process_key)
-    query = (select(procedure.label("procedure"), Dossier.field_of_work, Dossier.unit,
-                    *counting_columns(rule, lo, hi), *_extra_columns(lo, hi))
-             .select_from(Dossier).where(*counted_in(units, lo, hi))
-             .group_by(procedure, Dossier.field_of_work, Dossier.unit))
-    return [(r.procedure or "", r.field_of_work or "", r.unit,
-             (row_from("", r._mapping), int(r.supplemented), int(r.apologised)))
-            for r in session.execute(query)]
-
-
-def _by(groups: list[tuple[str, str, str, Counts]], index: int) -> dict[str, list[Counts]]:
+def _by(groups: list[tuple[Key, Counts]], index: int) -> dict[str, list[Counts]]:
     parts: dict[str, list[Counts]] = {}
-    for procedure, field, unit, counts in groups:
-        parts.setdefault((procedure, field, unit)[index], []).append(counts)
+    for key, counts in groups:
+        parts.setdefault(key[index], []).append(counts)
     return parts
 
 
@@ -282,10 +216,9 @@ def procedure_figures(session: Session, *, unit: str, start: date, end: date,
     its other breakdowns and trend (one grouped query)."""
     check_period(start, end)
     scope = report_scope(session, unit, start, end, unit_map)
-    lo, hi = period_bounds(start, end, tz)
-    groups = _grouped(session, scope.units, lo, hi, finished_as)
+    groups = grouped_counts(session, scope.units, start, end, finished_as, tz)
     return ProcedureFigures(start, end, tuple(scope.units),
-                            _figures("", TOTAL_LABEL, [group[3] for group in groups]),
+                            _figures("", TOTAL_LABEL, [group[1] for group in groups]),
                             _procedures(session, _by(groups, 0)))
 
 
@@ -297,9 +230,8 @@ def build_dashboard(session: Session, *, unit: str, start: date, end: date, tz: 
     check_period(start, end)
     home = get_unit(session, unit)
     scope = report_scope(session, unit, start, end, unit_map)
-    units, (lo, hi) = scope.units, period_bounds(start, end, tz)
-
-    groups = _grouped(session, units, lo, hi, finished_as)
+    units = scope.units
+    groups = grouped_counts(session, units, start, end, finished_as, tz)
     by_field, by_unit = _by(groups, 1), _by(groups, 2)
     procedures = _procedures(session, _by(groups, 0))
     fields = sorted((_figures(k, k or UNCLASSIFIED, v) for k, v in by_field.items()),
@@ -311,77 +243,11 @@ def build_dashboard(session: Session, *, unit: str, start: date, end: date, tz: 
     children = sorted((_figures(code, name, parts, link=code != home.code)
                        for (code, name), parts in under.items()),
                       key=lambda f: (not f.link, vietnamese_sort_key(f.label)))
-    total = _figures("", TOTAL_LABEL, [group[3] for group in groups])
-    trend_by, trend = _trend(session, units, start, end, tz)
+    total = _figures("", TOTAL_LABEL, [group[1] for group in groups])
+    trend_by, points = trend(session, units, start, end, tz)
     return Dashboard(home.code, home.name, start, end, finished_as, scope, total,
                      procedures, tuple(fields), tuple(children),
-                     _departments(session, units, lo, hi), trend_by, trend)
-
-
-def _departments(session: Session, units: tuple[str, ...], lo: datetime, hi: datetime
-                 ) -> tuple[DepartmentLoad, ...]:
-    t = TaskRecord
-    done = and_(t.status == TaskStatus.COMPLETED, t.completed_at >= lo, t.completed_at < hi)
-    open_at_end = and_(t.ready_at < hi, or_(t.completed_at.is_(None), t.completed_at >= hi),
-                       or_(t.status != TaskStatus.CANCELLED, t.completed_at.is_not(None)))
-    overdue = and_(t.due_at.is_not(None), t.due_at < hi)
-    query = (select(t.department, Department.name,
-                    _count(done).label("done"),
-                    _count(and_(done, t.outcome == Outcome.LATE)).label("late"),
-                    _count(and_(open_at_end, or_(t.due_at.is_(None), t.due_at >= hi))
-                           ).label("within"),
-                    _count(and_(open_at_end, overdue)).label("overdue"))
-             .join(Dossier, Dossier.id == t.dossier_id)
-             .outerjoin(Department, Department.code == t.department)
-             .where(Dossier.unit.in_(units), t.ready_at < hi,
-                    or_(t.completed_at.is_(None), t.completed_at >= lo))
-             .group_by(t.department, Department.name))
-    loads = [DepartmentLoad(r.department, r.name or r.department, int(r.done), int(r.late),
-                            int(r.within), int(r.overdue)) for r in session.execute(query)]
-    return tuple(sorted((d for d in loads if d.completed or d.open_within or d.open_overdue),
-                        key=lambda d: vietnamese_sort_key(d.name)))
-
-
-def _buckets(start: date, end: date) -> tuple[str, list[tuple[date, date]]]:
-    weekly = end - start <= WEEKLY_UP_TO
-    buckets, first = [], start
-    while first <= end:
-        if weekly:  # calendar weeks, Monday to Sunday
-            last = first + timedelta(days=6 - first.weekday())
-        else:
-            following = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
-            last = following - timedelta(days=1)
-        last = min(last, end)
-        buckets.append((first, last))
-        first = last + timedelta(days=1)
-    return ("week" if weekly else "month"), buckets
-
-
-def _trend(session: Session, units: tuple[str, ...], start: date, end: date, tz: str
-           ) -> tuple[str, tuple[TrendPoint, ...]]:
-    trend_by, buckets = _buckets(start, end)
-    edges = [period_bounds(first, last, tz)[1] for first, last in buckets]
-    lo, hi = period_bounds(start, end, tz)
-
-    def bucket(column: Any) -> ColumnElement[Any]:
-        return case(*((column < edge, i) for i, edge in enumerate(edges[:-1])),
-                    else_=len(edges) - 1)
-
-    received: dict[int, int] = dict(session.execute(
-        select(bucket(Dossier.received_at).label("b"), func.count())
-        .where(Dossier.unit.in_(units), Dossier.received_at >= lo, Dossier.received_at < hi)
-        .group_by("b")).all())
-    late = or_(Dossier.outcome == Outcome.LATE,
-               Dossier.supplement_count > MAX_SUPPLEMENTS_ON_TIME)
-    resolved = {r.b: (int(r.n), int(r.late)) for r in session.execute(
-        select(bucket(Dossier.finished_at).label("b"), func.count().label("n"),
-               _count(late).label("late"))
-        .where(Dossier.unit.in_(units), Dossier.finish_kind == FinishKind.RESOLVED,
-               Dossier.finished_at >= lo, Dossier.finished_at < hi)
-        .group_by("b"))}
-    return trend_by, tuple(
-        TrendPoint(first, last, int(received.get(i, 0)), *resolved.get(i, (0, 0)))
-        for i, (first, last) in enumerate(buckets))
+                     department_loads(session, units, start, end, tz), trend_by, points)
 
 
 def dossier_lines(session: Session, *, unit: str, start: date, end: date,

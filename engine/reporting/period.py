@@ -2,7 +2,9 @@
 
 Every figure is counted from dossier timestamps as of the period's end, never from
 the current status, so a past period gives the same figures whenever it is run.
-The rules are written out for supervisors in docs/report.md.
+The rules are written out for supervisors in docs/report.md; here are its rows, its
+rules as aggregate columns over the dossier table, and its arithmetic (form_report.py
+puts the report together from day_sums.py's counts).
 """
 
 from __future__ import annotations
@@ -15,13 +17,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, and_, case, false, func, not_, or_, select
-from sqlalchemy.orm import Session
 
-from engine.calendar import DEFAULT_TZ
-from engine.errors import InvalidAction
-from engine.org import get_unit
 from engine.reporting.finished import DEFAULT_RULE, FinishedRule, Placement
-from engine.reporting.unit_scope import DEFAULT_MAP, MapRule, UnitScope, report_scope
+from engine.reporting.unit_scope import UnitScope
 from engine.runtime import MAX_SUPPLEMENTS_ON_TIME
 from engine.storage import Dossier, Pause
 from engine.vocabulary import Channel, FinishKind, Outcome
@@ -130,36 +128,6 @@ def _ended(kind: FinishKind) -> ColumnElement[bool]:
 
 def _ended_any(kinds: tuple[FinishKind, ...]) -> ColumnElement[bool]:
     return or_(*(_ended(kind) for kind in kinds)) if kinds else false()
-
-
-def period_report(session: Session, *, unit: str, start: date, end: date,
-                  tz: str = DEFAULT_TZ, finished_as: FinishedRule = DEFAULT_RULE,
-                  unit_map: MapRule = DEFAULT_MAP) -> PeriodReport:
-    """Form II.06a for `unit` and every unit below it, local dates `start`..`end`; with
-    the predecessors it carried over unless `unit_map` is as-then (engine/reporting/
-    unit_scope.py).
-
-    Every row adds up as the form does: received = resolved + in progress; `finished_as`
-    says where withdrawn, refused and stopped dossiers go (docs/report.md). One
-    aggregate query grouped by field of work; the total row adds the rows up.
-    Raises NotFound for an unknown unit, InvalidAction if `start` is after `end`.
-    """
-    if start > end:
-        raise InvalidAction(f"the period starts ({start:%d/%m/%Y}) after it ends "
-                            f"({end:%d/%m/%Y})")
-    home = get_unit(session, unit)
-    scope = report_scope(session, unit, start, end, unit_map)
-    units = scope.units
-    lo, hi = period_bounds(start, end, tz)
-
-    query = (select(Dossier.field_of_work, *counting_columns(finished_as, lo, hi))
-             .select_from(Dossier).where(*counted_in(units, lo, hi))
-             .group_by(Dossier.field_of_work))
-    rows = [row_from(r.field_of_work, r._mapping) for r in session.execute(query)]
-    rows.sort(key=lambda row: vietnamese_sort_key(row.field_of_work))
-    return PeriodReport(unit=home.code, unit_name=home.name, start=start, end=end,
-                        rows=tuple(rows), total=add_rows(TOTAL_LABEL, rows),
-                        finished_as=finished_as, scope=scope)
 
 
 def counted_in(units: tuple[str, ...] | list[str], lo: datetime, hi: datetime

@@ -5,10 +5,7 @@ from __future__ import annotations
 
 from engine.runtime.context import Run
 from engine.runtime.events import record_event
-from engine.vocabulary import DossierStatus, FinishKind, Outcome
-
-# More supplement requests than this make a resolved dossier late in the indicators.
-MAX_SUPPLEMENTS_ON_TIME = 1
+from engine.vocabulary import MAX_SUPPLEMENTS_ON_TIME, DossierStatus, FinishKind, Outcome
 
 
 def resolve(run: Run) -> None:

@@ -1,10 +1,13 @@
 """The database: engines and sessions for SQLite and PostgreSQL, the typed models of
 everything the engine stores, few-statement writes (`queue_row`, `insert_now`,
-`write_changes`), another writer's change turned into `Conflict`, due work claimed by
-one worker (`claim_due`), and the Alembic migrations (`upgrade`)."""
+`write_changes`) and the day counts kept with them (`DossierDay`, `TaskDay`), another
+writer's change turned into `Conflict`, due work claimed by one worker (`claim_due`),
+and the Alembic migrations (`upgrade`)."""
 
 from engine.storage.claims import claim_due
 from engine.storage.concurrency import atomic, conflicts
+from engine.storage.daily_tables import DossierDay, TaskDay
+from engine.storage.day_counts import compact_day_counts, local_day, rebuild_day_counts
 from engine.storage.db import (
     alembic_config,
     begin_writing,
@@ -43,7 +46,8 @@ from engine.storage.org_tables import (
 
 __all__ = [
     "ApiToken", "Apology", "Base", "CalendarOverride", "DefinitionVersion", "Department",
-    "Dossier", "DossierSequence", "Event", "Message", "Notification", "Pause", "ProcedureVersion",
+    "Dossier", "DossierDay", "DossierSequence", "Event", "Message", "Notification", "Pause",
+    "ProcedureVersion", "TaskDay", "compact_day_counts", "local_day", "rebuild_day_counts",
     "SecurityEvent", "SigninThrottle", "Subscription", "TaskRecord", "Unit", "UnitService",
     "UnitSuccession", "User",
     "UserSession", "alembic_config", "atomic", "begin_writing", "claim_due", "conflicts",

@@ -4,7 +4,9 @@ Append-only rows (events, new task records) are never changed by the command
 that creates them, so they skip the ORM's unit of work: they are buffered on the
 session and inserted with one executemany per table just before the session's next
 flush or commit, in the same transaction. Versioned rows (dossier, task record) that a
-command changed are written with one UPDATE each that checks their version.
+command changed are written with one UPDATE each that checks their version. Each
+write of a dossier or task record also queues the day counts' differences it makes
+(day_counts.py).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from sqlalchemy import Insert, Table, Update, bindparam, event, insert, inspect,
 from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.exc import StaleDataError
 
+from engine.storage.day_counts import changed_cells, counted_values
 from engine.storage.models import Base
 
 _ROWS = "lienthong.journal"
@@ -23,7 +26,9 @@ _ROWS = "lienthong.journal"
 
 def queue_row(session: Session, model: type[Base], **values: Any) -> None:
     """Queue one row of `model` for insertion with the session's next flush."""
-    session.info.setdefault(_ROWS, []).append((model, values))
+    queued = session.info.setdefault(_ROWS, [])
+    queued.append((model, values))
+    queued += changed_cells(session, model, None, values)
 
 
 def write_queued(session: Session) -> None:
@@ -62,6 +67,7 @@ def insert_now(session: Session, obj: Base) -> None:
               for key, default, generated in _insert_defaults(type(obj))
               if key in state.dict or not generated}
     result = session.connection().execute(_insert_statement(type(obj)), values)
+    session.info.setdefault(_ROWS, []).extend(changed_cells(session, type(obj), None, values))
     keys = result.inserted_primary_key or ()
     for column, key in zip(state.mapper.primary_key, keys, strict=True):
         values[state.mapper.get_property_by_column(column).key] = key
@@ -86,6 +92,8 @@ def write_changes(session: Session, obj: Base) -> None:
     columns = _column_keys(type(obj))
     changes = {key: state.dict[key] for key in state.committed_state if key in columns}
     if changes:
+        session.info.setdefault(_ROWS, []).extend(changed_cells(
+            session, type(obj), counted_values(obj, old=True), counted_values(obj)))
         current = obj.version  # type: ignore[attr-defined]
         statement = _update_statement(type(obj), frozenset(changes))
         params = dict(changes, _version=current, _next_version=current + 1)

@@ -287,7 +287,8 @@ def tick_cmd(ctx: Context, now: datetime | None, as_json: bool) -> None:
                f"fired, {result.messages_delivered} messages delivered, "
                f"{len(result.refused)} refused for want of a supplement, "
                f"{len(result.at_risk)} flagged as at risk of being late, "
-               f"{result.notified} notifications, {result.mailed} e-mailed")
+               f"{result.notified} notifications, {result.mailed} e-mailed, "
+               f"{result.compacted} rows of day counts merged")
     for failure in result.failed:
         click.echo(f"  dossier {failure.dossier} failed: {failure.error}", err=True)
 

@@ -18,6 +18,7 @@ from engine.reporting import (
     period_report,
     render,
 )
+from engine.storage import rebuild_day_counts
 from web.cli.common import Context, main, pass_ctx
 
 
@@ -86,3 +87,18 @@ def report_cmd(ctx: Context, unit: str, start: date, end: date, fmt: str,
     except OSError as exc:
         raise ReportError(f"cannot write {out}: {exc.strerror}") from None
     click.echo(f"report written to {out} ({fmt}, {len(report.rows)} fields of work)")
+
+
+@main.group("counts")
+def counts_group() -> None:
+    """The day counts the supervisors' dashboard sums (docs/report.md)."""
+
+
+@counts_group.command("rebuild")
+@pass_ctx
+def counts_rebuild_cmd(ctx: Context) -> None:
+    """Write the day counts afresh from every dossier and step (one transaction): after
+    rows were changed by hand, or to check them."""
+    with ctx.services.transaction() as session:
+        rows = rebuild_day_counts(session)
+    click.echo(f"day counts rebuilt: {rows} rows")

@@ -70,3 +70,20 @@ def test_last_full_months():
     assert last_full_months(date(2026, 11, 26), 6) == (date(2026, 5, 1), date(2026, 10, 31))
     assert last_full_months(date(2026, 1, 1), 1) == (date(2025, 12, 1), date(2025, 12, 31))
     assert last_full_months(date(2026, 3, 31), 14) == (date(2025, 1, 1), date(2026, 2, 28))
+
+
+def test_counts_rebuild_after_rows_were_changed_by_hand(run, tmp_path):
+    """The dashboard sums the day counts: emptied by hand, they are wrong until
+    `lienthong counts rebuild` writes them again from the dossiers."""
+    from sqlalchemy import create_engine, text
+
+    run("demo", "--dossiers", "12", "--months", "1", "--history", "0")
+    year = ("report", "--unit", "PHUCLOI", "--from", "2026-01-01", "--to", "2026-12-31",
+            "--format", "json")
+    before = json.loads(run(*year).output)["total"]
+    assert before["received_total"] >= 12
+    with create_engine(f"sqlite:///{tmp_path / 'cli.db'}").begin() as conn:
+        conn.execute(text("DELETE FROM dossier_day"))
+    assert json.loads(run(*year).output)["total"]["received_total"] < 12
+    assert re.search(r"day counts rebuilt: \d+ rows", run("counts", "rebuild").output)
+    assert json.loads(run(*year).output)["total"] == before

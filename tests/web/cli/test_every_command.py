@@ -86,6 +86,7 @@ def test_every_command_runs_and_every_json_parses(cli, tmp_path):
     cli("paper", "refusal", code, ok=False)  # not refused: one line, exit 1
     cli("tick", "--json")
     cli("worker", "--ticks", "1", "--interval", "0")
+    assert "day counts rebuilt" in cli("counts", "rebuild").output
     cli("calendar", "set", "2099-01-02", "off", "--note", "Thông báo")
     cli("calendar", "list", "--json")
     cli("calendar", "remove", "2099-01-02")
