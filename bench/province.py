@@ -62,7 +62,7 @@ TASK_COLUMNS = (
     "sla", "ready_at", "due_at", "claimed_by", "claimed_at", "received_by", "received_at",
     "completed_by", "completed_at", "outcome", "handover", "handed_from", "handed_by",
     "unit", "dossier_definition_id", "working_minutes", "waiting_minutes",
-    "handover_minutes", "version")
+    "handover_minutes", "previous_completed_at", "version")
 PERIODS = ((8 * 60, 12 * 60), (13 * 60, 17 * 60))  # the default office hours, in minutes
 
 
@@ -121,6 +121,7 @@ def rows(session: Session, units: list[str], dossiers: int, seed: int
         at, tasks, previous_department = received, [], None
         done_steps = rng.randint(0, len(steps[key]) - 1) if open_ else len(steps[key])
         late_steps = 0
+        last_done = None  # the dossier's previous completion
         for index, step in enumerate(steps[key][:done_steps + (1 if open_ else 0)]):
             ready = at
             due = ready + timedelta(hours=rng.choice([4, 8, 16]))
@@ -153,7 +154,9 @@ def rows(session: Session, units: list[str], dossiers: int, seed: int
                           unit, versions[key].id, working, waiting,
                           # received (claimed) from the previous step's completion,
                           # which made this one ready: its waiting time
-                          waiting if handover and finished else None, 1))
+                          waiting if handover and finished else None,
+                          last_done if finished else None, 1))
+            last_done = completed or last_done
             previous_department = step.department
         resolved = None if open_ else at
         outcome = None if open_ else ("late" if at > appointment else "on_time")

@@ -57,6 +57,7 @@ class StepTotals:
     late: int = 0
     waiting: int = 0  # minutes, summed
     working: int = 0  # minutes, summed
+    first_runs: int = 0  # runs that were their dossier's first completion in the period
     first_ready: datetime | None = None
     last_completed: datetime | None = None
     minutes: list[tuple[int, int]] = field(default_factory=list)
@@ -86,9 +87,12 @@ def step_totals(session: Session, scope: Scope) -> dict[tuple[str, str], StepTot
     """Per (process_id, spec_id): one query grouped by step and working minutes."""
     minutes = func.coalesce(TaskRecord.working_minutes, 0)
     late = func.sum(case((TaskRecord.outcome == Outcome.LATE, 1), else_=0))
+    first = func.sum(case((or_(TaskRecord.previous_completed_at.is_(None),
+                               TaskRecord.previous_completed_at < scope.lo), 1), else_=0))
     steps: dict[tuple[str, str], StepTotals] = defaultdict(StepTotals)
-    for process_id, spec_id, value, runs, lates, waited, ready, done in session.execute(
+    for process_id, spec_id, value, runs, lates, firsts, waited, ready, done in session.execute(
             select(TaskRecord.process_id, TaskRecord.spec_id, minutes, func.count(), late,
+                   first,
                    func.coalesce(func.sum(TaskRecord.waiting_minutes), 0),
                    func.min(TaskRecord.ready_at), func.max(TaskRecord.completed_at))
             .where(scope.where())
@@ -96,6 +100,7 @@ def step_totals(session: Session, scope: Scope) -> dict[tuple[str, str], StepTot
         step = steps[process_id, spec_id]
         step.count += runs
         step.late += lates or 0
+        step.first_runs += firsts or 0
         step.waiting += waited or 0
         step.working += value * runs
         step.minutes.append((value, runs))
@@ -146,13 +151,6 @@ def handover_histograms(session: Session, scope: Scope) -> dict[Edge, list[tuple
                       TaskRecord.spec_id, TaskRecord.handover_minutes)):
         edges[handed_from or "", department, process_id, spec_id].append((value or 0, runs))
     return dict(edges)
-
-
-def dossier_count(session: Session, scope: Scope) -> int:
-    """The dossiers with a step in scope (count of distinct dossier ids, from the
-    audit index)."""
-    return session.scalar(select(func.count(func.distinct(TaskRecord.dossier_id)))
-                          .where(scope.where())) or 0
 
 
 def listed_runs(session: Session, scope: Scope, *, late: bool = False,

@@ -25,7 +25,6 @@ from engine.reporting.step_histograms import (
     Scope,
     StepName,
     StepTotals,
-    dossier_count,
     handover_histograms,
     listed_runs,
     median,
@@ -262,7 +261,7 @@ def step_audit(session: Session, process_key: str, *, units: Iterable[str], star
         process_key=process_key, name=chosen[0].name,
         version=None if all_versions else chosen[0].version,
         versions=tuple(v.version for v in versions), start=start, end=end,
-        dossiers=dossier_count(session, scope) if totals else 0, steps=tuple(steps),
+        dossiers=sum(t.first_runs for t in totals.values()), steps=tuple(steps),
         edges=tuple(edges), diagrams=tuple(_diagrams(session, chosen[0])))
 
 

@@ -90,3 +90,6 @@ def store_minutes(session: Session, cal: WorkingCalendar, row: TaskRecord) -> No
                             handed_at)
     row.working_minutes, row.waiting_minutes = minutes.working, minutes.waiting
     row.handover_minutes = minutes.handover
+    row.previous_completed_at = session.scalar(select(func.max(TaskRecord.completed_at)).where(
+        TaskRecord.dossier_id == row.dossier_id, TaskRecord.id != row.id,
+        TaskRecord.completed_at < done))

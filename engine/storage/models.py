@@ -186,7 +186,7 @@ class DossierSequence(Base):
 
 # What the audit's two grouped queries read besides the index keys (index-only scans).
 AUDIT_COLUMNS = ["unit", "status", "process_id", "spec_id", "working_minutes",
-                 "waiting_minutes", "outcome", "ready_at", "dossier_id"]
+                 "waiting_minutes", "outcome", "ready_at", "previous_completed_at"]
 HANDOVER_COLUMNS = ["unit", "status", "handed_from", "department", "process_id", "spec_id",
                     "handover_minutes"]
 
@@ -256,6 +256,10 @@ class TaskRecord(Base):
         Integer, doc="a handover from a department (handed_from): the previous step's "
         "completion (in this dossier or the linked source dossier) -> received here, in "
         "working minutes; None for other steps; set on completion")
+    previous_completed_at: Mapped[datetime | None] = mapped_column(
+        doc="the dossier's last completion before this one (None: its first), set on "
+        "completion: a run is its dossier's first in a period when this is before it, so "
+        "the audit counts dossiers without a distinct count")
     version: Mapped[int] = mapped_column(Integer)
     __mapper_args__ = {"version_id_col": version}
 

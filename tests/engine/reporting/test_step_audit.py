@@ -153,11 +153,15 @@ def test_completion_stores_working_minutes_with_the_pause_left_out(session, cloc
     assert expected == timedelta(hours=6.5, minutes=75)
     assert (row.working_minutes, row.waiting_minutes) == (round(expected.seconds / 60),) * 2
     assert (row.unit, row.dossier_definition_id) == ("PHUCLOI", dossier.definition_id)
+    assert row.previous_completed_at is None  # the dossier's first completion
     assert row.handover_minutes is None  # from the applicant: not a department's handover
     nxt = session.scalar(select(TaskRecord).where(TaskRecord.dossier_id == dossier.id,
                                                   TaskRecord.spec_id == "register_birth"))
     assert (nxt.unit, nxt.dossier_definition_id, nxt.working_minutes) == (
         "PHUCLOI", dossier.definition_id, None)
+    step(session, clock, code, APPROVE, "2026-03-10 10:00")
+    session.expire_all()
+    assert nxt.previous_completed_at == row.completed_at
 
 
 @pytest.mark.parametrize("seed", range(30))

@@ -161,9 +161,11 @@ def test_upgrade_to_0009_fills_unit_procedure_and_step_minutes(empty):
         rows = conn.execute(select(
             task_record.c.id, task_record.c.unit, task_record.c.dossier_definition_id,
             task_record.c.working_minutes, task_record.c.waiting_minutes,
-            task_record.c.handover_minutes).order_by(task_record.c.id)).all()
+            task_record.c.handover_minutes, task_record.c.previous_completed_at,
+        ).order_by(task_record.c.id)).all()
     assert [tuple(r) for r in rows] == [
-        ("t1", "PHUCLOI", 7, 90, 90, None),  # from the applicant: no handover minutes
-        ("t2", "PHUCLOI", 7, 180, 120, 120),
-        ("t3", "PHUCLOI", 7, None, None, None),  # still open
+        # from the applicant: no handover minutes; the dossier's first completion
+        ("t1", "PHUCLOI", 7, 90, 90, None, None),
+        ("t2", "PHUCLOI", 7, 180, 120, 120, datetime(2026, 3, 9, 4, 0, tzinfo=UTC)),
+        ("t3", "PHUCLOI", 7, None, None, None, None),  # still open
     ]

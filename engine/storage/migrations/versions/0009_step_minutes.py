@@ -35,10 +35,16 @@ depends_on = None
 # As the models have them in 0009 (copied: a later change of the models must not
 # change what this revision built).
 AUDIT_COLUMNS = ["unit", "status", "process_id", "spec_id", "working_minutes",
-                 "waiting_minutes", "outcome", "ready_at", "dossier_id"]
+                 "waiting_minutes", "outcome", "ready_at", "previous_completed_at"]
 HANDOVER_COLUMNS = ["unit", "status", "handed_from", "department", "process_id", "spec_id",
                     "handover_minutes"]
 BATCH = 5000
+STATISTICS = [
+    "CREATE STATISTICS st_task_record_step_minutes (ndistinct)"
+    " ON process_id, spec_id, working_minutes FROM task_record",
+    "CREATE STATISTICS st_task_record_handover_minutes (ndistinct)"
+    " ON handed_from, department, process_id, spec_id, handover_minutes FROM task_record",
+]
 
 
 def _task_record() -> sa.TableClause:
@@ -58,12 +64,19 @@ def upgrade() -> None:
     for name in ("dossier_definition_id", "working_minutes", "waiting_minutes",
                  "handover_minutes"):
         op.add_column('task_record', sa.Column(name, sa.Integer(), nullable=True))
+    op.add_column('task_record', sa.Column('previous_completed_at', sa.DateTime(timezone=True),
+                                           nullable=True))
     bind = op.get_bind()
     bind.exec_driver_sql(
         "UPDATE task_record SET"
         " unit = (SELECT d.unit FROM dossier d WHERE d.id = task_record.dossier_id),"
         " dossier_definition_id = (SELECT d.definition_id FROM dossier d"
         " WHERE d.id = task_record.dossier_id)")
+    bind.exec_driver_sql(
+        "UPDATE task_record SET previous_completed_at = (SELECT max(b.completed_at)"
+        " FROM task_record b WHERE b.dossier_id = task_record.dossier_id"
+        " AND b.status = 'completed' AND b.completed_at < task_record.completed_at)"
+        " WHERE status = 'completed'")
     _count_minutes(bind)
     op.create_index('ix_task_record_audit', 'task_record',
                     ['dossier_definition_id', 'completed_at'],
@@ -73,6 +86,12 @@ def upgrade() -> None:
                     postgresql_include=HANDOVER_COLUMNS,
                     postgresql_where=sa.text("handover_minutes IS NOT NULL"),
                     sqlite_where=sa.text("handover_minutes IS NOT NULL"))
+    if bind.dialect.name == "postgresql":
+        # The planner multiplies the columns' distinct counts (tens of thousands of
+        # groups for a few thousand), finds no room for a hash aggregate in work_mem and
+        # sorts to disk instead: 2.9 s -> 1.1 s for a city's year with these.
+        for statement in STATISTICS:
+            bind.exec_driver_sql(statement)
 
 
 def _count_minutes(bind: sa.Connection) -> None:
@@ -130,9 +149,13 @@ def _aware(value: datetime | str) -> datetime:
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        for name in ("st_task_record_handover_minutes", "st_task_record_step_minutes"):
+            op.execute(f"DROP STATISTICS IF EXISTS {name}")
     op.drop_index('ix_task_record_audit_handover', table_name='task_record')
     op.drop_index('ix_task_record_audit', table_name='task_record')
     with op.batch_alter_table('task_record', schema=None) as batch_op:
-        for name in ("handover_minutes", "waiting_minutes", "working_minutes",
+        for name in ("previous_completed_at", "handover_minutes", "waiting_minutes",
+                     "working_minutes",
                      "dossier_definition_id", "unit"):
             batch_op.drop_column(name)
