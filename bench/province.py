@@ -61,7 +61,9 @@ TASK_COLUMNS = (
     "id", "task_id", "dossier_id", "spec_id", "process_id", "name", "department", "status",
     "sla", "ready_at", "due_at", "claimed_by", "claimed_at", "received_by", "received_at",
     "completed_by", "completed_at", "outcome", "handover", "handed_from", "handed_by",
-    "version")
+    "unit", "dossier_definition_id", "working_minutes", "waiting_minutes",
+    "handover_minutes", "previous_completed_at", "version")
+PERIODS = ((8 * 60, 12 * 60), (13 * 60, 17 * 60))  # the default office hours, in minutes
 
 
 def communes(session: Session) -> list[str]:
@@ -76,6 +78,24 @@ def communes(session: Session) -> list[str]:
 def _office_instant(rng: random.Random, day: date) -> datetime:
     minutes = rng.choice([rng.randint(0, 210), rng.randint(300, 510)])  # 8:00–11:30, 13:00–16:30
     return datetime(day.year, day.month, day.day, 8, tzinfo=VN) + timedelta(minutes=minutes)
+
+
+def add_working(at: datetime, minutes: int) -> datetime:
+    """`at` plus `minutes` of office hours (8:00-12:00, 13:00-17:00, Monday to Friday;
+    no holidays): the wall-clock instant the engine's calendar would count that many
+    working minutes to, on the days the generator uses. Whole minutes in, whole out."""
+    day = at.replace(hour=0, minute=0, second=0, microsecond=0)
+    now = at.hour * 60 + at.minute
+    while True:
+        if day.weekday() < 5:
+            for start, end in PERIODS:
+                begin = max(now, start)
+                if begin < end:
+                    if begin + minutes <= end:
+                        return day + timedelta(minutes=begin + minutes)
+                    minutes -= end - begin
+                    now = end
+        day, now = day + timedelta(days=1), 0
 
 
 def rows(session: Session, units: list[str], dossiers: int, seed: int
@@ -101,13 +121,19 @@ def rows(session: Session, units: list[str], dossiers: int, seed: int
         at, tasks, previous_department = received, [], None
         done_steps = rng.randint(0, len(steps[key]) - 1) if open_ else len(steps[key])
         late_steps = 0
+        last_done = None  # the dossier's previous completion
         for index, step in enumerate(steps[key][:done_steps + (1 if open_ else 0)]):
             ready = at
             due = ready + timedelta(hours=rng.choice([4, 8, 16]))
             finished = index < done_steps
-            claimed = ready + timedelta(minutes=rng.expovariate(1 / 90)) if finished else None
-            completed = (claimed + timedelta(minutes=rng.expovariate(1 / 120))
-                         if claimed else None)
+            # Drawn in working minutes, then placed on the wall clock: the stored minutes
+            # are what the engine's calendar gives for the instants (no pauses drawn).
+            waiting = round(rng.expovariate(1 / 90)) if finished else None
+            working = waiting + round(rng.expovariate(1 / 120)) if waiting is not None \
+                else None
+            claimed = add_working(ready, waiting) if waiting is not None else None
+            completed = (add_working(claimed, working - waiting)
+                         if claimed and working is not None else None)
             outcome = None
             if completed is not None:
                 outcome = "late" if completed > due else "on_time"
@@ -115,6 +141,7 @@ def rows(session: Session, units: list[str], dossiers: int, seed: int
                 at = completed
             handover = previous_department not in (None, step.department)
             user = f"{step.department}.{number % 7}"
+            unit = units[number % len(units)]
             tasks.append((str(uuid.uuid4()), str(uuid.uuid4()), number, step.id,
                           step.process_id, step.name, step.department,
                           "completed" if finished else "ready", step.sla, ready, due,
@@ -123,7 +150,13 @@ def rows(session: Session, units: list[str], dossiers: int, seed: int
                           claimed if handover else None,
                           user if completed else None, completed, outcome, handover,
                           previous_department if handover else None,
-                          f"{previous_department}.{number % 7}" if handover else None, 1))
+                          f"{previous_department}.{number % 7}" if handover else None,
+                          unit, versions[key].id, working, waiting,
+                          # received (claimed) from the previous step's completion,
+                          # which made this one ready: its waiting time
+                          waiting if handover and finished else None,
+                          last_done if finished else None, 1))
+            last_done = completed or last_done
             previous_department = step.department
         resolved = None if open_ else at
         outcome = None if open_ else ("late" if at > appointment else "on_time")

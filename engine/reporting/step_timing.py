@@ -4,25 +4,38 @@ how much of it was waiting before someone took it, and how long the handovers be
 departments took; per step, its late dossiers and its slowest 5%.
 
 Read from the live task records (no export): a step completed a moment ago counts.
-Bounded by the period (at most a year), the units and the procedure; the rows are
-loaded with one query (and the dossiers' pauses with a second) and timed in Python."""
+Each run's working, waiting and handover minutes were counted when it completed
+(engine/runtime/step_minutes.py); the database groups them by step and minutes
+(step_histograms.py) and the quantiles are taken from those histograms."""
 
 from __future__ import annotations
 
-import statistics
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime
 
-from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from engine.calendar import DEFAULT_TZ, WorkingCalendar
 from engine.errors import InvalidAction, NotFound
 from engine.reporting.period import period_bounds
-from engine.storage import DefinitionVersion, Dossier, Pause, TaskRecord
-from engine.vocabulary import Outcome, TaskStatus
+from engine.reporting.step_histograms import (
+    Scope,
+    StepName,
+    StepTotals,
+    custom_plans,
+    handover_histograms,
+    listed_runs,
+    median,
+    merged,
+    quantile,
+    step_names,
+    step_totals,
+)
+from engine.storage import DefinitionVersion, Dossier, TaskRecord
+from engine.vocabulary import Outcome
 
 MAX_PERIOD_DAYS = 366
 LISTED = 200  # late dossiers and outliers listed per step, slowest first
@@ -46,8 +59,9 @@ class StepFigures:
     p90_hours: float | None
     late: int
     late_share: float | None  # 0..1
-    wait_median_hours: float | None  # ready -> first taken (claimed, or completed)
-    work_median_hours: float | None  # first taken -> completed
+    wait_mean_hours: float | None  # ready -> first taken (claimed, or completed), mean
+    work_mean_hours: float | None  # first taken -> completed, mean
+    wait_share: float | None  # 0..1: the step's working time spent waiting to be taken
     handovers: int
     handover_median_hours: float | None  # previous step's completion -> taken here
 
@@ -120,18 +134,6 @@ class StepDetail:
     outliers: tuple[StepRun, ...]  # slowest first
 
 
-@dataclass(frozen=True)
-class _Row:
-    run: StepRun
-    process_id: str
-    spec_id: str
-    name: str
-    department: str
-    sla: str | None
-    handed_from: str | None
-    handover_hours: float | None
-
-
 def audit_bounds(start: date, end: date) -> tuple[datetime, datetime]:
     """The period's instants as the report's (period_bounds), after refusing a reversed
     period or one over a year (InvalidAction)."""
@@ -154,98 +156,43 @@ def procedure_versions(session: Session, process_key: str) -> list[DefinitionVer
     return rows
 
 
-def _hours(cal: WorkingCalendar, a: datetime | None, b: datetime | None,
-           paused: Sequence[tuple[datetime, datetime]]) -> float:
-    if a is None or b is None:
-        return 0.0
-    return cal.between(a, b, paused).total_seconds() / HOUR
+def _hours(minutes: float | None) -> float | None:
+    return None if minutes is None else minutes / 60
 
 
-def _p(values: Sequence[float], n: int, k: int) -> float | None:
-    """The k-th of n quantiles (inclusive method: within the data's range)."""
-    if not values:
-        return None
-    if len(values) == 1:
-        return values[0]
-    return statistics.quantiles(values, n=n, method="inclusive")[k - 1]
-
-
-def _median(values: Sequence[float]) -> float | None:
-    return statistics.median(values) if values else None
-
-
-def _rows(session: Session, process_key: str, version_ids: Sequence[int],
-          units: Iterable[str], start: date, end: date, calendars: Calendars) -> list[_Row]:
-    lo, hi = audit_bounds(start, end)
-    before = aliased(TaskRecord)
-    # The step before a handover: the last completion in the dossier (or in the linked
-    # dossier whose message made it ready) at or before this step became ready.
-    previous = (select(func.max(before.completed_at))
-                .where(before.dossier_id == func.coalesce(TaskRecord.source_dossier_id,
-                                                          TaskRecord.dossier_id),
-                       before.completed_at <= TaskRecord.ready_at)
-                .correlate(TaskRecord).scalar_subquery())
-    scope = and_(Dossier.process_key == process_key, Dossier.unit.in_(list(units)),
-                 Dossier.definition_id.in_(list(version_ids)),
-                 TaskRecord.status == TaskStatus.COMPLETED,
-                 TaskRecord.completed_at >= lo, TaskRecord.completed_at < hi)
-    found = session.execute(
-        select(TaskRecord, Dossier.code, Dossier.unit, previous)
-        .join(Dossier, Dossier.id == TaskRecord.dossier_id).where(scope)).all()
-    if not found:
-        return []
-    pauses: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
-    ids = select(TaskRecord.dossier_id).join(Dossier, Dossier.id == TaskRecord.dossier_id
-                                             ).where(scope)
-    for pause in session.scalars(select(Pause).where(
-            Pause.dossier_id.in_(ids), Pause.started_at < hi,
-            or_(Pause.ended_at.is_(None), Pause.ended_at > lo - timedelta(days=MAX_PERIOD_DAYS)))):
-        pauses[pause.dossier_id].append((pause.started_at, pause.ended_at or hi))
-    cache: dict[str, WorkingCalendar] = {}
-    rows = []
-    for task, code, unit, handed_at in found:
-        done = task.completed_at
-        if done is None:  # the query takes completed rows only
-            continue
-        cal = cache.get(unit) or cache.setdefault(unit, calendars(unit))
-        paused = pauses.get(task.dossier_id, [])
-        taken = task.claimed_at or done
-        received = task.received_at or taken
-        handover = (_hours(cal, min(handed_at, received), received, paused)
-                    if task.handover and task.handed_from and handed_at else None)
-        rows.append(_Row(
-            run=StepRun(
-                dossier_code=code, unit=unit, held_by=task.claimed_by or task.completed_by,
-                ready_at=task.ready_at, taken_at=taken, completed_at=done,
-                due_at=task.due_at, outcome=task.outcome,
-                hours=_hours(cal, task.ready_at, done, paused),
-                wait_hours=_hours(cal, task.ready_at, taken, paused),
-                work_hours=_hours(cal, taken, done, paused)),
-            process_id=task.process_id, spec_id=task.spec_id, name=task.name,
-            department=task.department, sla=task.sla, handed_from=task.handed_from,
-            handover_hours=handover))
-    return rows
-
-
-def _figures(rows: Sequence[_Row], calendars: Calendars, unit: str) -> StepFigures:
-    first = max(rows, key=lambda r: r.run.completed_at)  # the newest names the step
-    hours = sorted(r.run.hours for r in rows)
-    late = sum(1 for r in rows if r.run.outcome == Outcome.LATE)
-    handovers = [r.handover_hours for r in rows if r.handover_hours is not None]
-    sla_hours = None
-    if first.sla:
-        try:
-            sla_hours = calendars(unit).parse_duration(first.sla).total_seconds() / HOUR
-        except ValueError:
-            sla_hours = None
+def _figures(key: tuple[str, str], totals: StepTotals, named: StepName | None,
+             handovers: Sequence[tuple[int, int]], sla_hours: Callable[[str], float | None]
+             ) -> StepFigures:
+    process_id, spec_id = key
+    named = named or StepName(spec_id, "unknown", None)
+    count = totals.count
     return StepFigures(
-        process_id=first.process_id, spec_id=first.spec_id, name=first.name,
-        department=first.department, sla=first.sla, sla_hours=sla_hours, count=len(rows),
-        median_hours=_median(hours), p90_hours=_p(hours, 10, 9), late=late,
-        late_share=late / len(rows),
-        wait_median_hours=_median([r.run.wait_hours for r in rows]),
-        work_median_hours=_median([r.run.work_hours for r in rows]),
-        handovers=len(handovers), handover_median_hours=_median(handovers))
+        process_id=process_id, spec_id=spec_id, name=named.name,
+        department=named.department, sla=named.sla,
+        sla_hours=sla_hours(named.sla) if named.sla else None, count=count,
+        median_hours=_hours(median(totals.minutes)),
+        p90_hours=_hours(quantile(totals.minutes, 10, 9)), late=totals.late,
+        late_share=totals.late / count if count else None,
+        wait_mean_hours=totals.waiting / count / 60 if count else None,
+        work_mean_hours=(totals.working - totals.waiting) / count / 60 if count else None,
+        wait_share=totals.waiting / totals.working if totals.working else None,
+        handovers=sum(runs for _, runs in handovers),
+        handover_median_hours=_hours(median(handovers)))
+
+
+def _sla_hours(calendars: Calendars, units: Sequence[str]) -> Callable[[str], float | None]:
+    """An SLA text in working hours, by the first unit's calendar (None if unreadable)."""
+    cache: dict[str, float | None] = {}
+
+    def hours(sla: str) -> float | None:
+        if sla not in cache:
+            try:
+                cal = calendars(units[0] if units else "")
+                cache[sla] = cal.parse_duration(sla).total_seconds() / HOUR
+            except ValueError:
+                cache[sla] = None
+        return cache[sla]
+    return hours
 
 
 def _version_ids(session: Session, process_key: str, version: int | None,
@@ -277,38 +224,57 @@ def _diagrams(session: Session, top: DefinitionVersion) -> list[ProcessDiagram]:
                            xml=v.xml.decode("utf-8")) for v in seen.values()]
 
 
+def _scope(version_ids: Sequence[int], units: Sequence[str], start: date, end: date,
+           spec_id: str | None = None) -> Scope:
+    lo, hi = audit_bounds(start, end)
+    return Scope(version_ids=version_ids, units=units, lo=lo, hi=hi, spec_id=spec_id)
+
+
 def step_audit(session: Session, process_key: str, *, units: Iterable[str], start: date,
                end: date, calendars: Calendars, version: int | None = None,
                all_versions: bool = False) -> StepAudit:
     """Each step's timing for the procedure's dossiers of `units` whose steps were
     completed from `start` to `end` (days in Vietnam, both included). `calendars(unit)`
-    gives a unit's working calendar. The newest version unless `version` is given or
+    gives a unit's working calendar (for the SLAs in hours; the runs' minutes were
+    counted when they completed). The newest version unless `version` is given or
     `all_versions`; NotFound for an unknown procedure or version, InvalidAction for a
     bad period."""
     units = list(units)
     versions, chosen = _version_ids(session, process_key, version, all_versions)
-    rows = _rows(session, process_key, [v.id for v in chosen], units, start, end, calendars)
-    by_step: dict[tuple[str, str], list[_Row]] = defaultdict(list)
-    by_edge: dict[tuple[str, str, str, str], list[float]] = defaultdict(list)
-    for row in rows:
-        by_step[row.process_id, row.spec_id].append(row)
-        if row.handover_hours is not None and row.handed_from:
-            by_edge[row.handed_from, row.department, row.process_id, row.spec_id].append(
-                row.handover_hours)
-    unit = units[0] if units else ""
-    steps = sorted((_figures(group, calendars, group[0].run.unit or unit)
-                    for group in by_step.values()),
+    scope = _scope([v.id for v in chosen], units, start, end)
+    custom_plans(session)
+    totals = step_totals(session, scope)
+    names = step_names(session, scope, totals)
+    by_edge = handover_histograms(session, scope)
+    by_step: dict[tuple[str, str], list[Sequence[tuple[int, int]]]] = defaultdict(list)
+    for (_, _, p, s), histogram in by_edge.items():
+        by_step[p, s].append(histogram)
+    sla_hours = _sla_hours(calendars, units)
+    far = datetime.max.replace(tzinfo=UTC)
+    steps = sorted((_figures(key, t, names.get(key), merged(by_step.get(key, ())), sla_hours)
+                    for key, t in totals.items()),
                    key=lambda s: (s.process_id != process_key, s.process_id,
-                                  min(r.run.ready_at for r in by_step[s.process_id, s.spec_id])))
-    edges = sorted((HandoverEdge(a, b, p, s, len(h), _median(h), _p(sorted(h), 10, 9))
+                                  totals[s.process_id, s.spec_id].first_ready or far))
+    edges = sorted((HandoverEdge(a, b, p, s, sum(c for _, c in h), _hours(median(h)),
+                                 _hours(quantile(h, 10, 9)))
                     for (a, b, p, s), h in by_edge.items()),
                    key=lambda e: -(e.median_hours or 0))
     return StepAudit(
         process_key=process_key, name=chosen[0].name,
         version=None if all_versions else chosen[0].version,
         versions=tuple(v.version for v in versions), start=start, end=end,
-        dossiers=len({r.run.dossier_code for r in rows}), steps=tuple(steps),
+        dossiers=sum(t.first_runs for t in totals.values()), steps=tuple(steps),
         edges=tuple(edges), diagrams=tuple(_diagrams(session, chosen[0])))
+
+
+def _run(task: TaskRecord, code: str) -> StepRun:
+    done = task.completed_at or task.ready_at  # listed runs are completed ones
+    working, waiting = task.working_minutes or 0, task.waiting_minutes or 0
+    return StepRun(
+        dossier_code=code, unit=task.unit or "", held_by=task.claimed_by or task.completed_by,
+        ready_at=task.ready_at, taken_at=task.claimed_at or done, completed_at=done,
+        due_at=task.due_at, outcome=task.outcome, hours=working / 60,
+        wait_hours=waiting / 60, work_hours=(working - waiting) / 60)
 
 
 def step_detail(session: Session, process_key: str, spec_id: str, *, units: Iterable[str],
@@ -318,18 +284,30 @@ def step_detail(session: Session, process_key: str, spec_id: str, *, units: Iter
     NotFound if the step has no completed run in the period."""
     units = list(units)
     _, chosen = _version_ids(session, process_key, version, all_versions)
-    rows = [r for r in _rows(session, process_key, [v.id for v in chosen], units, start,
-                             end, calendars) if r.spec_id == spec_id]
-    if not rows:
+    scope = _scope([v.id for v in chosen], units, start, end, spec_id)
+    custom_plans(session)
+    totals = step_totals(session, scope)
+    if not totals:
         raise NotFound(f"no completed step {spec_id!r} in the period", code="unknown_step",
                        step=spec_id)
-    slowest = sorted((r.run for r in rows), key=lambda run: -run.hours)
-    threshold = _p(sorted(run.hours for run in slowest), 20, 19)
-    outliers = tuple(run for run in slowest if threshold is None or run.hours >= threshold)
+    # a spec id is one step (a called process's steps are named apart from the caller's)
+    key, step = max(totals.items(), key=lambda kv: kv[1].count)
+    if len(totals) > 1:
+        step = StepTotals(count=sum(t.count for t in totals.values()),
+                          late=sum(t.late for t in totals.values()),
+                          waiting=sum(t.waiting for t in totals.values()),
+                          working=sum(t.working for t in totals.values()),
+                          first_ready=step.first_ready, last_completed=step.last_completed,
+                          minutes=merged(t.minutes for t in totals.values()))
+    names = step_names(session, scope, {key: step})
+    handovers = merged(h for (_, _, p, s), h in handover_histograms(session, scope).items())
+    threshold = quantile(step.minutes, 20, 19)
+    late = [_run(t, c) for t, c in listed_runs(session, scope, late=True, limit=LISTED)]
+    slowest = [_run(t, c) for t, c in listed_runs(session, scope, at_least=threshold,
+                                                  limit=LISTED)]
     return StepDetail(
-        step=_figures(rows, calendars, rows[0].run.unit),
-        late=tuple(run for run in slowest if run.outcome == Outcome.LATE)[:LISTED],
-        outlier_hours=threshold, outliers=outliers[:LISTED])
+        step=_figures(key, step, names.get(key), handovers, _sla_hours(calendars, units)),
+        late=tuple(late), outlier_hours=_hours(threshold), outliers=tuple(slowest))
 
 
 @dataclass(frozen=True)

@@ -19,14 +19,15 @@ from engine.runtime.receiving import CHANNELS
 from engine.runtime.refs import DossierRef, TaskRef
 from engine.runtime.runtime import Runtime
 from engine.runtime.sandbox import make_script_engine
+from engine.runtime.step_minutes import StepMinutes, count_minutes, store_minutes
 from engine.runtime.task_data import ShownValue, display_text, shown_values
 from engine.runtime.workflow_cache import WorkflowCache
 
 __all__ = [
     "BAD_CHARACTERS", "CHANNELS", "EARLIEST_DAY", "LATEST_DAY", "MAX_DELIVERIES",
     "MAX_LENGTH", "MAX_NUMBER", "MAX_SUPPLEMENTS_ON_TIME", "DossierRef", "Run", "Runtime",
-    "ShownValue", "Step", "TaskRef", "WorkflowCache", "claim", "complete", "deliver",
-    "deliver_pending", "display_text", "dossier_row", "finish", "make_script_engine",
-    "pending_messages", "record_event", "send_back", "shown_values", "start",
-    "task_and_dossier", "unclaim", "workflow_position",
+    "ShownValue", "Step", "StepMinutes", "TaskRef", "WorkflowCache", "claim", "complete",
+    "count_minutes", "deliver", "deliver_pending", "display_text", "dossier_row", "finish",
+    "make_script_engine", "pending_messages", "record_event", "send_back", "shown_values",
+    "start", "store_minutes", "task_and_dossier", "unclaim", "workflow_position",
 ]

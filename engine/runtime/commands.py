@@ -32,6 +32,7 @@ from engine.runtime.lookups import task_and_dossier
 from engine.runtime.receiving import receive
 from engine.runtime.refs import DossierRef, TaskRef
 from engine.runtime.runtime import Runtime
+from engine.runtime.step_minutes import store_minutes
 from engine.storage import Dossier, TaskRecord, atomic, conflicts
 from engine.vocabulary import (
     WORKABLE_STATUSES,
@@ -198,6 +199,7 @@ def complete(session: Session, runtime: Runtime, task_id: str, *, user: str,
             row.claimed_by, row.claimed_at = user, now
         row.outcome = run.calendar.outcome(row.due_at, now) if row.due_at else None
         _receive_handover(row, user, now)
+        store_minutes(session, run.calendar, row)
         record_event(session, dossier, now, "task_completed", user, task=row.spec_id,
                      fields=sorted(cleaned), outcome=row.outcome)
         if milestone == Milestone.REFUSED:

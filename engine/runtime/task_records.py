@@ -66,6 +66,7 @@ def record_ready_tasks(run: Run, before_ids: set[str], done_id: str | None = Non
             department=department, status=TaskStatus.READY, sla=sla, ready_at=step.at,
             due_at=due, handover=step.from_department != department,
             handed_from=step.from_department, handed_by=step.actor,
-            source_dossier_id=step.source_dossier_id, version=1)
+            source_dossier_id=step.source_dossier_id, unit=dossier.unit,
+            dossier_definition_id=dossier.definition_id, version=1)
         record_event(session, dossier, step.at, "task_ready", step.actor,
                      task=task.task_spec.name, department=department)

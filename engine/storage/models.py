@@ -19,6 +19,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -185,13 +186,29 @@ class DossierSequence(Base):
     last: Mapped[int] = mapped_column(Integer)
 
 
+# What the audit's two grouped queries read besides the index keys (index-only scans).
+AUDIT_COLUMNS = ["unit", "status", "process_id", "spec_id", "working_minutes",
+                 "waiting_minutes", "outcome", "ready_at", "previous_completed_at"]
+HANDOVER_COLUMNS = ["unit", "status", "handed_from", "department", "process_id", "spec_id",
+                    "handover_minutes"]
+
+
 class TaskRecord(Base):
     """One user task of a dossier with its timing: the row a supervisor audits."""
 
     __tablename__ = "task_record"
     __table_args__ = (Index("ix_task_record_department_status", "department", "status"),
                       # a step's latest completions (the at-risk list's expected times)
-                      Index("ix_task_record_spec_completed", "spec_id", "completed_at"))
+                      Index("ix_task_record_spec_completed", "spec_id", "completed_at"),
+                      # the step-timing audit (engine/reporting/step_timing.py): one
+                      # procedure version's completions in a period, read from the index
+                      # alone on PostgreSQL; handovers from a smaller partial one
+                      Index("ix_task_record_audit", "dossier_definition_id", "completed_at",
+                            postgresql_include=AUDIT_COLUMNS),
+                      Index("ix_task_record_audit_handover", "dossier_definition_id",
+                            "completed_at", postgresql_include=HANDOVER_COLUMNS,
+                            postgresql_where=text("handover_minutes IS NOT NULL"),
+                            sqlite_where=text("handover_minutes IS NOT NULL")))
     id: Mapped[str] = mapped_column(String(36), primary_key=True,
                                     doc="this record's id: one per time the task became ready")
     task_id: Mapped[str] = mapped_column(String(36), doc="the workflow task id")
@@ -224,6 +241,27 @@ class TaskRecord(Base):
     handed_by: Mapped[str | None] = mapped_column(String(100), doc="who handed it over")
     source_dossier_id: Mapped[int | None] = mapped_column(
         ForeignKey("dossier.id"), doc="the linked dossier whose message made it ready")
+    unit: Mapped[str | None] = mapped_column(
+        String(64), doc="the dossier's unit, copied when the record is written (the audit "
+        "filters on it without a join; None only on rows older than migration 0009 that "
+        "it could not fill)")
+    dossier_definition_id: Mapped[int | None] = mapped_column(
+        Integer, doc="the dossier's definition version (the procedure's top diagram, also "
+        "for steps of the processes it calls), copied when the record is written")
+    working_minutes: Mapped[int | None] = mapped_column(
+        Integer, doc="ready -> completed in working minutes of the unit's calendar, the "
+        "dossier's pauses left out, rounded to the nearest minute; set on completion")
+    waiting_minutes: Mapped[int | None] = mapped_column(
+        Integer, doc="ready -> first taken (claimed, else completed) in working minutes, "
+        "as working_minutes; set on completion")
+    handover_minutes: Mapped[int | None] = mapped_column(
+        Integer, doc="a handover from a department (handed_from): the previous step's "
+        "completion (in this dossier or the linked source dossier) -> received here, in "
+        "working minutes; None for other steps; set on completion")
+    previous_completed_at: Mapped[datetime | None] = mapped_column(
+        doc="the dossier's last completion before this one (None: its first), set on "
+        "completion: a run is its dossier's first in a period when this is before it, so "
+        "the audit counts dossiers without a distinct count")
     version: Mapped[int] = mapped_column(Integer)
     __mapper_args__ = {"version_id_col": version}
 

@@ -3,13 +3,18 @@ times across a weekend and a night, timed in working hours by the unit's calenda
 
 from __future__ import annotations
 
-from datetime import date
+import random
+import statistics
+from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import select
 
 from engine.errors import InvalidAction, NotFound
 from engine.reporting import step_audit, step_detail
+from engine.reporting.step_histograms import median, quantile
 from engine.runtime import Runtime, claim
+from engine.storage import Dossier, Pause, TaskRecord
 from tests.conftest import refused, vn
 from tests.samples import BIRTH
 from tests.workflows.helpers import ready, receive, step
@@ -78,7 +83,9 @@ def test_wait_before_claim_and_work_after_and_handover(session, runtime, worked)
     register = by_id(audit(session, runtime))["register_birth"]
     # claimed an hour after it became ready, completed an hour later; the quick one was
     # completed without a claim (all wait: 1 h)
-    assert (register.wait_median_hours, register.work_median_hours) == (1.0, 0.5)
+    # (1 h + 1 h) / 2 waiting; after it: 1 h and none, 0.5 h on average; 2 h of the 3 h
+    assert (register.wait_mean_hours, register.work_mean_hours) == (1.0, 0.5)
+    assert register.wait_share == pytest.approx(2 / 3)
     # reception handed it over at 09:00, the officer took it at 10:00: 1 h; the quick
     # one was taken (completed) an hour after reception finished
     assert (register.handovers, register.handover_median_hours) == (2, 1.0)
@@ -112,3 +119,63 @@ def test_fresh_and_bounded(session, runtime, clock, worked):
         audit(session, runtime, version=99)
     with refused(NotFound, "unknown_procedure", key="nope"):
         step_audit(session, "nope", units=["PHUCLOI"], calendars=lambda u: None, **MARCH)
+
+
+def test_step_detail_figures_and_hours(session, runtime, worked):
+    slow, quick, _ = worked
+    detail = step_detail(session, "birth_registration", "register_birth", units=["PHUCLOI"],
+                         calendars=lambda unit: runtime.calendar(session, unit), **MARCH)
+    assert (detail.step.count, detail.step.handovers) == (2, 2)
+    # 2 h (slow) and 1 h (quick): the 95th percentile lies between, only the slow is over
+    assert detail.outlier_hours == pytest.approx(1.95)
+    assert [(r.dossier_code, r.hours, r.wait_hours, r.work_hours, r.taken_at)
+            for r in detail.outliers] == [(slow, 2.0, 1.0, 1.0, vn("2026-03-09 10:00"))]
+
+
+def test_completion_stores_working_minutes_with_the_pause_left_out(session, clock, runtime,
+                                                                 shipped):
+    """The minutes written on completion are the calendar's count, the dossier's pause
+    for the citizen left out, as the audit used to count them on every request."""
+    code = receive(session, clock, "birth_registration", "2026-03-09 08:00").code
+    dossier = session.scalar(select(Dossier).where(Dossier.code == code))
+    session.add(Pause(dossier_id=dossier.id, started_at=vn("2026-03-09 09:00"),
+                      ended_at=vn("2026-03-09 10:30"), deadline_at=vn("2026-03-20 17:00"),
+                      requested_by="officer", items=[], reason="test"))
+    session.flush()
+    step(session, clock, code, BIRTH, "2026-03-10 09:15")
+    session.expire_all()
+    row = session.scalar(select(TaskRecord).where(TaskRecord.dossier_id == dossier.id,
+                                                  TaskRecord.spec_id == "receive_check"))
+    cal = runtime.calendar(session, "PHUCLOI")
+    paused = [(vn("2026-03-09 09:00"), vn("2026-03-09 10:30"))]
+    expected = cal.between(row.ready_at, row.completed_at, paused)
+    # Monday 8:00-17:00 less the lunch hour and the 1.5 h pause, Tuesday 8:00-9:15
+    assert expected == timedelta(hours=6.5, minutes=75)
+    assert (row.working_minutes, row.waiting_minutes) == (round(expected.seconds / 60),) * 2
+    assert (row.unit, row.dossier_definition_id) == ("PHUCLOI", dossier.definition_id)
+    assert row.previous_completed_at is None  # the dossier's first completion
+    assert row.handover_minutes is None  # from the applicant: not a department's handover
+    nxt = session.scalar(select(TaskRecord).where(TaskRecord.dossier_id == dossier.id,
+                                                  TaskRecord.spec_id == "register_birth"))
+    assert (nxt.unit, nxt.dossier_definition_id, nxt.working_minutes) == (
+        "PHUCLOI", dossier.definition_id, None)
+    step(session, clock, code, APPROVE, "2026-03-10 10:00")
+    session.expire_all()
+    assert nxt.previous_completed_at == row.completed_at
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_quantiles_from_a_histogram_are_those_of_the_values(seed):
+    rng = random.Random(seed)
+    values = [rng.choice([rng.randint(0, 5), rng.randint(0, 2000)])
+              for _ in range(rng.randint(1, 60))]
+    histogram = [(v, values.count(v)) for v in set(values)]
+    rng.shuffle(histogram)
+    if len(values) == 1:
+        assert quantile(histogram, 10, 9) == values[0]
+    for n in (2, 10, 20):
+        if len(values) > 1:
+            expected = statistics.quantiles(values, n=n, method="inclusive")
+            assert [quantile(histogram, n, k) for k in range(1, n)] == pytest.approx(expected)
+    assert median(histogram) == statistics.median(values)
+    assert quantile([], 10, 9) is None
