@@ -2,7 +2,10 @@
 database bench/province.py wrote (a year of 126 communes), each asked ROUNDS times warm,
 with its median and 95th percentile. The target is p95 under 1 second for each.
 
-    .venv/bin/python bench/supervision.py --postgresql-url URL [--rounds 20]
+    .venv/bin/python bench/supervision.py --postgresql-url URL [--rounds 20] [--explain]
+
+`--explain` then prints PostgreSQL's plan (EXPLAIN ANALYZE) of every query each view
+sent, with its time, for bench/README.md.
 """
 
 # ruff: noqa: E402 - sys.path must hold the repository before `engine` and `bench`
@@ -22,6 +25,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import Connection, Engine, event
 from sqlalchemy.orm import Session
 
 from engine.calendar import FixedClock
@@ -52,14 +56,38 @@ def timed(name: str, rounds: int, limit: float, view: Callable[[], object]) -> N
           f"p95 {p95:7.3f} s  {verdict}", flush=True)
 
 
+def explain(db: Engine, name: str, view: Callable[[], object]) -> None:
+    """Run `view` once, then EXPLAIN ANALYZE each statement it sent (same parameters)."""
+    sent: list[tuple[str, object]] = []
+
+    def keep(_conn: Connection, _cursor: object, statement: str, parameters: object,
+             _context: object, _many: bool) -> None:
+        sent.append((statement, parameters))
+
+    event.listen(db, "before_cursor_execute", keep)
+    try:
+        view()
+    finally:
+        event.remove(db, "before_cursor_execute", keep)
+    print(f"\n## {name}: {len(sent)} queries", flush=True)
+    with db.connect() as conn:
+        for statement, parameters in sent:
+            plan = [row[0] for row in conn.exec_driver_sql(
+                f"EXPLAIN (ANALYZE, BUFFERS) {statement}", parameters)]  # type: ignore[arg-type]
+            print("\n" + " ".join(statement.split())[:300] + " ...")
+            print("\n".join(plan), flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--postgresql-url", required=True)
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--limit", type=float, default=300,
                         help="seconds a view may take in all before its figures are printed")
-    parser.add_argument("--only", choices=("dashboard", "risk", "audit"),
+    parser.add_argument("--only", choices=("dashboard", "month", "risk", "audit"),
                         help="time one view only")
+    parser.add_argument("--explain", action="store_true",
+                        help="print the plan of every query of the views timed")
     args = parser.parse_args()
     db = make_engine(args.postgresql_url)
     runtime = Runtime(FixedClock(NOW))
@@ -69,14 +97,19 @@ def main() -> None:
         views: dict[str, tuple[str, Callable[[], object]]] = {
             "dashboard": ("dashboard of the city, a year", lambda: build_dashboard(
                 session, unit="HANOI", start=YEAR[0], end=YEAR[1])),
+            "month": ("dashboard of the city, this month", lambda: build_dashboard(
+                session, unit="HANOI", start=NOW.date().replace(day=1), end=NOW.date())),
             "risk": ("at-risk list of one ward", lambda: assess(session, runtime, ward, NOW)),
             "audit": ("step audit of birth registration, city, a year", lambda: step_audit(
                 session, "birth_registration", units=city, start=YEAR[0], end=YEAR[1],
                 calendars=lambda unit: runtime.calendar(session, unit))),
         }
-        for key, (name, view) in views.items():
-            if args.only in (None, key):
-                timed(name, args.rounds, args.limit, view)
+        chosen = [(name, view) for key, (name, view) in views.items()
+                  if args.only in (None, key)]
+        for name, view in chosen:
+            timed(name, args.rounds, args.limit, view)
+        for name, view in chosen if args.explain else ():
+            explain(db, name, view)
 
 
 if __name__ == "__main__":

@@ -58,20 +58,21 @@ class StepTotals:
     waiting: int = 0  # minutes, summed
     working: int = 0  # minutes, summed
     first_runs: int = 0  # runs that were their dossier's first completion in the period
-    first_ready: datetime | None = None
-    last_completed: datetime | None = None
     minutes: list[tuple[int, int]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
 class Scope:
-    """Which records the audit reads: completed in [lo, hi) of these versions and units."""
+    """Which records the audit reads: completed in [lo, hi) of these versions and units;
+    a run is its dossier's first in the audited period when the dossier's step before
+    was completed before `since` (the period's start, lo unless a part of it)."""
 
     version_ids: Sequence[int]
     units: Sequence[str]
     lo: datetime
     hi: datetime
     spec_id: str | None = None
+    since: datetime | None = None
 
     def where(self) -> ColumnElement[bool]:
         found = and_(TaskRecord.dossier_definition_id.in_(list(self.version_ids)),
@@ -97,13 +98,12 @@ def step_totals(session: Session, scope: Scope) -> dict[tuple[str, str], StepTot
     minutes = func.coalesce(TaskRecord.working_minutes, 0)
     late = func.sum(case((TaskRecord.outcome == Outcome.LATE, 1), else_=0))
     first = func.sum(case((or_(TaskRecord.previous_completed_at.is_(None),
-                               TaskRecord.previous_completed_at < scope.lo), 1), else_=0))
+                               TaskRecord.previous_completed_at < (scope.since or scope.lo)),
+                           1), else_=0))
     steps: dict[tuple[str, str], StepTotals] = defaultdict(StepTotals)
-    for process_id, spec_id, value, runs, lates, firsts, waited, ready, done in session.execute(
+    for process_id, spec_id, value, runs, lates, firsts, waited in session.execute(
             select(TaskRecord.process_id, TaskRecord.spec_id, minutes, func.count(), late,
-                   first,
-                   func.coalesce(func.sum(TaskRecord.waiting_minutes), 0),
-                   func.min(TaskRecord.ready_at), func.max(TaskRecord.completed_at))
+                   first, func.coalesce(func.sum(TaskRecord.waiting_minutes), 0))
             .where(scope.where())
             .group_by(TaskRecord.process_id, TaskRecord.spec_id, minutes)):
         step = steps[process_id, spec_id]
@@ -113,10 +113,6 @@ def step_totals(session: Session, scope: Scope) -> dict[tuple[str, str], StepTot
         step.waiting += waited or 0
         step.working += value * runs
         step.minutes.append((value, runs))
-        if step.first_ready is None or ready < step.first_ready:
-            step.first_ready = ready
-        if step.last_completed is None or done > step.last_completed:
-            step.last_completed = done
     return dict(steps)
 
 
@@ -125,23 +121,26 @@ class StepName:
     name: str
     department: str
     sla: str | None
+    first_ready: datetime | None  # when the period's first completed run became ready
 
 
 def step_names(session: Session, scope: Scope,
-               steps: dict[tuple[str, str], StepTotals]) -> dict[tuple[str, str], StepName]:
-    """Each step as its newest run names it (name, department, SLA): the rows completed
-    at the step's last completion (the step and completion index finds them)."""
-    if not steps:
-        return {}
+               steps: Iterable[tuple[str, str]]) -> dict[tuple[str, str], StepName]:
+    """Each step as its newest run in the scope names it (name, department, SLA), and
+    when its first run of the scope became ready (to put the steps in order): two short
+    queries a step, on the step and completion index."""
     found: dict[tuple[str, str], StepName] = {}
-    wanted = or_(*(and_(TaskRecord.process_id == p, TaskRecord.spec_id == s,
-                        TaskRecord.completed_at == t.last_completed)
-                   for (p, s), t in steps.items()))
-    for p, s, name, department, sla in session.execute(
-            select(TaskRecord.process_id, TaskRecord.spec_id, TaskRecord.name,
-                   TaskRecord.department, TaskRecord.sla)
-            .where(wanted, scope.where()).order_by(TaskRecord.id)):
-        found.setdefault((p, s), StepName(name, department, sla))
+    for process_id, spec_id in steps:
+        runs = (select(TaskRecord.name, TaskRecord.department, TaskRecord.sla,
+                       TaskRecord.ready_at)
+                .where(scope.where(), TaskRecord.process_id == process_id,
+                       TaskRecord.spec_id == spec_id).limit(1))
+        newest = session.execute(runs.order_by(TaskRecord.completed_at.desc(),
+                                               TaskRecord.id)).first()
+        first = session.execute(runs.order_by(TaskRecord.completed_at, TaskRecord.id)).first()
+        if newest is not None:
+            found[process_id, spec_id] = StepName(newest.name, newest.department, newest.sla,
+                                                  first.ready_at if first else None)
     return found
 
 

@@ -26,14 +26,13 @@ from engine.reporting.step_histograms import (
     StepName,
     StepTotals,
     custom_plans,
-    handover_histograms,
     listed_runs,
     median,
     merged,
     quantile,
     step_names,
-    step_totals,
 )
+from engine.reporting.step_months import audit_totals
 from engine.storage import DefinitionVersion, Dossier, TaskRecord
 from engine.vocabulary import Outcome
 
@@ -164,7 +163,7 @@ def _figures(key: tuple[str, str], totals: StepTotals, named: StepName | None,
              handovers: Sequence[tuple[int, int]], sla_hours: Callable[[str], float | None]
              ) -> StepFigures:
     process_id, spec_id = key
-    named = named or StepName(spec_id, "unknown", None)
+    named = named or StepName(spec_id, "unknown", None, None)
     count = totals.count
     return StepFigures(
         process_id=process_id, spec_id=spec_id, name=named.name,
@@ -178,6 +177,10 @@ def _figures(key: tuple[str, str], totals: StepTotals, named: StepName | None,
         wait_share=totals.waiting / totals.working if totals.working else None,
         handovers=sum(runs for _, runs in handovers),
         handover_median_hours=_hours(median(handovers)))
+
+
+def _first_ready(named: StepName | None) -> datetime | None:
+    return named.first_ready if named is not None else None
 
 
 def _sla_hours(calendars: Calendars, units: Sequence[str]) -> Callable[[str], float | None]:
@@ -243,9 +246,8 @@ def step_audit(session: Session, process_key: str, *, units: Iterable[str], star
     versions, chosen = _version_ids(session, process_key, version, all_versions)
     scope = _scope([v.id for v in chosen], units, start, end)
     custom_plans(session)
-    totals = step_totals(session, scope)
+    totals, by_edge = audit_totals(session, scope)
     names = step_names(session, scope, totals)
-    by_edge = handover_histograms(session, scope)
     by_step: dict[tuple[str, str], list[Sequence[tuple[int, int]]]] = defaultdict(list)
     for (_, _, p, s), histogram in by_edge.items():
         by_step[p, s].append(histogram)
@@ -254,7 +256,7 @@ def step_audit(session: Session, process_key: str, *, units: Iterable[str], star
     steps = sorted((_figures(key, t, names.get(key), merged(by_step.get(key, ())), sla_hours)
                     for key, t in totals.items()),
                    key=lambda s: (s.process_id != process_key, s.process_id,
-                                  totals[s.process_id, s.spec_id].first_ready or far))
+                                  _first_ready(names.get((s.process_id, s.spec_id))) or far))
     edges = sorted((HandoverEdge(a, b, p, s, sum(c for _, c in h), _hours(median(h)),
                                  _hours(quantile(h, 10, 9)))
                     for (a, b, p, s), h in by_edge.items()),
@@ -286,7 +288,7 @@ def step_detail(session: Session, process_key: str, spec_id: str, *, units: Iter
     _, chosen = _version_ids(session, process_key, version, all_versions)
     scope = _scope([v.id for v in chosen], units, start, end, spec_id)
     custom_plans(session)
-    totals = step_totals(session, scope)
+    totals, by_edge = audit_totals(session, scope)
     if not totals:
         raise NotFound(f"no completed step {spec_id!r} in the period", code="unknown_step",
                        step=spec_id)
@@ -297,10 +299,9 @@ def step_detail(session: Session, process_key: str, spec_id: str, *, units: Iter
                           late=sum(t.late for t in totals.values()),
                           waiting=sum(t.waiting for t in totals.values()),
                           working=sum(t.working for t in totals.values()),
-                          first_ready=step.first_ready, last_completed=step.last_completed,
                           minutes=merged(t.minutes for t in totals.values()))
-    names = step_names(session, scope, {key: step})
-    handovers = merged(h for (_, _, p, s), h in handover_histograms(session, scope).items())
+    names = step_names(session, scope, [key])
+    handovers = merged(by_edge.values())
     threshold = quantile(step.minutes, 20, 19)
     late = [_run(t, c) for t, c in listed_runs(session, scope, late=True, limit=LISTED)]
     slowest = [_run(t, c) for t, c in listed_runs(session, scope, at_least=threshold,

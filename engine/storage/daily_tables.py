@@ -59,3 +59,45 @@ class TaskDay(Base):
                                           doc="by the later of ready and due")
     due_until: Mapped[int] = mapped_column(Integer, default=0,
                                            doc="by the later of completed and due")
+
+
+NO_MONTH = date(1900, 1, 1)  # StepMonth.previous_month of a dossier's first step
+
+
+class StepMonth(Base):
+    """Completed steps of one procedure version in the units under one top unit (a
+    province), by step, local month of completion and working minutes, and the month of
+    the dossier's step completed before (NO_MONTH: none): the step audit's histograms
+    of whole months (engine/reporting/step_months.py)."""
+
+    __tablename__ = "step_month"
+    __table_args__ = (Index("ix_step_month_definition_month", "definition_id", "month"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    root: Mapped[str] = mapped_column(String(64), doc="the top unit above the dossier's")
+    definition_id: Mapped[int] = mapped_column(Integer, doc="the dossier's version")
+    process_id: Mapped[str] = mapped_column(String(200))
+    spec_id: Mapped[str] = mapped_column(String(200))
+    month: Mapped[date] = mapped_column(Date, doc="its first day")
+    minutes: Mapped[int] = mapped_column(Integer, doc="working minutes, ready -> completed")
+    previous_month: Mapped[date] = mapped_column(Date)
+    runs: Mapped[int] = mapped_column(Integer, default=0)
+    late: Mapped[int] = mapped_column(Integer, default=0)
+    waiting: Mapped[int] = mapped_column(Integer, default=0, doc="waiting minutes, summed")
+
+
+class HandoverMonth(Base):
+    """Completed handovers into a step, as StepMonth, by the department handing over and
+    the handover's working minutes."""
+
+    __tablename__ = "handover_month"
+    __table_args__ = (Index("ix_handover_month_definition_month", "definition_id", "month"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    root: Mapped[str] = mapped_column(String(64))
+    definition_id: Mapped[int] = mapped_column(Integer)
+    process_id: Mapped[str] = mapped_column(String(200))
+    spec_id: Mapped[str] = mapped_column(String(200))
+    month: Mapped[date] = mapped_column(Date)
+    handed_from: Mapped[str] = mapped_column(String(64))
+    department: Mapped[str] = mapped_column(String(64))
+    minutes: Mapped[int] = mapped_column(Integer)
+    runs: Mapped[int] = mapped_column(Integer, default=0)

@@ -15,97 +15,39 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
-from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, event, func, insert, inspect, select, tuple_
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.base import NO_VALUE
 
-from engine.storage.daily_tables import DossierDay, TaskDay
-from engine.storage.models import Base, Dossier, TaskRecord
-from engine.vocabulary import (
-    DEFAULT_TZ,
-    MAX_SUPPLEMENTS_ON_TIME,
-    Channel,
-    FinishKind,
-    Outcome,
-    TaskStatus,
+from engine.storage.count_cells import (
+    DOSSIER_COLUMNS,
+    KEYS,
+    TASK_COLUMNS,
+    Cell,
+    dossier_cells,
+    task_cells,
+    unit_root,
+    unit_roots,
 )
-
-ZONE = ZoneInfo(DEFAULT_TZ)
-DOSSIER_COLUMNS = ("unit", "procedure_code", "process_key", "field_of_work", "channel",
-                   "received_at", "finished_at", "finish_kind", "outcome", "supplement_count",
-                   "original_appointment_at", "appointment_at")
-TASK_COLUMNS = ("dossier_id", "department", "status", "ready_at", "completed_at", "due_at",
-                "outcome")
-DOSSIER_KEY = ("unit", "procedure", "field_of_work", "day")
-TASK_KEY = ("unit", "department", "day")
-KEYS: dict[type[Base], tuple[str, ...]] = {DossierDay: DOSSIER_KEY, TaskDay: TASK_KEY}
-
-Cell = tuple[type[Base], tuple[Any, ...], str]  # table, key (day last), column
-
-
-def local_day(at: datetime) -> date:
-    """The day in Vietnam an instant falls on: the days every count is kept by."""
-    return at.astimezone(ZONE).date()
-
-
-def dossier_cells(v: Mapping[str, Any]) -> list[Cell]:
-    """The cells a dossier with these column values counts in. A dossier that ended
-    otherwise than resolved counts in none (reports read those from the dossiers)."""
-    received, finished = v.get("received_at"), v.get("finished_at")
-    if received is None or (finished is not None and v.get("finish_kind") != FinishKind.RESOLVED):
-        return []
-    procedure = v.get("procedure_code") or v.get("process_key") or ""
-    key = (v["unit"], procedure, v.get("field_of_work") or "")
-    channel = "received_online" if v.get("channel") == Channel.ONLINE else "received_in_person"
-    cells: list[Cell] = [(DossierDay, (*key, local_day(received)), channel)]
-    deadline = v.get("original_appointment_at") or v.get("appointment_at")
-    if finished is not None:
-        many = (v.get("supplement_count") or 0) > MAX_SUPPLEMENTS_ON_TIME
-        kind = ("resolved_late" if v.get("outcome") == Outcome.LATE or many else
-                "resolved_early" if v.get("outcome") == Outcome.EARLY else "resolved_on_time")
-        cells.append((DossierDay, (*key, local_day(finished)), kind))
-    if deadline is not None:
-        cells.append((DossierDay, (*key, local_day(max(received, deadline))), "deadline_from"))
-        if finished is not None:
-            cells.append((DossierDay, (*key, local_day(max(finished, deadline))),
-                          "deadline_until"))
-    return cells
-
-
-def task_cells(v: Mapping[str, Any], unit: str) -> list[Cell]:
-    """The cells a task record of a dossier of `unit` counts in; none if it was
-    cancelled without being completed."""
-    ready, completed, due = v.get("ready_at"), v.get("completed_at"), v.get("due_at")
-    if ready is None or (v.get("status") == TaskStatus.CANCELLED and completed is None):
-        return []
-    key = (unit, v["department"])
-    cells: list[Cell] = [(TaskDay, (*key, local_day(ready)), "started")]
-    if completed is not None:
-        cells.append((TaskDay, (*key, local_day(completed)), "ended"))
-        if v.get("status") == TaskStatus.COMPLETED:
-            cells.append((TaskDay, (*key, local_day(completed)), "done"))
-            if v.get("outcome") == Outcome.LATE:
-                cells.append((TaskDay, (*key, local_day(completed)), "done_late"))
-    if due is not None:
-        cells.append((TaskDay, (*key, local_day(max(ready, due))), "due_from"))
-        if completed is not None:
-            cells.append((TaskDay, (*key, local_day(max(completed, due))), "due_until"))
-    return cells
+from engine.storage.models import Base, Dossier, TaskRecord
 
 
 def _cells(session: Session, model: type[Base], values: Mapping[str, Any] | None
-           ) -> list[Cell]:
+           ) -> Counter[Cell]:
     if values is None:
-        return []
+        return Counter()
     if model is Dossier:
         return dossier_cells(values)
-    with session.no_autoflush:
-        dossier = session.get(Dossier, values["dossier_id"])
-    return task_cells(values, dossier.unit) if dossier is not None else []
+    unit = values.get("unit")
+    if not unit:
+        with session.no_autoflush:
+            dossier = session.get(Dossier, values["dossier_id"])
+        if dossier is None:
+            return Counter()
+        unit = dossier.unit
+    return task_cells(values, unit, unit_root(session, unit))
 
 
 def changed_cells(session: Session, model: type[Base], old: Mapping[str, Any] | None,
@@ -115,7 +57,7 @@ def changed_cells(session: Session, model: type[Base], old: Mapping[str, Any] | 
     none for other tables or a change that moves no count."""
     if model not in (Dossier, TaskRecord):
         return []
-    delta: Counter[Cell] = Counter(_cells(session, model, new))
+    delta = _cells(session, model, new)
     delta.subtract(_cells(session, model, old))
     return _rows(delta)
 
@@ -176,7 +118,7 @@ def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
 def write_rows(session: Session, rows: list[tuple[type[Base], dict[str, Any]]]) -> None:
     """Insert rows of differences now, one statement per table."""
     connection = session.connection()
-    for table in (DossierDay, TaskDay):
+    for table in KEYS:
         batch = [values for t, values in rows if t is table]
         if batch:
             connection.execute(insert(table), batch)
@@ -198,17 +140,20 @@ def rebuild_day_counts(session: Session, batch: int = 20_000) -> int:
     """Write the day counts afresh from every dossier and task record (one row per
     key); how many rows."""
     session.flush()
-    session.execute(delete(DossierDay))
-    session.execute(delete(TaskDay))
+    for table in KEYS:
+        session.execute(delete(table))
+    roots = unit_roots(session)
     total: Counter[Cell] = Counter()
     columns = [getattr(Dossier, name) for name in DOSSIER_COLUMNS]
     for row in session.execute(select(*columns).execution_options(yield_per=batch)):
         total.update(dossier_cells(dict(row._mapping)))
     for row in session.execute(
-            select(*(getattr(TaskRecord, name) for name in TASK_COLUMNS), Dossier.unit)
+            select(*(getattr(TaskRecord, name) for name in TASK_COLUMNS),
+                   Dossier.unit.label("unit_1"))
             .join(Dossier, Dossier.id == TaskRecord.dossier_id)
             .execution_options(yield_per=batch)):
-        total.update(task_cells(dict(row._mapping), row.unit))
+        total.update(task_cells(dict(row._mapping), row.unit_1, roots.get(row.unit_1,
+                                                                          row.unit_1)))
     rows = _rows(total)
     _write_in_batches(session, rows, batch)
     return len(rows)

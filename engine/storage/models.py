@@ -208,7 +208,9 @@ class TaskRecord(Base):
                       Index("ix_task_record_audit_handover", "dossier_definition_id",
                             "completed_at", postgresql_include=HANDOVER_COLUMNS,
                             postgresql_where=text("handover_minutes IS NOT NULL"),
-                            sqlite_where=text("handover_minutes IS NOT NULL")))
+                            sqlite_where=text("handover_minutes IS NOT NULL")),
+                      # a step's slowest runs (the audit's late list and slowest 5%)
+                      Index("ix_task_record_spec_minutes", "spec_id", "working_minutes"))
     id: Mapped[str] = mapped_column(String(36), primary_key=True,
                                     doc="this record's id: one per time the task became ready")
     task_id: Mapped[str] = mapped_column(String(36), doc="the workflow task id")
