@@ -99,6 +99,7 @@ class SecurityEventKind(StrEnum):
     SIGNOUT = "signout"
     SESSION_REVOKED = "session_revoked"  # an administrator ended a session
     PASSWORD_CHANGED = "password_changed"  # noqa: S105
+    EMAIL_CHANGED = "email_changed"  # set or cleared; the event never keeps the address
     USER_DEACTIVATED = "user_deactivated"
     USER_REACTIVATED = "user_reactivated"
     USER_MOVED = "user_moved"  # a reorganisation moved the account to the successor unit

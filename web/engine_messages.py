@@ -78,6 +78,10 @@ MESSAGES = {
                             "lập, hoặc đã sắp xếp vào đơn vị khác)."),
     "not_an_ending": _l("Hồ sơ chỉ kết thúc được bằng từ chối, rút hoặc dừng giải quyết."),
     "invalid_data": _l("Thông tin chưa hợp lệ, chưa có gì được lưu."),
+    "notice_not_found": _l("Không có thông báo số %(notice)s."),
+    "email_too_long": _l("Địa chỉ thư điện tử dài tối đa %(maximum)s ký tự."),
+    "email_invalid": _l("Địa chỉ thư điện tử không hợp lệ: cần có dạng ten@donvi.gov.vn, "
+                        "một dấu @, không có khoảng trắng."),
     "password_too_short": _l("Mật khẩu cần ít nhất %(minimum)s ký tự."),
     "password_too_long": _l("Mật khẩu dài tối đa %(maximum)s ký tự."),
     "password_has_username": _l("Mật khẩu không được chứa tên đăng nhập."),

@@ -35,6 +35,7 @@ from engine.dossiers.notices import (
     Sender,
     leaders_for,
     mark_read,
+    notice_of,
     notices_of,
     unread_count,
 )
@@ -91,7 +92,7 @@ __all__ = [
     "overdue_supplements", "receipt", "refusal", "request_supplement",
     "require_verification", "MAX_WEEKS", "SORTS", "DossierRisk", "Load", "Mail",
     "NoticeView", "OpenStep", "OpenTask", "Reason", "RiskState", "Sender", "WeekFigures",
-    "Workload", "assess", "leaders_for", "mark_read", "notices_of", "reassign",
+    "Workload", "assess", "leaders_for", "mark_read", "notice_of", "notices_of", "reassign",
     "unread_count", "workload_of", "settings_of", "stop_notice", "supplement_request", "supply",
     "tick",
 ]

@@ -22,6 +22,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from engine.dossiers.risk import assess
+from engine.errors import NotFound
 from engine.org import answers_for
 from engine.runtime import Runtime
 from engine.storage import Dossier, Notification, TaskRecord, User, claim_due
@@ -151,6 +152,17 @@ def notices_of(session: Session, username: str, *, unread_only: bool = False,
     rows = session.scalars(query.order_by(Notification.id.desc())
                            .limit(min(limit, MAX_PAGE)).offset(offset)).all()
     return _views(session, rows)
+
+
+def notice_of(session: Session, username: str, notice_id: int) -> NoticeView:
+    """One of the person's notifications (NotFound, code notice_not_found, for an unknown
+    id and for another person's alike)."""
+    row = session.scalar(select(Notification).where(Notification.id == notice_id,
+                                                    Notification.username == username))
+    if row is None:
+        raise NotFound(f"no notification {notice_id}", code="notice_not_found",
+                       notice=notice_id)
+    return _views(session, [row])[0]
 
 
 def unread_count(session: Session, username: str) -> int:

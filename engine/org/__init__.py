@@ -70,21 +70,25 @@ from engine.org.units import (
     require_in_force,
 )
 from engine.org.users import (
+    EMAIL_LENGTH,
     ROLES,
     AccountView,
     UserView,
     add_user,
     authenticate,
+    check_email,
     find_account,
     find_user,
     get_user,
     list_users,
     set_active,
+    set_email,
     set_password,
 )
 
 __all__ = [
-    "AGENCY_KINDS", "AccountView", "Counter", "DEFAULT_DAYS", "DEFAULT_DEPARTMENTS",
+    "AGENCY_KINDS", "AccountView", "EMAIL_LENGTH", "check_email", "set_email",
+    "Counter", "DEFAULT_DAYS", "DEFAULT_DEPARTMENTS",
     "DatabaseThrottle", "EventPage", "LEVELS", "MIN_LENGTH", "MapLoad", "ROLES",
     "Reorganisation", "SecurityEventView", "ServiceView", "SessionCheck", "SessionLimits",
     "SessionView", "Succession", "ThrottleRules", "ThrottleStore", "TokenUse", "TokenView",

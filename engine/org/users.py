@@ -1,18 +1,21 @@
 """The people who work in units: roles, departments, argon2-hashed passwords, sign-in,
-deactivation."""
+deactivation, the e-mail address their notifications go to."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from engine.errors import InvalidAction, NotFound
+from engine.org.audit import record_event
 from engine.org.passwords import check_password, hash_password, needs_rehash, verify_password
 from engine.org.units import get_unit
 from engine.storage import ApiToken, User, UserSession
+from engine.vocabulary import SecurityEventKind
 
 ROLES = ("reception", "staff", "leader", "supervisor", "designer", "admin")
 
@@ -33,6 +36,7 @@ class AccountView:
 
     user: UserView
     active: bool
+    email: str | None = None  # where escalation notices are e-mailed (None: not mailed)
 
 
 def user_view(user: User) -> UserView:
@@ -108,7 +112,47 @@ def set_active(session: Session, username: str, active: bool) -> AccountView:
         session.execute(update(ApiToken).where(ApiToken.user_id == user.id)
                         .values(revoked=True))
     session.flush()
-    return AccountView(user_view(user), user.active)
+    return AccountView(user_view(user), user.active, user.email)
+
+
+EMAIL_LENGTH = 254  # the longest address SMTP carries (RFC 5321 path limit)
+_SPECIALS = frozenset('<>()[],;:\\"')
+
+
+def check_email(email: str | None) -> str | None:
+    """The address trimmed, or None for an empty one (no address); InvalidAction (code
+    email_too_long or email_invalid) unless it looks like an address: one @, something
+    before it, a dot inside the domain, no spaces or control characters, none of the
+    characters an address may hold only quoted (<>()[],;:\\") and that a mail header
+    would read otherwise."""
+    text = (email or "").strip()
+    if not text:
+        return None
+    if len(text) > EMAIL_LENGTH:
+        raise InvalidAction(f"an e-mail address has at most {EMAIL_LENGTH} characters",
+                            code="email_too_long", maximum=EMAIL_LENGTH)
+    local, _at, domain = text.partition("@")
+    labels = domain.split(".")
+    if (text.count("@") != 1 or not local or len(labels) < 2 or not all(labels)
+            or any(c.isspace() or not c.isprintable() or c in _SPECIALS for c in text)):
+        raise InvalidAction(f"{text[:60]!r} is not an e-mail address", code="email_invalid")
+    return text
+
+
+def set_email(session: Session, username: str, email: str | None, *, at: datetime,
+              by: str | None = None, address: str | None = None) -> AccountView:
+    """Set the address the user's notifications are e-mailed to (`check_email`; empty or
+    None clears it) and record an email_changed security event: who changed it (`by`,
+    from `address`) and whether it was set or cleared, never the address itself."""
+    user = user_row(session, username)
+    value = check_email(email)
+    if value != user.email:
+        user.email = value
+        record_event(session, SecurityEventKind.EMAIL_CHANGED, at, username=username,
+                     address=address,
+                     detail=("set" if value else "cleared") + (f" by {by}" if by else ""))
+    session.flush()
+    return AccountView(user_view(user), user.active, user.email)
 
 
 def _end_sessions(session: Session, user_id: int) -> None:
@@ -119,13 +163,13 @@ def _end_sessions(session: Session, user_id: int) -> None:
 def list_users(session: Session) -> list[AccountView]:
     """Every user, active or not, by unit and name."""
     rows = session.scalars(select(User).order_by(User.unit_code, User.username))
-    return [AccountView(user_view(user), user.active) for user in rows]
+    return [AccountView(user_view(user), user.active, user.email) for user in rows]
 
 
 def find_account(session: Session, username: str) -> AccountView:
     """The user named `username`, active or not (NotFound if there is none)."""
     user = user_row(session, username)
-    return AccountView(user_view(user), user.active)
+    return AccountView(user_view(user), user.active, user.email)
 
 
 def get_user(session: Session, user_id: int) -> UserView | None:

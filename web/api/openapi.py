@@ -21,6 +21,14 @@ from pydantic import BaseModel
 
 from engine.queries import TaskView
 from web.api.shapes import record_schema, record_schemas, ref
+from web.api.supervision_inputs import (
+    AuditQuery,
+    DashboardQuery,
+    NoticesQuery,
+    ReadNoticesInput,
+    RiskQuery,
+    WorkloadQuery,
+)
 from web.inputs import (
     ApologyInput,
     Body,
@@ -97,6 +105,48 @@ def _list(name: str) -> dict[str, Any]:
 
 TASK_ACTION_ERRORS = (401, 403, 404, 409)
 DOSSIER_ACTION_ERRORS = (400, 401, 403, 404, 409, 413, 422)
+
+SUPERVISORS = "Supervisors and leaders, for their unit or a unit below it."
+# The supervisors' views (web/api/supervision.py), as their pages (/supervise/, /audit/,
+# /risk/, /workload/, /notifications/).
+SUPERVISION: tuple[Operation, ...] = (
+    Operation("get", "/dashboard", "dashboard", "The supervisor's dashboard", "supervision",
+              ref("Dashboard"), query=DashboardQuery, errors=(400, 401, 403, 404),
+              description=SUPERVISORS + " The period is a preset or from/to (a year at "
+              "most; default: this month so far). An unknown unit is a 404."),
+    Operation("get", "/audit/{procedure}", "step_audit", "A procedure's step timing",
+              "supervision", ref("StepAudit"), query=AuditQuery, errors=(400, 401, 403, 404),
+              description=SUPERVISORS + " Each step's count, median and 90th percentile "
+              "in working hours against its time limit, and the handovers between "
+              "departments, over a period (default: the last 90 days; 366 days at most). "
+              "A unit the user does not see is a 403; an unknown procedure or version a "
+              "404."),
+    Operation("get", "/audit/{procedure}/steps/{step}", "step_detail",
+              "One step's late and slowest runs", "supervision", ref("StepDetail"),
+              query=AuditQuery, errors=(400, 401, 403, 404),
+              description=SUPERVISORS + " The same query as the procedure's; a step with "
+              "no completed run in the period is a 404."),
+    Operation("get", "/risk", "dossiers_at_risk", "Dossiers at risk and late", "supervision",
+              _list("DossierRisk"), query=RiskQuery, errors=(400, 401, 403),
+              description=SUPERVISORS + " Open dossiers with the working time left to "
+              "their appointment against their remaining steps' expected time. A unit "
+              "the user does not see is a 400 naming it, as on the page."),
+    Operation("get", "/workload", "workload", "The workload of a unit", "supervision",
+              ref("Workload"), query=WorkloadQuery, errors=(400, 401, 403),
+              description=SUPERVISORS + " A unit the user does not see is a 400 naming "
+              "it, as on the page."),
+    Operation("get", "/notifications", "list_notifications", "My notifications",
+              "supervision", ref("NoticePage"), query=NoticesQuery, errors=(400, 401),
+              description="The user's own notifications (a step past its time limit, a "
+              "dossier at risk), newest first, 50 a page."),
+    Operation("post", "/notifications/{notice}/read", "read_notification",
+              "Mark a notification read", "supervision", ref("Notice"), errors=(401, 404),
+              description="The user's own; another person's is a 404, as an unknown one."),
+    Operation("post", "/notifications/read", "read_notifications",
+              "Mark notifications read", "supervision", ref("NoticesRead"),
+              body=ReadNoticesInput, errors=(400, 401, 413, 422),
+              description="These ids (the user's own; others are left alone), or all."),
+)
 
 OPERATIONS: tuple[Operation, ...] = (
     Operation("get", "/openapi.json", "openapi", "This document", "meta",
@@ -178,6 +228,7 @@ OPERATIONS: tuple[Operation, ...] = (
     Operation("get", "/reports/period", "period_report", "The period report (form II.06a)",
               "reports", ref("PeriodReport"), description="Supervisors and leaders.",
               query=PeriodQuery, errors=(400, 401, 403)),
+    *SUPERVISION,
 )
 
 OPERATION_BY_ID = {op.operation_id: op for op in OPERATIONS}
@@ -189,6 +240,14 @@ PATH_PARAMETERS = {
                 "schema": {"type": "string"}, "description": "Task id (a UUID)."},
     "kind": {"name": "kind", "in": "path", "required": True,
              "schema": {"type": "string", "enum": list(PAPER_KINDS)}},
+    "procedure": {"name": "procedure", "in": "path", "required": True,
+                  "schema": {"type": "string"},
+                  "description": "The procedure's process key, e.g. birth_registration."},
+    "step": {"name": "step", "in": "path", "required": True, "schema": {"type": "string"},
+             "description": "The step's id in its diagram (spec_id of the step figures)."},
+    "notice": {"name": "notice", "in": "path", "required": True,
+               "schema": {"type": "string", "pattern": "^[0-9]{1,9}$"},
+               "description": "The notification's id."},
 }
 
 
@@ -260,6 +319,16 @@ def document() -> dict[str, Any]:
         "type": "object", "required": ["task", "dossier"],
         "properties": {"task": ref("TaskSummary"), "dossier": ref("Dossier")}}
     schemas["Error"] = ERROR
+    schemas["NoticePage"] = {
+        "type": "object", "required": ["notices", "page", "more", "unread"],
+        "properties": {"notices": _list("Notice"), "page": {"type": "integer"},
+                       "more": {"type": "boolean", "description": "A next page exists."},
+                       "unread": {"type": "integer", "description": "Unread in all."}}}
+    schemas["NoticesRead"] = {
+        "type": "object", "required": ["marked", "unread"],
+        "properties": {"marked": {"type": "integer", "description": "Marked read now."},
+                       "unread": {"type": "integer", "description": "Still unread."}}}
+    schemas[ReadNoticesInput.__name__] = model_schema(ReadNoticesInput)
     for model in bodies():
         schemas[model.__name__] = model_schema(model)
         schemas.update(nested_schemas(model))
@@ -282,7 +351,8 @@ def document() -> dict[str, Any]:
         "servers": [{"url": "/api"}],
         "security": [{"bearer": []}],
         "tags": [{"name": name} for name in
-                 ("meta", "catalog", "dossiers", "tasks", "papers", "reports")],
+                 ("meta", "catalog", "dossiers", "tasks", "papers", "reports",
+                  "supervision")],
         "paths": paths,
         "components": {
             "securitySchemes": {"bearer": {

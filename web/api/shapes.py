@@ -12,6 +12,8 @@ import types
 import typing
 from collections.abc import Mapping
 from datetime import date, datetime, tzinfo
+from decimal import Decimal
+from enum import Enum
 from typing import Any
 
 from engine import definitions, dossiers, org, queries, reporting
@@ -75,6 +77,44 @@ SHAPES: dict[type, Shape] = {
     dossiers.Logbook: Shape("Logbook",
                             description="Sổ theo dõi hồ sơ of a unit between two dates."),
     dossiers.LogbookRow: Shape("LogbookRow", description="A dossier in the logbook."),
+    # the supervisors' views (web/api/supervision.py): every field the engine's record
+    # has is sent and described, so a field the engine adds or renames flows through
+    reporting.Dashboard: Shape("Dashboard", description=(
+        "A unit and every unit under it over a period: the period report's figures in "
+        "total and by procedure, field of work, child unit and department, and a trend.")),
+    reporting.Figures: Shape("Figures", description=(
+        "A dashboard row: a procedure, field of work or unit ('' for the total) with the "
+        "report's figures.")),
+    reporting.FinishedRule: Shape("FinishedRule", description=(
+        "Where withdrawn, refused and stopped dossiers are counted (docs/report.md).")),
+    reporting.UnitScope: Shape("UnitScope", description=(
+        "The units counted, read with the map of units asked for.")),
+    reporting.DepartmentLoad: Shape("DepartmentLoad",
+                                    description="A department's steps in the period."),
+    reporting.TrendPoint: Shape("TrendPoint", description="A week or month of the period."),
+    reporting.StepAudit: Shape("StepAudit", frozenset({"diagrams"}), (
+        "Each step's timing over the period, in working hours, and the handovers "
+        "between departments (docs/audit.md); without the diagrams' XML.")),
+    reporting.StepFigures: Shape("StepFigures", description=(
+        "One step's timing over the period, in working hours (null: no runs to say).")),
+    reporting.HandoverEdge: Shape("HandoverEdge", description=(
+        "Dossiers handed from one department to the next step, and how long they lay.")),
+    reporting.StepDetail: Shape("StepDetail", description=(
+        "One step: its figures, its late runs and its slowest 5%, slowest first.")),
+    reporting.StepRun: Shape("StepRun", description="A completed run of the step."),
+    dossiers.DossierRisk: Shape("DossierRisk", frozenset({"dossier_id"}), (
+        "An open dossier: working hours left to its appointment against its remaining "
+        "steps' expected hours.")),
+    dossiers.OpenStep: Shape("OpenStep", description="An open step of a dossier at risk."),
+    dossiers.Workload: Shape("Workload", description=(
+        "Open steps (oldest first), their counts per department and per person, and "
+        "completed steps per person and week.")),
+    dossiers.OpenTask: Shape("OpenTask", description="An open step."),
+    dossiers.Load: Shape("Load", description=(
+        "Open steps of a department (or a person: holder) and the oldest one's ready time.")),
+    dossiers.WeekFigures: Shape("WeekFigures", description=(
+        "A person's completed steps in an ISO week and their average handling hours.")),
+    dossiers.NoticeView: Shape("Notice", description="A notification for the user."),
 }
 
 
@@ -95,6 +135,10 @@ def to_json(value: Any, tz: tzinfo) -> Any:
         return {str(k): to_json(v, tz) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [to_json(v, tz) for v in value]
+    if isinstance(value, Enum):  # (a StrEnum is a str: sent above as it is)
+        return to_json(value.value, tz)
+    if isinstance(value, Decimal):
+        return float(value)
     return value
 
 
@@ -132,8 +176,12 @@ def type_schema(hint: Any) -> dict[str, Any]:
         return {"type": "object"}
     if hint in SHAPES:
         return ref(SHAPES[hint].name)
+    if isinstance(hint, type) and issubclass(hint, Enum):
+        values = [member.value for member in hint]
+        return {"type": "string" if all(isinstance(v, str) for v in values) else "integer",
+                "enum": values}
     simple = {str: {"type": "string"}, bool: {"type": "boolean"}, int: {"type": "integer"},
-              float: {"type": "number"},
+              float: {"type": "number"}, Decimal: {"type": "number"},
               datetime: {"type": "string", "format": "date-time"},
               date: {"type": "string", "format": "date"}}
     if hint in simple:

@@ -16,6 +16,7 @@ from engine.org import (
     record_event,
     revoke_session,
     set_active,
+    set_email,
     set_password,
 )
 from engine.simulation import seed_demo_units
@@ -68,6 +69,20 @@ def set_password_cmd(ctx: Context, username: str, password: str) -> None:
         set_password(session, username, password)
         _event(ctx, session, SecurityEventKind.PASSWORD_CHANGED, username, "from the CLI")
     click.echo(f"password of {username} changed; their sessions ended")
+
+
+@main.command("set-email")
+@click.argument("username")
+@click.argument("email", required=False)
+@pass_ctx
+def set_email_cmd(ctx: Context, username: str, email: str | None) -> None:
+    """Set the address USERNAME's escalation notices are e-mailed to; without EMAIL,
+    clear it (their notices are then only shown in the application)."""
+    with ctx.services.transaction() as session:
+        account = set_email(session, username, email, at=ctx.services.runtime.clock.now(),
+                            by="the CLI", address="cli")
+    click.echo(f"e-mail address of {username} set to {account.email}" if account.email
+               else f"e-mail address of {username} cleared")
 
 
 @main.command("deactivate-user")

@@ -1,4 +1,5 @@
-"""The signed-in user's own account: changing the password (Đổi mật khẩu)."""
+"""The signed-in user's own account: changing the password (Đổi mật khẩu) and the
+address notifications are e-mailed to (Thư điện tử nhận thông báo)."""
 
 from __future__ import annotations
 
@@ -8,13 +9,16 @@ from flask_babel import gettext as _
 
 from engine.errors import InvalidAction
 from engine.org import (
+    EMAIL_LENGTH,
     MIN_LENGTH,
     account_key,
     address_key,
     authenticate,
+    find_account,
     locked_until,
     open_session,
     record_failure,
+    set_email,
     set_password,
 )
 from engine.vocabulary import SecurityEventKind
@@ -73,3 +77,27 @@ def password() -> ResponseReturnValue:
             return redirect(url_for("index"))
     return (render_template("account/password.html", error=error, minimum=MIN_LENGTH),
             400 if error else 200)
+
+
+@bp.route("/email", methods=["GET", "POST"])
+@login_required
+def email() -> ResponseReturnValue:
+    """One's own e-mail address for notifications: set, change or clear (empty)."""
+    user, error = signed_in(), None
+    value = find_account(db(), user.username).email or ""
+    if request.method == "POST":
+        value = request.form.get("email", "")
+        try:
+            account = set_email(db(), user.username, value, at=now(), by=user.username,
+                                address=client_address())
+        except InvalidAction as refusal:
+            db().rollback()
+            error = explain(refusal)
+            value = value[:EMAIL_LENGTH + 50]
+        else:
+            commit()
+            flash(_("Đã lưu địa chỉ thư điện tử %(email)s.", email=account.email)
+                  if account.email else _("Đã xóa địa chỉ thư điện tử."))
+            return redirect(url_for("account.email"))
+    return (render_template("account/email.html", error=error, value=value,
+                            longest=EMAIL_LENGTH), 400 if error else 200)

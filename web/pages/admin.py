@@ -1,5 +1,6 @@
 """Administration (role admin): users with their sessions, ending sessions, deactivating
-and reactivating users, and the security events (Nhật ký an ninh)."""
+and reactivating users, their e-mail addresses, and the security events (Nhật ký an
+ninh)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from engine.errors import InvalidAction
 from engine.org import (
+    EMAIL_LENGTH,
     end_sessions,
     find_account,
     list_events,
@@ -17,12 +20,14 @@ from engine.org import (
     list_users,
     revoke_session,
     set_active,
+    set_email,
 )
 from engine.vocabulary import SecurityEventKind as Kind
 from web.access import is_admin, require
 from web.auth import login_required, signed_in
 from web.db import commit, db
-from web.security import note, now, session_limits
+from web.engine_messages import explain
+from web.security import client_address, note, now, session_limits
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 PAGE_SIZE = 50
@@ -32,7 +37,8 @@ EVENT_KINDS = {
     Kind.SIGNIN_LOCKED: _l("Khóa đăng nhập"), Kind.SIGNIN_REFUSED: _l("Đăng nhập khi đang khóa"),
     Kind.SIGNIN_UNLOCKED: _l("Mở khóa đăng nhập"),
     Kind.SIGNOUT: _l("Đăng xuất"), Kind.SESSION_REVOKED: _l("Kết thúc phiên"),
-    Kind.PASSWORD_CHANGED: _l("Đổi mật khẩu"), Kind.USER_DEACTIVATED: _l("Khóa tài khoản"),
+    Kind.PASSWORD_CHANGED: _l("Đổi mật khẩu"),
+    Kind.EMAIL_CHANGED: _l("Đổi địa chỉ thư điện tử"), Kind.USER_DEACTIVATED: _l("Khóa tài khoản"),
     Kind.USER_REACTIVATED: _l("Mở lại tài khoản"),
     Kind.USER_MOVED: _l("Chuyển đơn vị do sắp xếp"), Kind.TOKEN_CREATED: _l("Tạo mã API"),
     Kind.TOKEN_USED: _l("Dùng mã API"), Kind.TOKEN_REFUSED: _l("Mã API bị từ chối"),
@@ -61,9 +67,37 @@ def users() -> ResponseReturnValue:
 
 @bp.get("/users/<username>")
 def user(username: str) -> ResponseReturnValue:
-    return render_template("admin/user.html", person=find_account(db(), username),
+    return _user_page(username)
+
+
+def _user_page(username: str, email_error: str | None = None, email_value: str = ""
+               ) -> ResponseReturnValue:
+    person = find_account(db(), username)
+    page = render_template("admin/user.html", person=person,
                            sessions=list_sessions(db(), now(), session_limits(), username),
-                           tokens=list_tokens(db(), username), at=now())
+                           tokens=list_tokens(db(), username), at=now(),
+                           email_error=email_error,
+                           email_value=email_value if email_error else person.email or "",
+                           email_length=EMAIL_LENGTH)
+    return (page, 400) if email_error else page
+
+
+@bp.post("/users/<username>/email")
+def email(username: str) -> ResponseReturnValue:
+    """Set the address the user's notices are e-mailed to, or clear it (empty)."""
+    find_account(db(), username)  # an unknown user: the error page, before anything else
+    text = request.form.get("email", "")
+    try:
+        account = set_email(db(), username, text, at=now(), by=signed_in().username,
+                            address=client_address())
+    except InvalidAction as refusal:
+        db().rollback()
+        return _user_page(username, explain(refusal), text[:EMAIL_LENGTH + 50])
+    commit()
+    flash(_("Đã đặt địa chỉ thư điện tử của %(user)s: %(email)s.", user=username,
+            email=account.email) if account.email else
+          _("Đã xóa địa chỉ thư điện tử của %(user)s.", user=username))
+    return redirect(url_for("admin.user", username=username))
 
 
 @bp.post("/sessions/<int:session_id>/revoke")

@@ -20,7 +20,9 @@ from web.api.openapi import PAPER_KINDS, document
 ROUTES = [(method, path) for path, item in document()["paths"].items() for method in item]
 NAMES = ["procedure", "applicant", "name", "phone", "documents", "channel", "verification",
          "data", "items", "reason", "new_appointment", "decision", "birth_date"]
-PARAMETERS = ["q", "status", "limit", "department", "state", "unit", "from", "to", "on"]
+PARAMETERS = ["q", "status", "limit", "department", "state", "unit", "from", "to", "on",
+              "preset", "map", "finished_as", "version", "sort", "all", "weeks", "unread",
+              "page"]
 
 scalars = (st.none() | st.booleans() | st.integers() | st.floats() | st.text()
            | st.sampled_from(["2026-03-10T17:00:00+07:00", "9999-12-31", "birth_registration",
@@ -79,7 +81,10 @@ def test_random_requests_never_fail_and_refusals_write_nothing(
     method, path = route
     url = "/api" + path.format(code=parts.draw(path_part(target[0])),
                                task_id=parts.draw(path_part(target[1])),
-                               kind=parts.draw(path_part(kind)))
+                               kind=parts.draw(path_part(kind)),
+                               procedure=parts.draw(path_part("birth_registration")),
+                               step=parts.draw(path_part("check")),
+                               notice=parts.draw(path_part("1")))
     if query:
         url += "?" + urlencode(query)
     services = app.extensions["lienthong"]

@@ -42,3 +42,17 @@ def test_deactivation_and_new_passwords_are_security_events(demo_cli):
     assert len(only) == 1
     assert json.loads(demo_cli("sessions", "list", "--json").output) == []
     assert "no live session" in demo_cli("sessions", "list").output
+
+
+def test_set_email_sets_clears_and_refuses_with_the_reason(demo_cli):
+    assert "set to hotich@phucloi.gov.vn" in demo_cli(
+        "set-email", "hotich.phucloi", " hotich@phucloi.gov.vn ").output
+    refused = demo_cli("set-email", "hotich.phucloi", "hotich@phucloi", ok=False)
+    assert "not an e-mail address" in refused.output
+    demo_cli("set-email", "nobody.here", "a@b.vn", ok=False)
+    assert "cleared" in demo_cli("set-email", "hotich.phucloi").output
+    events = json.loads(demo_cli("security-events", "--kind", "email_changed",
+                                 "--json").output)
+    assert [(e["username"], e["address"], e["detail"]) for e in events] == [
+        ("hotich.phucloi", "cli", "cleared by the CLI"),
+        ("hotich.phucloi", "cli", "set by the CLI")]

@@ -109,6 +109,9 @@ def test_every_command_runs_and_every_json_parses(cli, tmp_path):
     assert token["last_used_at"] is None and token["expires_at"] > token["created_at"]
     cli("token", "revoke", "moi.phucloi")
     cli("set-password", "moi.phucloi", "--password", "mot-mat-khau-khac")
+    cli("set-email", "moi.phucloi", "moi@phucloi.gov.vn")
+    cli("set-email", "moi.phucloi", "khong-phai-dia-chi", ok=False)
+    cli("set-email", "moi.phucloi")
     cli("sessions", "list", "--json")
     cli("sessions", "revoke", "moi.phucloi")
     cli("deactivate-user", "moi.phucloi")

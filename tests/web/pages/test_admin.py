@@ -11,9 +11,10 @@ from flask import Flask
 from sqlalchemy import Engine
 
 from engine.org import create_token
+from engine.simulation import DEMO_PASSWORD
 from engine.storage import make_sessionmaker
 from tests.conftest import VN
-from tests.web.conftest import login
+from tests.web.conftest import csrf_token, login
 from tests.web.pages.helpers import page
 
 PAGES = ["/admin/users", "/admin/users/hotich.phucloi", "/admin/security-events"]
@@ -108,3 +109,85 @@ def test_the_security_events_page_filters_and_pages(app):
     mine = page(admin.get("/admin/security-events?user=admin"))
     assert set(re.findall(r'data-kind="(\w+)"', mine)) == {"signin"}
     assert admin.get("/admin/security-events?kind=nope&page=-3").status_code == 200
+
+
+# -- a user's e-mail address -----------------------------------------------------------------
+
+def email_events(admin) -> str:
+    return page(admin.get("/admin/security-events?kind=email_changed"))
+
+
+def test_the_admin_sets_and_clears_a_users_address(app):
+    admin = signed_in(app, "admin")
+    html = page(admin.get("/admin/users/hotich.phucloi"))
+    assert "Chưa có địa chỉ" in html and 'name="email"' in html
+    done = admin.post("/admin/users/hotich.phucloi/email",
+                      data={"email": " hotich@phucloi.gov.vn "})
+    assert done.status_code == 302
+    html = page(admin.get("/admin/users/hotich.phucloi"))
+    assert "<span data-email>hotich@phucloi.gov.vn</span>" in html
+    assert "Đã đặt địa chỉ thư điện tử" in html
+    events = email_events(admin)
+    assert "set by admin" in events and "hotich@phucloi.gov.vn" not in events
+    assert "Đổi địa chỉ thư điện tử" in events  # the kind's label, also in the filter
+    assert admin.post("/admin/users/hotich.phucloi/email",
+                      data={"email": ""}).status_code == 302
+    html = page(admin.get("/admin/users/hotich.phucloi"))
+    assert "Chưa có địa chỉ" in html and "data-email" not in html
+    assert "cleared by admin" in email_events(admin)
+
+
+@pytest.mark.parametrize("text", ["khong-phai-dia-chi", "a b@c.vn", "a@b", "a@b@c.vn",
+                                  "x" * 300 + "@c.vn", "a\x07@b.vn", "<script>@x.vn"])
+def test_a_bad_address_reshows_the_form_with_the_reason_and_changes_nothing(app, text):
+    admin = signed_in(app, "admin")
+    admin.post("/admin/users/hotich.phucloi/email", data={"email": "cu@phucloi.gov.vn"})
+    refused = admin.post("/admin/users/hotich.phucloi/email", data={"email": text})
+    assert refused.status_code == 400
+    html = page(refused)
+    assert "Địa chỉ thư điện tử" in html and 'role="alert"' in html
+    assert "<script>@" not in html
+    assert "<span data-email>cu@phucloi.gov.vn</span>" in page(
+        admin.get("/admin/users/hotich.phucloi"))
+    assert email_events(admin).count("set by admin") == 1
+
+
+def test_the_address_form_needs_the_csrf_token_and_an_admin(app):
+    assert signed_in(app, "lanhdao.phucloi").post(
+        "/admin/users/hotich.phucloi/email", data={"email": "a@b.vn"}).status_code == 403
+    assert signed_in(app, "admin").post("/admin/users/khong.co/email",
+                                        data={"email": "a@b.vn"}).status_code in (400, 404)
+    app.config["WTF_CSRF_ENABLED"] = True
+    admin = signed_in_with_csrf(app, "admin")
+    assert admin.post("/admin/users/hotich.phucloi/email",
+                      data={"email": "a@b.vn"}).status_code == 400
+    token = csrf_token(page(admin.get("/admin/users/hotich.phucloi")))
+    assert admin.post("/admin/users/hotich.phucloi/email",
+                      data={"email": "a@b.vn", "csrf_token": token}).status_code == 302
+
+
+def signed_in_with_csrf(app: Flask, username: str):
+    browser = app.test_client()
+    token = csrf_token(page(browser.get("/login")))
+    assert browser.post("/login", data={"username": username, "password": DEMO_PASSWORD,
+                                        "csrf_token": token}).status_code == 302
+    return browser
+
+
+# -- one's own address -------------------------------------------------------------------------
+
+def test_a_user_sets_and_clears_their_own_address(app):
+    officer = signed_in(app, "hotich.phucloi")
+    html = page(officer.get("/account/email"))
+    assert 'href="/account/email"' in html and 'name="email" type="email" value=""' in html
+    assert officer.post("/account/email", data={"email": "toi@phucloi.gov.vn"}
+                        ).status_code == 302
+    assert 'value="toi@phucloi.gov.vn"' in page(officer.get("/account/email"))
+    refused = officer.post("/account/email", data={"email": "toi@@phucloi.gov.vn"})
+    assert refused.status_code == 400 and 'role="alert"' in page(refused)
+    assert 'value="toi@@phucloi.gov.vn"' in page(refused)  # kept to be corrected
+    assert 'value="toi@phucloi.gov.vn"' in page(officer.get("/account/email"))
+    assert officer.post("/account/email", data={"email": "  "}).status_code == 302
+    assert 'value=""' in page(officer.get("/account/email"))
+    events = email_events(signed_in(app, "admin"))
+    assert events.count("by hotich.phucloi") == 2 and "toi@phucloi" not in events
