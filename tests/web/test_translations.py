@@ -3,6 +3,7 @@ English catalog translates every message."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -37,3 +38,14 @@ def test_english_catalog_translates_everything():
     missing = [m.id for m in catalog if m.id and not (m.string if isinstance(m.string, str)
                                                       else all(m.string))]
     assert missing == []
+
+
+def test_no_message_is_translated_two_ways():
+    """The English texts are kept in several files (one per part of the app); a message
+    in two of them with different translations would get whichever file came last."""
+    seen: dict[str, dict[str, str]] = {}
+    for path in sorted((WEB / "translations" / "en").glob("*.json")):
+        for message, english in json.loads(path.read_text(encoding="utf-8")).items():
+            seen.setdefault(message, {})[path.name] = english
+    twice = {m: files for m, files in seen.items() if len(set(files.values())) > 1}
+    assert twice == {}
