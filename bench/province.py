@@ -3,8 +3,11 @@ of the shipped ward procedures and their task records, written in bulk (COPY on
 PostgreSQL), for the supervisors' views to be timed on (bench/supervision.py).
 
 The rows are what the runtime leaves after each step (ready, claimed, completed, due,
-outcome, handovers between departments), drawn at random with a fixed seed; the
-workflow state is left empty: no view reads it.
+outcome, handovers between departments, working minutes), drawn at random with a fixed
+seed: 4 % of the finished dossiers refused, withdrawn or stopped, 8 % asked for a
+supplement once, half the late ones apologised for; with the day and month counts the
+runtime keeps (counted by its own `dossier_cells` and `task_cells`). The workflow state
+is left empty: no view reads it.
 
     .venv/bin/python bench/province.py --postgresql-url URL [--dossiers 1000000]
 
@@ -25,8 +28,10 @@ import argparse
 import random
 import time
 import uuid
+from collections import Counter
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, func, select
@@ -38,7 +43,7 @@ from engine.definitions import SpecCache, deploy_files, latest_versions, read_pa
 from engine.org import add_unit
 from engine.runtime import Runtime
 from engine.simulation import seed_demo_map
-from engine.storage import TaskRecord
+from engine.storage import TaskRecord, dossier_cells, task_cells, write_counts
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 START = date(2025, 7, 1)  # a year of the new map
@@ -64,6 +69,13 @@ TASK_COLUMNS = (
     "unit", "dossier_definition_id", "working_minutes", "waiting_minutes",
     "handover_minutes", "previous_completed_at", "version")
 PERIODS = ((8 * 60, 12 * 60), (13 * 60, 17 * 60))  # the default office hours, in minutes
+PAUSE_COLUMNS = ("dossier_id", "started_at", "ended_at", "deadline_at", "requested_by",
+                 "items", "reason")
+APOLOGY_COLUMNS = ("dossier_id", "at", "reason", "old_appointment_at", "new_appointment_at",
+                   "signed_by")
+# How finished dossiers end: mostly resolved; a few refused, withdrawn or stopped
+ENDINGS, ENDING_WEIGHTS = ("resolved", "refused", "withdrawn", "stopped"), (96, 2, 1.5, 0.5)
+SUPPLEMENTED = 0.08  # asked for a supplement once
 
 
 def communes(session: Session) -> list[str]:
@@ -98,9 +110,13 @@ def add_working(at: datetime, minutes: int) -> datetime:
         day, now = day + timedelta(days=1), 0
 
 
+Row = tuple[object, ...]
+
+
 def rows(session: Session, units: list[str], dossiers: int, seed: int
-         ) -> Iterator[tuple[tuple[object, ...], list[tuple[object, ...]]]]:
-    """(dossier row, its task rows) for `dossiers` dossiers, in id order."""
+         ) -> Iterator[tuple[Row, list[Row], list[tuple[str, Row]]]]:
+    """(dossier row, its task rows, its pause and apology rows) for `dossiers`
+    dossiers, in id order."""
     rng = random.Random(seed)
     versions = latest_versions(session)
     keys = list(PROCEDURES)
@@ -158,15 +174,31 @@ def rows(session: Session, units: list[str], dossiers: int, seed: int
                           last_done if finished else None, 1))
             last_done = completed or last_done
             previous_department = step.department
-        resolved = None if open_ else at
-        outcome = None if open_ else ("late" if at > appointment else "on_time")
-        status = "running" if open_ else "returned"
+        finished = None if open_ else at
+        ending = None if open_ else rng.choices(ENDINGS, ENDING_WEIGHTS)[0]
+        resolved = finished if ending == "resolved" else None
+        outcome = ("late" if at > appointment else "on_time") if resolved else None
+        status = "running" if open_ else "returned" if resolved else ending
         code = f"{units[number % len(units)]}-{day:%y%m%d}-{number:07d}"
+        others: list[tuple[str, tuple[object, ...]]] = []
+        supplements = 0
+        if tasks and tasks[0][16] is not None and rng.random() < SUPPLEMENTED:
+            # asked at the first step, supplied one to three days later (or not yet)
+            asked = tasks[0][16]
+            supplied = asked + timedelta(days=rng.randint(1, 3))
+            others.append(("pause", (number, asked, supplied if supplied < at else None,
+                                     asked + timedelta(days=10), "reception.1", "[]",
+                                     "Bổ sung giấy tờ")))
+            supplements = 1
+        if outcome == "late" and rng.random() < 0.5:
+            others.append(("apology", (number, appointment - timedelta(hours=2), "Quá tải",
+                                       appointment, appointment + timedelta(days=1),
+                                       "leadership.1")))
         yield ((number, code, versions[key].id, key, units[number % len(units)],
                 "online" if rng.random() < 0.15 else "in_person", status, "{}", field, "[]",
-                received, received, appointment, appointment, False, resolved, resolved,
-                resolved, resolved, None if open_ else "resolved",
-                1 if rng.random() < 0.05 else 0, False, outcome, "{}", 1), tasks)
+                received, received, appointment, appointment, False, finished, resolved,
+                resolved, finished, ending, supplements, False, outcome, "{}", 1),
+               tasks, others)
 
 
 def _copy(db: Engine, table: str, columns: tuple[str, ...],
@@ -193,6 +225,7 @@ def generate(url: str, dossiers: int, seed: int = 1, batch_size: int = 20_000) -
         deploy_files(session, read_paths([ROOT / "workflows"]), user="bench",
                      at=clock.now(),
                      limit_parser=limit_parser(runtime.calendar(session, "PHUCLOI")))
+    counts: Counter[Any] = Counter()  # the day and month counts the runtime would keep
     with Session(db) as session:
         source = rows(session, units, dossiers, seed)
         started, written = time.perf_counter(), 0
@@ -200,15 +233,28 @@ def generate(url: str, dossiers: int, seed: int = 1, batch_size: int = 20_000) -
             chunk = [row for _, row in zip(range(batch_size), source, strict=False)]
             if not chunk:
                 break
-            _copy(db, "dossier", DOSSIER_COLUMNS, [d for d, _ in chunk])
-            _copy(db, "task_record", TASK_COLUMNS, [t for _, ts in chunk for t in ts])
+            _copy(db, "dossier", DOSSIER_COLUMNS, [d for d, _, _ in chunk])
+            _copy(db, "task_record", TASK_COLUMNS, [t for _, ts, _ in chunk for t in ts])
+            for table, columns in (("pause", PAUSE_COLUMNS), ("apology", APOLOGY_COLUMNS)):
+                _copy(db, table, columns, [r for _, _, more in chunk for t, r in more
+                                           if t == table])
+            for dossier, tasks, _ in chunk:
+                counts.update(dossier_cells(dict(zip(DOSSIER_COLUMNS, dossier, strict=True))))
+                for task in tasks:
+                    counts.update(task_cells(dict(zip(TASK_COLUMNS, task, strict=True)),
+                                             str(dossier[4]), "HANOI"))
             written += len(chunk)
             print(f"  {written:,} dossiers written ({time.perf_counter() - started:.0f} s)",
                   file=sys.stderr, flush=True)
+    with Session(db) as session, session.begin():
+        kept = write_counts(session, counts)
+    print(f"  {kept:,} rows of day and month counts", file=sys.stderr, flush=True)
     with db.begin() as conn:
         conn.exec_driver_sql(
             "SELECT setval('dossier_id_seq', (SELECT max(id) FROM dossier))")
         conn.exec_driver_sql("ANALYZE")
+    with db.connect() as conn:  # index-only scans need the visibility map
+        conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("VACUUM")
     with Session(db) as session:
         tasks = session.scalar(select(func.count()).select_from(TaskRecord))
         print(f"{dossiers:,} dossiers, {tasks:,} task records in {COMMUNES} communes")

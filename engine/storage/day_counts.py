@@ -154,6 +154,12 @@ def rebuild_day_counts(session: Session, batch: int = 20_000) -> int:
             .execution_options(yield_per=batch)):
         total.update(task_cells(dict(row._mapping), row.unit_1, roots.get(row.unit_1,
                                                                           row.unit_1)))
+    return write_counts(session, total, batch)
+
+
+def write_counts(session: Session, total: Mapping[Cell, int], batch: int = 20_000) -> int:
+    """Insert counts (one row a key); how many rows (a bulk load that counted its rows
+    itself with `dossier_cells` and `task_cells` writes them so)."""
     rows = _rows(total)
     _write_in_batches(session, rows, batch)
     return len(rows)
