@@ -5,7 +5,7 @@ PostgreSQL), for the supervisors' views to be timed on (bench/supervision.py).
 The rows are what the runtime leaves after each step (ready, claimed, completed, due,
 outcome, handovers between departments, working minutes), drawn at random with a fixed
 seed: 4 % of the finished dossiers refused, withdrawn or stopped, 8 % asked for a
-supplement once, half the late ones apologised for; with the day and month counts the
+supplement once, a tenth of the late ones apologised for; with the day and month counts the
 runtime keeps (counted by its own `dossier_cells` and `task_cells`). The workflow state
 is left empty: no view reads it.
 
@@ -43,7 +43,7 @@ from engine.definitions import SpecCache, deploy_files, latest_versions, read_pa
 from engine.org import add_unit
 from engine.runtime import Runtime
 from engine.simulation import seed_demo_map
-from engine.storage import TaskRecord, dossier_cells, task_cells, write_counts
+from engine.storage import TaskRecord, dossier_cells, event_cells, task_cells, write_counts
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 START = date(2025, 7, 1)  # a year of the new map
@@ -76,6 +76,8 @@ APOLOGY_COLUMNS = ("dossier_id", "at", "reason", "old_appointment_at", "new_appo
 # How finished dossiers end: mostly resolved; a few refused, withdrawn or stopped
 ENDINGS, ENDING_WEIGHTS = ("resolved", "refused", "withdrawn", "stopped"), (96, 2, 1.5, 0.5)
 SUPPLEMENTED = 0.08  # asked for a supplement once
+APOLOGISED = 0.1  # of the late dossiers
+EVENT_COLUMN = {"pause": "supplement_requests", "apology": "apologies"}
 
 
 def communes(session: Session) -> list[str]:
@@ -190,7 +192,7 @@ def rows(session: Session, units: list[str], dossiers: int, seed: int
                                      asked + timedelta(days=10), "reception.1", "[]",
                                      "Bổ sung giấy tờ")))
             supplements = 1
-        if outcome == "late" and rng.random() < 0.5:
+        if outcome == "late" and rng.random() < APOLOGISED:
             others.append(("apology", (number, appointment - timedelta(hours=2), "Quá tải",
                                        appointment, appointment + timedelta(days=1),
                                        "leadership.1")))
@@ -238,11 +240,14 @@ def generate(url: str, dossiers: int, seed: int = 1, batch_size: int = 20_000) -
             for table, columns in (("pause", PAUSE_COLUMNS), ("apology", APOLOGY_COLUMNS)):
                 _copy(db, table, columns, [r for _, _, more in chunk for t, r in more
                                            if t == table])
-            for dossier, tasks, _ in chunk:
-                counts.update(dossier_cells(dict(zip(DOSSIER_COLUMNS, dossier, strict=True))))
+            for dossier, tasks, more in chunk:
+                values = dict(zip(DOSSIER_COLUMNS, dossier, strict=True))
+                counts.update(dossier_cells(values))
                 for task in tasks:
                     counts.update(task_cells(dict(zip(TASK_COLUMNS, task, strict=True)),
                                              str(dossier[4]), "HANOI"))
+                for table, row in more:  # a pause's or apology's instant is its second
+                    counts.update(event_cells(values, row[1], EVENT_COLUMN[table]))
             written += len(chunk)
             print(f"  {written:,} dossiers written ({time.perf_counter() - started:.0f} s)",
                   file=sys.stderr, flush=True)

@@ -67,8 +67,8 @@ class Figures:
     key: str
     label: str
     row: ReportRow
-    supplemented: int  # dossiers asked to supplement during the period
-    apologised: int  # dossiers apologised for during the period
+    supplemented: int  # supplement requests made during the period
+    apologised: int  # apologies signed during the period
     link: bool = True  # a level down exists (not the unit's own dossiers)
     process_key: str = ""  # a procedure row's diagram: its steps' timing is a level down
 

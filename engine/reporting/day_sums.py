@@ -21,7 +21,6 @@ from sqlalchemy.orm import Session
 from engine.reporting.finished import FinishedRule
 from engine.reporting.period import (
     ReportRow,
-    _count,
     _make,
     add_rows,
     counted_in,
@@ -46,14 +45,17 @@ def grouped_counts(session: Session, units: tuple[str, ...], start: date, end: d
     """(procedure, field of work, unit) -> counts of every combination with dossiers in
     the report of `units` for local dates start..end."""
     lo, hi = period_bounds(start, end, tz)
-    if tz != DEFAULT_TZ:
-        return _scanned(session, units, lo, hi, rule, ())
     rows: dict[Key, list[ReportRow]] = defaultdict(list)
-    for key, row in _summed(session, units, start, end, hi):
+    extras: dict[Key, tuple[int, int]] = {}
+    if tz == DEFAULT_TZ:
+        for key, row, requests in _summed(session, units, start, end, hi):
+            rows[key].append(row)
+            extras[key] = requests
+    else:
+        extras = _extras(session, units, lo, hi)
+    for key, row in _scanned(session, units, lo, hi, rule,
+                             (ENDED_OTHERWISE,) if tz == DEFAULT_TZ else ()):
         rows[key].append(row)
-    for key, counts in _scanned(session, units, lo, hi, rule, (ENDED_OTHERWISE,)):
-        rows[key].append(counts[0])
-    extras = _extras(session, units, lo, hi)
     found = []
     for key, parts in rows.items():
         row = add_rows(key[1], parts)
@@ -69,7 +71,7 @@ def _between(column: Any, start: date, end: date) -> ColumnElement[Any]:
 
 
 def _summed(session: Session, units: tuple[str, ...], start: date, end: date,
-            hi: datetime) -> list[tuple[Key, ReportRow]]:
+            hi: datetime) -> list[tuple[Key, ReportRow, tuple[int, int]]]:
     """The rows of the dossiers resolved or still open, from the day counts: those
     received before the period and not resolved before it were carried over; those
     received by its end and not resolved by then are in progress, overdue when their
@@ -86,7 +88,9 @@ def _summed(session: Session, units: tuple[str, ...], start: date, end: date,
                     _between(d.resolved_on_time, start, end).label("on_time"),
                     _between(d.resolved_late, start, end).label("late"),
                     func.sum(received - resolved).label("open"),
-                    func.sum(d.deadline_from - d.deadline_until).label("overdue"))
+                    func.sum(d.deadline_from - d.deadline_until).label("overdue"),
+                    _between(d.supplement_requests, start, end).label("requests"),
+                    _between(d.apologies, start, end).label("apologies"))
              .where(d.unit.in_(units), d.day <= end)
              .group_by(d.procedure, d.field_of_work, d.unit))
     waiting = _waiting_overdue(session, units, hi)
@@ -99,7 +103,7 @@ def _summed(session: Session, units: tuple[str, ...], start: date, end: date,
             received_in_person=int(r.in_person), resolved_early=int(r.early),
             resolved_on_time=int(r.on_time), resolved_late=int(r.late),
             in_progress_within=int(r.open) - overdue, in_progress_overdue=overdue,
-            withdrawn=0, refused=0, stopped=0)))
+            withdrawn=0, refused=0, stopped=0), (int(r.requests), int(r.apologies))))
     return found
 
 
@@ -122,31 +126,26 @@ def _waiting_overdue(session: Session, units: tuple[str, ...], hi: datetime
 
 def _scanned(session: Session, units: tuple[str, ...], lo: datetime, hi: datetime,
              rule: FinishedRule, only: tuple[ColumnElement[bool], ...]
-             ) -> list[tuple[Key, Counts]]:
-    """Counted from the dossier table (those matching `only`)."""
-    asked = select(Pause.dossier_id).where(Pause.started_at >= lo, Pause.started_at < hi)
-    sorry = select(Apology.dossier_id).where(Apology.at >= lo, Apology.at < hi)
+             ) -> list[tuple[Key, ReportRow]]:
+    """The form's rows counted from the dossier table (those matching `only`)."""
     query = (select(PROCEDURE.label("procedure"), Dossier.field_of_work, Dossier.unit,
-                    *counting_columns(rule, lo, hi),
-                    _count(Dossier.id.in_(asked)).label("supplemented"),
-                    _count(Dossier.id.in_(sorry)).label("apologised"))
+                    *counting_columns(rule, lo, hi))
              .select_from(Dossier).where(*counted_in(units, lo, hi), *only)
              .group_by(PROCEDURE, Dossier.field_of_work, Dossier.unit))
-    return [((r.procedure or "", r.field_of_work or "", r.unit),
-             (row_from("", r._mapping), int(r.supplemented), int(r.apologised)))
+    return [((r.procedure or "", r.field_of_work or "", r.unit), row_from("", r._mapping))
             for r in session.execute(query)]
 
 
 def _extras(session: Session, units: tuple[str, ...], lo: datetime, hi: datetime
             ) -> dict[Key, tuple[int, int]]:
-    """Dossiers of the report asked to supplement, and apologised for, in the period."""
+    """Supplement requests and apologies of the units' dossiers made in the period,
+    counted from their tables (the day counts keep the same two counts)."""
     found: dict[Key, list[int]] = defaultdict(lambda: [0, 0])
-    for index, (of, at) in enumerate(((Pause.dossier_id, Pause.started_at),
-                                      (Apology.dossier_id, Apology.at))):
-        dossiers = select(of.label("dossier_id")).where(at >= lo, at < hi).distinct().subquery()
+    for index, (table, of, at) in enumerate(((Pause, Pause.dossier_id, Pause.started_at),
+                                             (Apology, Apology.dossier_id, Apology.at))):
         query = (select(PROCEDURE, Dossier.field_of_work, Dossier.unit, func.count())
-                 .join(dossiers, dossiers.c.dossier_id == Dossier.id)
-                 .where(*counted_in(units, lo, hi))
+                 .select_from(table).join(Dossier, Dossier.id == of)
+                 .where(Dossier.unit.in_(units), at >= lo, at < hi)
                  .group_by(PROCEDURE, Dossier.field_of_work, Dossier.unit))
         for p, f, u, n in session.execute(query):
             found[p or "", f or "", u][index] = int(n)

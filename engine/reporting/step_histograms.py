@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import accumulate
 
-from sqlalchemy import ColumnElement, and_, case, func, or_, select, text
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from engine.storage import Dossier, TaskRecord
@@ -82,15 +82,6 @@ class Scope:
         if self.spec_id is not None:
             found = and_(found, TaskRecord.spec_id == self.spec_id)
         return found
-
-
-def custom_plans(session: Session) -> None:
-    """On PostgreSQL, plan the audit's queries for their values until the transaction
-    ends. psycopg prepares a statement after its fifth run, and PostgreSQL then moves to
-    a generic plan, blind to the version and the 150 units: on a city's year that plan
-    took 10 s a request where the custom one takes 1.4 s (bench/supervision.py)."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
 
 
 def step_totals(session: Session, scope: Scope) -> dict[tuple[str, str], StepTotals]:

@@ -25,7 +25,6 @@ from engine.reporting.step_histograms import (
     Scope,
     StepName,
     StepTotals,
-    custom_plans,
     listed_runs,
     median,
     merged,
@@ -245,7 +244,6 @@ def step_audit(session: Session, process_key: str, *, units: Iterable[str], star
     units = list(units)
     versions, chosen = _version_ids(session, process_key, version, all_versions)
     scope = _scope([v.id for v in chosen], units, start, end)
-    custom_plans(session)
     totals, by_edge = audit_totals(session, scope)
     names = step_names(session, scope, totals)
     by_step: dict[tuple[str, str], list[Sequence[tuple[int, int]]]] = defaultdict(list)
@@ -287,7 +285,6 @@ def step_detail(session: Session, process_key: str, spec_id: str, *, units: Iter
     units = list(units)
     _, chosen = _version_ids(session, process_key, version, all_versions)
     scope = _scope([v.id for v in chosen], units, start, end, spec_id)
-    custom_plans(session)
     totals, by_edge = audit_totals(session, scope)
     if not totals:
         raise NotFound(f"no completed step {spec_id!r} in the period", code="unknown_step",

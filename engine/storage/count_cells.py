@@ -57,14 +57,27 @@ def local_month(at: datetime) -> date:
     return local_day(at).replace(day=1)
 
 
+def dossier_key(v: Mapping[str, Any]) -> tuple[str, str, str]:
+    """A dossier's unit, procedure (code, else process key) and field of work."""
+    procedure = v.get("procedure_code") or v.get("process_key") or ""
+    return v["unit"], procedure, v.get("field_of_work") or ""
+
+
+def event_cells(dossier: Mapping[str, Any], at: datetime | None, column: str
+                ) -> Counter[Cell]:
+    """A supplement request or an apology of the dossier, on its day."""
+    if at is None:
+        return Counter()
+    return Counter({(DossierDay, (*dossier_key(dossier), local_day(at)), column): 1})
+
+
 def dossier_cells(v: Mapping[str, Any]) -> Counter[Cell]:
     """The cells a dossier with these column values counts in. A dossier that ended
     otherwise than resolved counts in none (reports read those from the dossiers)."""
     received, finished = v.get("received_at"), v.get("finished_at")
     if received is None or (finished is not None and v.get("finish_kind") != FinishKind.RESOLVED):
         return Counter()
-    procedure = v.get("procedure_code") or v.get("process_key") or ""
-    key = (v["unit"], procedure, v.get("field_of_work") or "")
+    key = dossier_key(v)
     channel = "received_online" if v.get("channel") == Channel.ONLINE else "received_in_person"
     cells: list[Cell] = [(DossierDay, (*key, local_day(received)), channel)]
     deadline = v.get("original_appointment_at") or v.get("appointment_at")

@@ -20,8 +20,8 @@ from engine.storage.models import Base
 class DossierDay(Base):
     """Dossiers of one unit, procedure and field of work, counted on one local day by
     the instant that day holds (docs/report.md, "How the dashboard adds up"). Dossiers
-    that ended otherwise than resolved are not counted here: a report reads them from
-    the dossier table."""
+    that ended otherwise than resolved are not counted here (a report reads them from
+    the dossier table), but their supplement requests and apologies are."""
 
     __tablename__ = "dossier_day"
     __table_args__ = (Index("ix_dossier_day_unit_day", "unit", "day"),)
@@ -39,6 +39,9 @@ class DossierDay(Base):
         Integer, default=0, doc="by the later of received and deadline: overdue from then on")
     deadline_until: Mapped[int] = mapped_column(
         Integer, default=0, doc="by the later of resolved and deadline: overdue until then")
+    supplement_requests: Mapped[int] = mapped_column(
+        Integer, default=0, doc="by the day asked; of any dossier, however it ended")
+    apologies: Mapped[int] = mapped_column(Integer, default=0, doc="by the day signed; any")
 
 
 class TaskDay(Base):

@@ -27,11 +27,20 @@ from engine.storage.count_cells import (
     TASK_COLUMNS,
     Cell,
     dossier_cells,
+    event_cells,
     task_cells,
     unit_root,
     unit_roots,
 )
-from engine.storage.models import Base, Dossier, TaskRecord
+from engine.storage.models import Apology, Base, Dossier, Pause, TaskRecord
+
+# The other rows a dossier's day counts follow: (columns read, the instant, the column)
+EVENTS: dict[type[Base], tuple[tuple[str, ...], str, str]] = {
+    Pause: (("dossier_id", "started_at"), "started_at", "supplement_requests"),
+    Apology: (("dossier_id", "at"), "at", "apologies"),
+}
+COUNTED: tuple[type[Base], ...] = (Dossier, TaskRecord, *EVENTS)
+KEY_COLUMNS = ("unit", "procedure_code", "process_key", "field_of_work")
 
 
 def _cells(session: Session, model: type[Base], values: Mapping[str, Any] | None
@@ -40,6 +49,14 @@ def _cells(session: Session, model: type[Base], values: Mapping[str, Any] | None
         return Counter()
     if model is Dossier:
         return dossier_cells(values)
+    if model in EVENTS:
+        _, at, column = EVENTS[model]
+        with session.no_autoflush:
+            owner = session.get(Dossier, values["dossier_id"])
+        if owner is None:
+            return Counter()
+        return event_cells({name: getattr(owner, name) for name in KEY_COLUMNS},
+                           values.get(at), column)
     unit = values.get("unit")
     if not unit:
         with session.no_autoflush:
@@ -55,7 +72,7 @@ def changed_cells(session: Session, model: type[Base], old: Mapping[str, Any] | 
     """The rows of differences (table, values) a change of one dossier or task record
     from `old` to `new` column values (None: it did not exist / no longer exists) makes;
     none for other tables or a change that moves no count."""
-    if model not in (Dossier, TaskRecord):
+    if model not in COUNTED:
         return []
     delta = _cells(session, model, new)
     delta.subtract(_cells(session, model, old))
@@ -82,7 +99,7 @@ def counted_values(obj: Base, old: bool = False) -> dict[str, Any] | None:
     """The counted column values of a dossier or task record now, or as the database
     holds them (`old`: before the changes not written yet); None for other objects."""
     model = type(obj)
-    if model not in (Dossier, TaskRecord):
+    if model not in COUNTED:
         return None
     state = inspect(obj)
     found = {}
@@ -99,6 +116,8 @@ def counted_values(obj: Base, old: bool = False) -> dict[str, Any] | None:
 
 
 def _columns(model: type[Base]) -> tuple[str, ...]:
+    if model in EVENTS:
+        return EVENTS[model][0]
     return DOSSIER_COLUMNS if model is Dossier else TASK_COLUMNS
 
 
@@ -107,7 +126,7 @@ def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
     rows: list[tuple[type[Base], dict[str, Any]]] = []
     for obj in [*session.new, *session.dirty, *session.deleted]:
         model = type(obj)
-        if model not in (Dossier, TaskRecord):
+        if model not in COUNTED:
             continue
         old = None if inspect(obj).pending else counted_values(obj, old=True)
         new = None if obj in session.deleted else counted_values(obj)
@@ -131,7 +150,7 @@ def _keep_old_value(_target: Any, value: Any, _old: Any, _initiator: Any) -> Any
 event.listen(Session, "before_flush", _before_flush)
 # A counted column set on an expired object loads its old value first, so the
 # difference it makes is known (the ORM would otherwise overwrite it unseen).
-for _model in (Dossier, TaskRecord):
+for _model in COUNTED:
     for _name in _columns(_model):
         event.listen(getattr(_model, _name), "set", _keep_old_value, active_history=True)
 
@@ -144,8 +163,8 @@ def rebuild_day_counts(session: Session, batch: int = 20_000) -> int:
         session.execute(delete(table))
     roots = unit_roots(session)
     total: Counter[Cell] = Counter()
-    columns = [getattr(Dossier, name) for name in DOSSIER_COLUMNS]
-    for row in session.execute(select(*columns).execution_options(yield_per=batch)):
+    for row in session.execute(select(*(getattr(Dossier, name) for name in DOSSIER_COLUMNS))
+                               .execution_options(yield_per=batch)):
         total.update(dossier_cells(dict(row._mapping)))
     for row in session.execute(
             select(*(getattr(TaskRecord, name) for name in TASK_COLUMNS),
@@ -154,6 +173,13 @@ def rebuild_day_counts(session: Session, batch: int = 20_000) -> int:
             .execution_options(yield_per=batch)):
         total.update(task_cells(dict(row._mapping), row.unit_1, roots.get(row.unit_1,
                                                                           row.unit_1)))
+    keys = [getattr(Dossier, name) for name in KEY_COLUMNS]
+    for model, (read, at, column) in EVENTS.items():
+        owner = getattr(model, read[0])  # its dossier_id
+        for row in session.execute(select(getattr(model, at).label("at"), *keys)
+                                   .join(Dossier, Dossier.id == owner)
+                                   .execution_options(yield_per=batch)):
+            total.update(event_cells(dict(row._mapping), row.at, column))
     return write_counts(session, total, batch)
 
 

@@ -24,7 +24,8 @@ depends_on = None
 
 _COUNTS = {
     'dossier_day': ('received_online', 'received_in_person', 'resolved_early',
-                    'resolved_on_time', 'resolved_late', 'deadline_from', 'deadline_until'),
+                    'resolved_on_time', 'resolved_late', 'deadline_from', 'deadline_until',
+                    'supplement_requests', 'apologies'),
     'task_day': ('started', 'ended', 'done', 'done_late', 'due_from', 'due_until'),
 }
 
