@@ -30,13 +30,21 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     kwargs.setdefault("hide_parameters", True)  # errors never print submitted values
     if url.startswith("sqlite"):
         kwargs.setdefault("connect_args", {"timeout": 30})
-    elif url.startswith("postgresql"):
-        # psycopg prepares a statement after its fifth run, and the server then may
-        # switch to a generic plan, blind to the values: a city's dashboard and step
-        # audit (IN lists of 150 units, one procedure's versions) took 10 s and more a
-        # request that way instead of well under one. Plan every run for its values.
-        kwargs.setdefault("connect_args", {"options": "-c plan_cache_mode=force_custom_plan"})
     engine = create_engine(url, **kwargs)
+    if engine.dialect.name == "postgresql":
+
+        @event.listens_for(engine, "connect")
+        def _custom_plans(dbapi_connection: Any, _record: Any) -> None:
+            # psycopg prepares a statement after its fifth run, and the server then may
+            # switch to a generic plan, blind to the values: a city's dashboard and step
+            # audit (IN lists of 150 units, one procedure's versions) took 10 s and more
+            # a request that way instead of well under one. Plan each run for its values.
+            autocommit = dbapi_connection.autocommit
+            dbapi_connection.autocommit = True
+            with dbapi_connection.cursor() as cursor:
+                cursor.execute("SET SESSION plan_cache_mode = force_custom_plan")
+            dbapi_connection.autocommit = autocommit
+
     if engine.dialect.name == "sqlite":
 
         @event.listens_for(engine, "connect")

@@ -77,7 +77,11 @@ def upgrade() -> None:
     with op.batch_alter_table('task_record', schema=None) as batch_op:
         batch_op.create_index('ix_task_record_spec_minutes', ['spec_id', 'working_minutes'],
                               unique=False)
-    rebuild_day_counts(Session(bind=op.get_bind()))
+    # In a savepoint of the migration's own transaction: a Session closed without
+    # committing would roll the whole upgrade back (PostgreSQL's DDL is transactional).
+    with Session(bind=op.get_bind(), join_transaction_mode="create_savepoint") as session:
+        rebuild_day_counts(session)
+        session.commit()
 
 
 def downgrade() -> None:
