@@ -187,9 +187,9 @@ class DossierSequence(Base):
 
 
 # What the audit's two grouped queries read besides the index keys (index-only scans).
-AUDIT_COLUMNS = ["unit", "status", "process_id", "spec_id", "working_minutes",
+AUDIT_COLUMNS = ["status", "process_id", "spec_id", "working_minutes",
                  "waiting_minutes", "outcome", "ready_at", "previous_completed_at"]
-HANDOVER_COLUMNS = ["unit", "status", "handed_from", "department", "process_id", "spec_id",
+HANDOVER_COLUMNS = ["status", "handed_from", "department", "process_id", "spec_id",
                     "handover_minutes"]
 
 
@@ -203,10 +203,10 @@ class TaskRecord(Base):
                       # the step-timing audit (engine/reporting/step_timing.py): one
                       # procedure version's completions in a period, read from the index
                       # alone on PostgreSQL; handovers from a smaller partial one
-                      Index("ix_task_record_audit", "dossier_definition_id", "completed_at",
+                      Index("ix_task_record_audit", "dossier_definition_id", "unit", "completed_at",
                             postgresql_include=AUDIT_COLUMNS),
                       Index("ix_task_record_audit_handover", "dossier_definition_id",
-                            "completed_at", postgresql_include=HANDOVER_COLUMNS,
+                            "unit", "completed_at", postgresql_include=HANDOVER_COLUMNS,
                             postgresql_where=text("handover_minutes IS NOT NULL"),
                             sqlite_where=text("handover_minutes IS NOT NULL")),
                       # a step's slowest runs (the audit's late list and slowest 5%)

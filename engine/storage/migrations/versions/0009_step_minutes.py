@@ -34,9 +34,9 @@ depends_on = None
 
 # As the models have them in 0009 (copied: a later change of the models must not
 # change what this revision built).
-AUDIT_COLUMNS = ["unit", "status", "process_id", "spec_id", "working_minutes",
+AUDIT_COLUMNS = ["status", "process_id", "spec_id", "working_minutes",
                  "waiting_minutes", "outcome", "ready_at", "previous_completed_at"]
-HANDOVER_COLUMNS = ["unit", "status", "handed_from", "department", "process_id", "spec_id",
+HANDOVER_COLUMNS = ["status", "handed_from", "department", "process_id", "spec_id",
                     "handover_minutes"]
 BATCH = 5000
 STATISTICS = [
@@ -79,10 +79,10 @@ def upgrade() -> None:
         " WHERE status = 'completed'")
     _count_minutes(bind)
     op.create_index('ix_task_record_audit', 'task_record',
-                    ['dossier_definition_id', 'completed_at'],
+                    ['dossier_definition_id', 'unit', 'completed_at'],
                     postgresql_include=AUDIT_COLUMNS)
     op.create_index('ix_task_record_audit_handover', 'task_record',
-                    ['dossier_definition_id', 'completed_at'],
+                    ['dossier_definition_id', 'unit', 'completed_at'],
                     postgresql_include=HANDOVER_COLUMNS,
                     postgresql_where=sa.text("handover_minutes IS NOT NULL"),
                     sqlite_where=sa.text("handover_minutes IS NOT NULL"))
