@@ -1,8 +1,8 @@
-"""Keeping the day counts (daily_tables.py) true in the transaction that changes what
-they count.
+"""Keeping the day and month counts (daily_tables.py) true in the transaction that
+changes what they count.
 
-Each dossier and task record counts +1 in a few (key, day, column) cells, worked out
-from its own columns by `dossier_cells` and `task_cells`. Whenever a row is written,
+Each dossier, task record, supplement request (pause) and apology counts in a few
+(table, key, column) cells, worked out from its own columns (count_cells.py). Whenever a row is written,
 the cells of its old values are taken away and those of its new values added, as one
 row of differences in the same transaction: by the journal's few-statement writes
 (journal.py calls `changed_cells`) and, for rows the ORM flushes, by a flush hook. A
