@@ -4,11 +4,12 @@ changes what they count.
 Each dossier, task record, supplement request (pause) and apology counts in a few
 (table, key, column) cells, worked out from its own columns (count_cells.py). Whenever
 a row is written, the cells of its old values are taken away and those of its new
-values added, as one row of differences in the same transaction: by the journal's few-statement writes
-(journal.py calls `changed_cells`) and, for rows the ORM flushes, by a flush hook. A
-rolled-back savepoint takes its differences with it. `rebuild_day_counts` writes the
-tables afresh from the dossiers and task records (a migration, or rows written by
-hand); `compact_day_counts` merges each key's rows into one.
+values added, as one row of differences in the same transaction: by the journal's
+few-statement writes (journal.py calls `changed_cells`) and, for rows the ORM flushes,
+by a flush hook. A rolled-back savepoint takes its differences with it.
+`rebuild_day_counts` writes the tables afresh from the dossiers and task records (a
+migration, or rows written by hand); `compact_day_counts` merges each key's rows into
+one.
 """
 
 from __future__ import annotations
