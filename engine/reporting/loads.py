@@ -15,7 +15,13 @@ from sqlalchemy import ColumnElement, and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from engine.reporting.day_sums import ENDED_OTHERWISE
-from engine.reporting.period import _count, percentage, period_bounds, vietnamese_sort_key
+from engine.reporting.period import (
+    _count,
+    next_month,
+    percentage,
+    period_bounds,
+    vietnamese_sort_key,
+)
 from engine.storage import Department, Dossier, DossierDay, TaskDay, TaskRecord
 from engine.vocabulary import (
     DEFAULT_TZ,
@@ -112,8 +118,7 @@ def buckets(start: date, end: date) -> tuple[str, list[tuple[date, date]]]:
         if weekly:
             last = first + timedelta(days=6 - first.weekday())
         else:
-            following = (first.replace(day=28) + timedelta(days=4)).replace(day=1)
-            last = following - timedelta(days=1)
+            last = next_month(first) - timedelta(days=1)
         last = min(last, end)
         found.append((first, last))
         first = last + timedelta(days=1)

@@ -81,6 +81,11 @@ def percentage(part: int, whole: int) -> float | None:
     return float(exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
+def next_month(day: date) -> date:
+    """The first day of the month after `day`'s."""
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+
+
 def period_bounds(start: date, end: date, tz: str) -> tuple[datetime, datetime]:
     """[start 00:00, end + 1 day 00:00) local time, as UTC instants."""
     zone = ZoneInfo(tz)

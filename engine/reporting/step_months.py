@@ -13,12 +13,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
-from engine.reporting.period import period_bounds
+from engine.reporting.period import next_month, period_bounds
 from engine.reporting.step_histograms import (
     Edge,
     Scope,
@@ -26,7 +26,14 @@ from engine.reporting.step_histograms import (
     handover_histograms,
     step_totals,
 )
-from engine.storage import HandoverMonth, StepMonth, TaskRecord, local_day, unit_roots
+from engine.storage import (
+    HandoverMonth,
+    StepMonth,
+    TaskRecord,
+    local_day,
+    local_month,
+    unit_roots,
+)
 from engine.vocabulary import DEFAULT_TZ, TaskStatus
 
 Histograms = dict[Edge, list[tuple[int, int]]]
@@ -50,8 +57,7 @@ def _midnight(day: date) -> datetime:
 def split(session: Session, scope: Scope) -> Split:
     """Which of the scope's records the month counts hold."""
     lo_day, hi_day = local_day(scope.lo), local_day(scope.hi)  # hi: the day after the end
-    first = lo_day if lo_day.day == 1 else (lo_day.replace(day=28) + timedelta(days=4)
-                                            ).replace(day=1)
+    first = lo_day if lo_day.day == 1 else next_month(lo_day)
     after = hi_day.replace(day=1)
     audited = set(scope.units)
     members: dict[str, set[str]] = defaultdict(set)
@@ -98,7 +104,7 @@ def _add(into: StepTotals, more: StepTotals) -> None:
 def _add_months(session: Session, scope: Scope, parts: Split,
                 steps: dict[tuple[str, str], StepTotals], edges: Histograms) -> None:
     since = scope.since or scope.lo
-    since_month = local_day(since).replace(day=1)
+    since_month = local_month(since)
     m = StepMonth
     where = [m.root.in_(parts.roots), m.definition_id.in_(list(scope.version_ids)),
              m.month >= parts.first, m.month < parts.after]
@@ -144,7 +150,7 @@ def _first_in_period(session: Session, scope: Scope, parts: Split, since: dateti
     period's first month but before the period: their dossier's first in the period,
     which the month counts cannot tell (they keep the month of the step before)."""
     t = TaskRecord
-    end = (latest.replace(day=28) + timedelta(days=4)).replace(day=1)  # up to its month
+    end = next_month(latest)  # up to the end of its month
     found = session.execute(
         select(t.process_id, t.spec_id, func.count())
         .where(t.dossier_definition_id.in_(list(scope.version_ids)),

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from engine.calendar import WorkingCalendar
 from engine.storage import Pause, TaskRecord
@@ -51,7 +51,7 @@ def count_minutes(cal: WorkingCalendar, row: Timed, paused: Sequence[Span],
                   handed_at: datetime | None) -> StepMinutes:
     """The minutes of a completed record: `paused` are the dossier's pauses (an open one
     ending at the completion), `handed_at` the previous step's completion
-    (`previous_completion`)."""
+    (see `store_minutes`)."""
     done = row.completed_at
     if done is None:
         raise ValueError("the step is not completed")
@@ -70,26 +70,29 @@ def dossier_pauses(session: Session, dossier_id: int, until: datetime) -> list[S
         select(Pause).where(Pause.dossier_id == dossier_id, Pause.started_at < until))]
 
 
-def previous_completion(session: Session, row: TaskRecord) -> datetime | None:
-    """The step before a handover: the last completion in the dossier (or in the linked
-    dossier whose message made it ready) at or before this step became ready."""
-    before = aliased(TaskRecord)
-    return session.scalar(select(func.max(before.completed_at)).where(
-        before.dossier_id == (row.source_dossier_id or row.dossier_id),
-        before.completed_at <= row.ready_at, before.id != row.id))
+def _completions(session: Session, dossier_id: int, row_id: str) -> list[datetime]:
+    """When the dossier's other steps were completed."""
+    return [at for at in session.scalars(select(TaskRecord.completed_at).where(
+        TaskRecord.dossier_id == dossier_id, TaskRecord.id != row_id,
+        TaskRecord.completed_at.is_not(None))) if at is not None]
 
 
 def store_minutes(session: Session, cal: WorkingCalendar, row: TaskRecord) -> None:
-    """Count and set the completed record's minutes (in the caller's transaction)."""
+    """Count and set the completed record's minutes (in the caller's transaction). The
+    step before a handover is the last completion in the dossier (or in the linked
+    dossier whose message made it ready) at or before this step became ready; the
+    dossier's step before is its last completion before this one."""
     done = row.completed_at
     if done is None:
         raise ValueError("the step is not completed")
-    handed_at = previous_completion(session, row) if row.handover and row.handed_from \
-        else None
+    own = _completions(session, row.dossier_id, row.id)
+    handed_at = None
+    if row.handover and row.handed_from:
+        source = own if row.source_dossier_id in (None, row.dossier_id) else \
+            _completions(session, row.source_dossier_id, row.id)
+        handed_at = max((at for at in source if at <= row.ready_at), default=None)
     minutes = count_minutes(cal, row, dossier_pauses(session, row.dossier_id, done),
                             handed_at)
     row.working_minutes, row.waiting_minutes = minutes.working, minutes.waiting
     row.handover_minutes = minutes.handover
-    row.previous_completed_at = session.scalar(select(func.max(TaskRecord.completed_at)).where(
-        TaskRecord.dossier_id == row.dossier_id, TaskRecord.id != row.id,
-        TaskRecord.completed_at < done))
+    row.previous_completed_at = max((at for at in own if at < done), default=None)

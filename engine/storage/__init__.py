@@ -10,10 +10,11 @@ from engine.storage.count_cells import (
     dossier_cells,
     event_cells,
     local_day,
+    local_month,
     task_cells,
     unit_roots,
 )
-from engine.storage.daily_tables import NO_MONTH, DossierDay, HandoverMonth, StepMonth, TaskDay
+from engine.storage.daily_tables import DossierDay, HandoverMonth, StepMonth, TaskDay
 from engine.storage.day_counts import compact_day_counts, rebuild_day_counts, write_counts
 from engine.storage.db import (
     alembic_config,
@@ -55,7 +56,7 @@ __all__ = [
     "ApiToken", "Apology", "Base", "CalendarOverride", "DefinitionVersion", "Department",
     "Dossier", "DossierDay", "DossierSequence", "Event", "Message", "Notification", "Pause",
     "ProcedureVersion", "TaskDay", "compact_day_counts", "local_day", "rebuild_day_counts",
-    "HandoverMonth", "NO_MONTH", "StepMonth", "dossier_cells", "event_cells", "task_cells",
+    "HandoverMonth", "StepMonth", "local_month", "dossier_cells", "event_cells", "task_cells",
     "unit_roots",
     "write_counts",
     "SecurityEvent", "SigninThrottle", "Subscription", "TaskRecord", "Unit", "UnitService",

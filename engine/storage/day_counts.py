@@ -116,6 +116,16 @@ def counted_values(obj: Base, old: bool = False) -> dict[str, Any] | None:
     return found
 
 
+def rewritten_cells(session: Session, obj: Base) -> list[tuple[type[Base], dict[str, Any]]]:
+    """The rows of differences of a persistent object about to be written with its
+    changes; none (and nothing read) when no counted column changed, as when a step
+    only moves the workflow's state."""
+    model = type(obj)
+    if model not in COUNTED or not set(inspect(obj).committed_state) & set(_columns(model)):
+        return []
+    return changed_cells(session, model, counted_values(obj, old=True), counted_values(obj))
+
+
 def _columns(model: type[Base]) -> tuple[str, ...]:
     if model in EVENTS:
         return EVENTS[model][0]
@@ -128,6 +138,9 @@ def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
     for obj in [*session.new, *session.dirty, *session.deleted]:
         model = type(obj)
         if model not in COUNTED:
+            continue
+        if obj in session.dirty:
+            rows += rewritten_cells(session, obj)
             continue
         old = None if inspect(obj).pending else counted_values(obj, old=True)
         new = None if obj in session.deleted else counted_values(obj)

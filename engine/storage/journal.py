@@ -18,7 +18,7 @@ from sqlalchemy import Insert, Table, Update, bindparam, event, insert, inspect,
 from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.exc import StaleDataError
 
-from engine.storage.day_counts import changed_cells, counted_values
+from engine.storage.day_counts import changed_cells, rewritten_cells
 from engine.storage.models import Base
 
 _ROWS = "lienthong.journal"
@@ -92,8 +92,7 @@ def write_changes(session: Session, obj: Base) -> None:
     columns = _column_keys(type(obj))
     changes = {key: state.dict[key] for key in state.committed_state if key in columns}
     if changes:
-        session.info.setdefault(_ROWS, []).extend(changed_cells(
-            session, type(obj), counted_values(obj, old=True), counted_values(obj)))
+        session.info.setdefault(_ROWS, []).extend(rewritten_cells(session, obj))
         current = obj.version  # type: ignore[attr-defined]
         statement = _update_statement(type(obj), frozenset(changes))
         params = dict(changes, _version=current, _next_version=current + 1)
